@@ -1,0 +1,1 @@
+"""Analysis: demographics, code frequencies by group, crosstabs, co-occurrence."""

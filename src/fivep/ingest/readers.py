@@ -1,0 +1,336 @@
+"""Readers: one per transcript format, each returning the body as paragraphs.
+
+A reader turns a file into a :class:`RawTranscript`: metadata plus a list of paragraphs, each
+with the line (or cue, or page) it came from, so that later errors can point back into the file.
+Speaker turns are found afterwards, the same way for every format (:mod:`fivep.ingest.turns`).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fivep.errors import InputError, TranscriptError
+from fivep.ingest.encoding import decode_bytes
+
+FORMATS = ("txt", "md", "docx", "odt", "pdf", "vtt", "srt")
+_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
+               ".odt": "odt", ".pdf": "pdf", ".vtt": "vtt", ".srt": "srt"}
+
+# Limits that keep a hostile file from exhausting memory.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int                    # 1-based line (or cue / paragraph number) in the source file
+    time: str | None = None      # a cue's start time, for subtitle formats
+    speaker: str | None = None   # a speaker given by the format itself (WebVTT voice tag)
+
+
+@dataclass
+class RawTranscript:
+    path: str
+    format: str
+    paragraphs: list[Paragraph]
+    meta: dict[str, Any] = field(default_factory=dict)
+    encoding: str | None = None
+    extracted: bool = False      # text extracted from a layout format (PDF): repair Thai
+    joiner: str = "\n"           # how continuation lines join a turn
+
+
+def detect_format(path: str | Path, data: bytes | None = None) -> str:
+    """The format of ``path``, from its content where that is unambiguous, else its extension."""
+    path = Path(path)
+    head = data[:8] if data is not None else b""
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if path.suffix.lower() == ".odt":
+            return "odt"
+        return "docx"
+    stripped = (data or b"")[:16].lstrip(b"\xef\xbb\xbf")
+    if stripped.startswith(b"WEBVTT"):
+        return "vtt"
+    fmt = _EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unknown transcript format '{path.suffix or '(no extension)'}'",
+            path=path,
+            hint=f"use one of {', '.join('.' + f for f in FORMATS)}, or pass --format",
+        )
+    return fmt
+
+
+def read_transcript(path: str | Path, format: str | None = None) -> RawTranscript:
+    """Read a transcript file in any supported format (detected unless ``format`` is given)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("file not found", path=path) from None
+    if size == 0:
+        raise TranscriptError("the file is empty", path=path, hint="export the transcript again")
+    if size > MAX_FILE_BYTES:
+        raise TranscriptError(f"the file is {size // 2**20} MB, more than the limit of "
+                              f"{MAX_FILE_BYTES // 2**20} MB", path=path, hint="split the transcript")
+    data = path.read_bytes()
+    fmt = format or detect_format(path, data)
+    if fmt not in _READERS:
+        raise InputError(f"unknown format '{fmt}'", path=path, hint=f"use one of {', '.join(FORMATS)}")
+    return _READERS[fmt](path, data)
+
+
+# --- plain text -------------------------------------------------------------------------------
+
+_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
+    """Split optional YAML front matter from ``text``.
+
+    Returns ``(meta, body, body_first_line)`` with ``body_first_line`` 1-based.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 1
+    for i in range(1, len(lines)):
+        if _FRONT_MATTER_END.match(lines[i]):
+            import yaml
+
+            block = "\n".join(lines[1:i])
+            try:
+                meta = yaml.safe_load(block) or {}
+            except yaml.YAMLError as error:
+                mark = getattr(error, "problem_mark", None)
+                line = mark.line + 2 if mark is not None else 1
+                problem = getattr(error, "problem", None) or "invalid YAML"
+                raise TranscriptError(f"front matter is not valid YAML: {problem}", path=path,
+                                      line=line, hint="check quotes and colons in the --- block") from None
+            if not isinstance(meta, dict):
+                raise TranscriptError("front matter must be a mapping of 'key: value' lines",
+                                      path=path, line=2)
+            return meta, "\n".join(lines[i + 1 :]), i + 2
+    raise TranscriptError("front matter starts with '---' but never ends", path=path, line=1,
+                          hint="close it with a line holding only '---'")
+
+
+def _read_plain(path: Path, data: bytes) -> RawTranscript:
+    text, encoding = decode_bytes(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body, first = split_front_matter(text, path)
+    paragraphs = [Paragraph(line, first + i) for i, line in enumerate(body.split("\n"))]
+    fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
+    return RawTranscript(str(path), fmt, paragraphs, meta, encoding)
+
+
+# --- zip-based office formats --------------------------------------------------------------------
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise TranscriptError("the file is damaged or truncated (not a readable zip package)",
+                              path=path, hint="open it in Word or LibreOffice and save it again") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
+        raise TranscriptError(
+            f"refused: the package unpacks to {total // 2**20} MB from {len(data) // 1024} KB "
+            "(a zip bomb?)", path=path, hint="save the document again in Word or LibreOffice")
+
+
+def _read_docx(path: Path, data: bytes) -> RawTranscript:
+    import io
+
+    _check_zip(path, data)
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # noqa: BLE001 - python-docx raises several unrelated types on damaged files
+        raise TranscriptError(f"not a readable Word document ({type(error).__name__})", path=path,
+                              hint="open it in Word or LibreOffice and save it again as .docx") from None
+    paragraphs: list[Paragraph] = []
+    number = 0
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [c.text.strip() for c in row.cells]
+                number += 1
+                if len(cells) >= 2 and cells[0] and cells[1]:
+                    paragraphs.append(Paragraph(f"{cells[0]}: {' '.join(cells[1:])}", number))
+                else:
+                    paragraphs.append(Paragraph(" ".join(c for c in cells if c), number))
+        else:
+            number += 1
+            for piece in block.text.split("\n"):
+                paragraphs.append(Paragraph(piece, number))
+    props = document.core_properties
+    meta: dict[str, Any] = {}
+    if props.title:
+        meta["title"] = props.title
+    if props.language:
+        meta["language"] = props.language.split("-")[0]
+    return RawTranscript(str(path), "docx", _front_matter_in_paragraphs(paragraphs, meta, path), meta)
+
+
+def _read_odt(path: Path, data: bytes) -> RawTranscript:
+    import io
+
+    _check_zip(path, data)
+    try:
+        from odf import teletype
+        from odf import text as odf_text
+        from odf.opendocument import load
+
+        document = load(io.BytesIO(data))
+        elements = document.getElementsByType(odf_text.P) + document.getElementsByType(odf_text.H)
+    except Exception as error:  # noqa: BLE001 - odfpy raises a variety of parser errors
+        raise TranscriptError(f"not a readable OpenDocument text ({type(error).__name__})", path=path,
+                              hint="open it in LibreOffice and save it again as .odt") from None
+    paragraphs = [Paragraph(teletype.extractText(p), i + 1) for i, p in enumerate(elements)]
+    return RawTranscript(str(path), "odt", _front_matter_in_paragraphs(paragraphs, {}, path), {})
+
+
+def _front_matter_in_paragraphs(paragraphs: list[Paragraph], meta: dict[str, Any],
+                                path: Path) -> list[Paragraph]:
+    """A layout document may carry a YAML front-matter block in its first paragraphs."""
+    lines = [p.text for p in paragraphs]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+        paragraphs = paragraphs[1:]
+    if lines and lines[0].strip() == "---":
+        found, _body, first = split_front_matter("\n".join(p.text for p in paragraphs), path)
+        meta.update(found)
+        skip = first - 1
+        return paragraphs[skip:]
+    return paragraphs
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:หน้า|page)?\s*[\d๐-๙]{1,4}\s*(?:/\s*[\d๐-๙]{1,4})?(?:\s*-)?\s*$",
+                          re.IGNORECASE)
+
+
+def _read_pdf(path: Path, data: bytes) -> RawTranscript:
+    import io
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise TranscriptError("the PDF is encrypted", path=path,
+                                  hint="remove the password and save it again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except TranscriptError:
+        raise
+    except Exception as error:  # noqa: BLE001 - pypdf raises many parser errors on damaged files
+        raise TranscriptError(f"not a readable PDF ({type(error).__name__})", path=path,
+                              hint="export the transcript to PDF again, or use .docx / .txt") from None
+    paragraphs: list[Paragraph] = []
+    for number, page in enumerate(pages, 1):
+        for piece in page.split("\n"):
+            if not _PAGE_NUMBER.match(piece):
+                paragraphs.append(Paragraph(piece, number))
+    if not any(p.text.strip() for p in paragraphs):
+        raise TranscriptError("the PDF has no extractable text (a scan?)", path=path,
+                              hint="run OCR first, or provide the transcript as .docx / .txt")
+    paragraphs = _front_matter_in_paragraphs(paragraphs, {}, path)
+    return RawTranscript(str(path), "pdf", paragraphs, {}, extracted=True, joiner=" ")
+
+
+# --- subtitles -----------------------------------------------------------------------------------
+
+_TIMING = re.compile(
+    r"^\s*(?P<start>(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3})"
+)
+_NOTE_FIELD = re.compile(r"^\s*(id|title|language|method|province|date|translated_from)\s*[:=]\s*(.+?)\s*$",
+                         re.IGNORECASE)
+_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAGS = re.compile(r"</?(?:v|c|i|b|u|lang|ruby|rt)(?:[.\s][^>]*)?>")
+
+
+def _clock(stamp: str) -> str:
+    stamp = stamp.replace(",", ".").split(".")[0]
+    parts = stamp.split(":")
+    if len(parts) == 2:
+        parts.insert(0, "0")
+    return "{:02d}:{:02d}:{:02d}".format(*(int(p) for p in parts))
+
+
+def _read_subtitles(path: Path, data: bytes, fmt: str) -> RawTranscript:
+    text, encoding = decode_bytes(data, path)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    meta: dict[str, Any] = {}
+    if fmt == "vtt" and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        raise TranscriptError("a WebVTT file must start with 'WEBVTT'", path=path, line=1)
+    cues: list[Paragraph] = []
+    i = 0
+    saw_timing = False
+    while i < len(lines):
+        line = lines[i]
+        if fmt == "vtt" and line.startswith(("NOTE", "STYLE", "REGION")):
+            block_start = i
+            i += 1
+            while i < len(lines) and lines[i].strip():
+                i += 1
+            if line.startswith("NOTE"):
+                note_lines = [lines[block_start][4:]] + lines[block_start + 1 : i]
+                for note in note_lines:
+                    for item in note.split(";"):
+                        found = _NOTE_FIELD.match(item)
+                        if found:
+                            meta.setdefault(found.group(1).lower(), found.group(2).strip())
+            continue
+        timing = _TIMING.match(line)
+        if not timing:
+            i += 1
+            continue
+        saw_timing = True
+        start_line = i + 1
+        i += 1
+        body: list[str] = []
+        while i < len(lines) and lines[i].strip():
+            body.append(lines[i].strip())
+            i += 1
+        if not body:
+            continue
+        joined = " ".join(body)
+        speaker = None
+        voice = _VOICE.match(joined)
+        if voice:
+            speaker = voice.group(1).strip()
+        cleaned = _TAGS.sub("", joined).strip()
+        cues.append(Paragraph(cleaned, start_line, time=_clock(timing.group("start")), speaker=speaker))
+    if not saw_timing:
+        raise TranscriptError(f"no cue timings ('00:00:01.000 --> 00:00:04.000') found in this .{fmt} file",
+                              path=path, hint=f"check that it is a {fmt.upper()} subtitle file")
+    return RawTranscript(str(path), fmt, cues, meta, encoding, joiner=" ")
+
+
+_READERS: dict[str, Callable[[Path, bytes], RawTranscript]] = {
+    "txt": _read_plain,
+    "md": _read_plain,
+    "docx": _read_docx,
+    "odt": _read_odt,
+    "pdf": _read_pdf,
+    "vtt": lambda p, d: _read_subtitles(p, d, "vtt"),
+    "srt": lambda p, d: _read_subtitles(p, d, "srt"),
+}

@@ -1,0 +1,1 @@
+"""Reporting: tables, charts, quotes and DOCX reports in Thai and English."""

@@ -1,0 +1,78 @@
+"""Demographics and analysis tables for the terminal and for CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from fivep.analysis.demographics import _fmt, describe
+
+
+def _range(stats: Mapping[str, Any] | None) -> str:
+    if not stats:
+        return "–"
+    return f"{_fmt(stats['min'])}–{_fmt(stats['max'])} (mean {_fmt(stats['mean'])})"
+
+
+def _cell(cell: Mapping[str, Any]) -> str:
+    if cell.get("suppressed"):
+        return "suppressed"
+    return f"{cell['n']} ({_fmt(cell['pct'])}%)"
+
+
+def _shares(cells: Mapping[str, Mapping[str, Any]]) -> str:
+    return ", ".join(f"{k} {_cell(v)}" for k, v in cells.items()) or "–"
+
+
+def demographics_rows(result: Mapping[str, Any]) -> list[dict[str, str]]:
+    rows = []
+    for name, p in result["groups"].items():
+        rows.append({"group": name, "n": str(p["n"]), "female": _cell(p["sex"]["female"]),
+                     "male": _cell(p["sex"]["male"]), "age": _range(p["age"]),
+                     "years_experience": _range(p["years_experience"]), "sector": _shares(p["sector"]),
+                     "province": _shares(p["province"]), "method": _shares(p["method"])})
+    return rows
+
+
+def demographics_csv(result: Mapping[str, Any]) -> str:
+    """One row per group and measure: group, measure, value, n, pct (tidy, for spreadsheets)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["group", "measure", "value", "n", "pct"])
+    for name, p in result["groups"].items():
+        writer.writerow([name, "total", "", p["n"], 100.0])
+        for measure in ("sex", "sector", "province", "method"):
+            for value, cell in p[measure].items():
+                writer.writerow([name, measure, value, "" if cell["n"] is None else cell["n"],
+                                 "" if cell["pct"] is None else cell["pct"]])
+        for measure in ("age", "years_experience"):
+            if p[measure]:
+                for stat in ("min", "max", "mean"):
+                    writer.writerow([name, measure, stat, "", p[measure][stat]])
+    return buffer.getvalue()
+
+
+def print_demographics(result: Mapping[str, Any], console: Any,
+                       labels: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    from rich.table import Table
+
+    rows = demographics_rows(result)
+    table = Table(title=f"Respondents (total {result['total']})")
+    for column in ("group", "n", "female", "male", "age", "experience"):
+        table.add_column(column, no_wrap=True, min_width=len(column))
+    for row in rows:
+        table.add_row(row["group"], row["n"], row["female"], row["male"], row["age"], row["years_experience"])
+    console.print(table)
+    spread = Table(title="Sector, province and method")
+    for column in ("group", "sector", "province", "method"):
+        spread.add_column(column, overflow="fold")
+    for row in rows:
+        spread.add_row(row["group"], row["sector"].replace(", ", "\n"), row["province"].replace(", ", "\n"),
+                       row["method"].replace(", ", "\n"))
+    console.print(spread)
+    console.print()
+    console.print(describe(result, "en", labels))
+    console.print()
+    console.print(describe(result, "th", labels))

@@ -1,0 +1,224 @@
+"""A study folder: its configuration, roster, transcripts and store.
+
+>>> study = Study.open("data/sample")          # doctest: +SKIP
+>>> report = study.ingest()                     # doctest: +SKIP
+>>> study.respondents().groupby("group").size() # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fivep.errors import ConfigError, InputError, TranscriptError
+from fivep.model import Document, Respondent, Segment
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fivep.store import Store
+
+ROSTER_NAMES = ("respondents.csv", "respondents.xlsx", "roster.csv", "roster.xlsx")
+STORE_NAME = ".fivep/fivep.sqlite"
+
+
+@dataclass
+class StudyConfig:
+    title: str = "Untitled study"
+    title_th: str = ""
+    languages: list[str] = field(default_factory=lambda: ["th", "en"])
+    roster: str | None = None
+    transcripts: str = "transcripts"
+    codebook: str = "5p"
+    group_sets: dict[str, list[str]] = field(default_factory=dict)
+    group_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    speakers: dict[str, str] = field(default_factory=dict)
+    interviewer_labels: list[str] = field(default_factory=list)
+    min_cell: int = 0
+    store: str = STORE_NAME
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> StudyConfig:
+        if not path.exists():
+            return cls()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"not valid TOML: {error}", path=path) from None
+        except UnicodeDecodeError:
+            raise ConfigError("not UTF-8 text", path=path, hint="save study.toml as UTF-8") from None
+        config = cls(raw=data)
+        for key in ("title", "title_th", "roster", "transcripts", "codebook", "store"):
+            if key in data:
+                if not isinstance(data[key], str):
+                    raise ConfigError(f"'{key}' must be a string", path=path)
+                setattr(config, key, data[key])
+        if "languages" in data:
+            config.languages = [str(x) for x in data["languages"]]
+        sets = data.get("group_sets", {})
+        if not isinstance(sets, dict) or not all(isinstance(v, list) for v in sets.values()):
+            raise ConfigError("[group_sets] must map a name to a list of groups", path=path,
+                              hint='e.g. practitioners = ["government", "ngo"]')
+        config.group_sets = {str(k): [str(g) for g in v] for k, v in sets.items()}
+        config.group_labels = {str(k): dict(v) for k, v in data.get("group_labels", {}).items()}
+        config.speakers = {str(k): str(v) for k, v in data.get("speakers", {}).items()}
+        transcripts = data.get("transcript_options", {})
+        config.interviewer_labels = [str(x) for x in transcripts.get("interviewer_labels", [])]
+        privacy = data.get("privacy", {})
+        config.min_cell = int(privacy.get("min_cell", 0))
+        return config
+
+    def group_label(self, group: str, lang: str = "en") -> str:
+        return self.group_labels.get(group, {}).get(lang) or group
+
+
+@dataclass
+class IngestReport:
+    documents: int
+    turns: int
+    segments: int
+    respondents: int
+    speaking: int
+    silent: list[str]
+    unknown_speakers: list[str]
+    warnings: list[str]
+    by_document: list[dict[str, Any]]
+
+
+class Study:
+    """A study folder. Opening reads ``study.toml``; nothing else is read until asked."""
+
+    def __init__(self, root: Path, config: StudyConfig) -> None:
+        self.root = root
+        self.config = config
+        self._store: Store | None = None
+
+    @classmethod
+    def open(cls, path: str | Path) -> Study:
+        root = Path(path)
+        if not root.exists():
+            raise InputError("study folder not found", path=root)
+        if not root.is_dir():
+            raise InputError("a study is a folder (with respondents.csv, transcripts/ ...), not a file", path=root)
+        return cls(root, StudyConfig.load(root / "study.toml"))
+
+    # --- inputs ---------------------------------------------------------------------------------
+
+    @property
+    def roster_path(self) -> Path:
+        if self.config.roster:
+            return self.root / self.config.roster
+        for name in ROSTER_NAMES:
+            if (self.root / name).exists():
+                return self.root / name
+        return self.root / ROSTER_NAMES[0]
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.root / self.config.transcripts
+
+    def read_roster(self) -> list[Respondent]:
+        from fivep.ingest.roster import read_roster
+
+        return read_roster(self.roster_path)
+
+    def transcript_paths(self) -> list[Path]:
+        from fivep.ingest.readers import _EXTENSIONS
+
+        folder = self.transcripts_dir
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir()
+                      if p.is_file() and p.suffix.lower() in _EXTENSIONS and not p.name.startswith((".", "~$")))
+
+    def read_documents(self, roster: list[Respondent] | None = None,
+                       progress: Any = None) -> tuple[list[Document], list[str]]:
+        """Read every transcript. Returns ``(documents, warnings)``."""
+        from fivep.ingest.readers import read_transcript
+        from fivep.ingest.turns import INTERVIEWER_LABELS, SpeakerResolver, build_document
+
+        roster = self.read_roster() if roster is None else roster
+        resolver = SpeakerResolver([r.id for r in roster], self.config.speakers,
+                                   (*INTERVIEWER_LABELS, *self.config.interviewer_labels))
+        documents: list[Document] = []
+        warnings: list[str] = []
+        seen: dict[str, str] = {}
+        for path in self.transcript_paths():
+            parsed = build_document(read_transcript(path), resolver, doc_id=path.stem)
+            doc = parsed.document
+            if doc.id in seen:
+                raise TranscriptError(f"document id '{doc.id}' is used by {seen[doc.id]} too", path=path,
+                                      hint="give each transcript a unique 'id:' in its front matter")
+            seen[doc.id] = str(path)
+            documents.append(doc)
+            warnings.extend(parsed.warnings)
+            if progress is not None:
+                progress(path)
+        return documents, warnings
+
+    # --- store ----------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from fivep.store import Store
+
+            self._store = Store(self.root / self.config.store)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def ingest(self, *, unit: str = "turn", progress: Any = None) -> IngestReport:
+        """Read roster and transcripts and replace the corpus in the store (one transaction)."""
+        from fivep.ingest.segments import segment_documents
+
+        roster = self.read_roster()
+        documents, warnings = self.read_documents(roster, progress=progress)
+        if not documents:
+            raise InputError("no transcripts found", path=self.transcripts_dir,
+                             hint="put .txt .docx .pdf .odt .vtt or .srt files there")
+        segments = segment_documents(documents, unit=unit)
+        self.store.replace_corpus(roster, documents, segments)
+        roster_ids = {r.id for r in roster}
+        speaking = {t.respondent_id for d in documents for t in d.turns if t.respondent_id}
+        unknown = sorted(speaking - roster_ids)
+        silent = [r.id for r in roster if r.id not in speaking]
+        for rid in silent:
+            warnings.append(f"respondent {rid} is in the roster but speaks in no transcript")
+        by_doc = []
+        for d in documents:
+            by_doc.append({"id": d.id, "format": d.meta.get("format"), "language": d.language,
+                           "turns": len(d.turns),
+                           "respondents": len({t.respondent_id for t in d.turns if t.respondent_id})})
+        return IngestReport(len(documents), sum(len(d.turns) for d in documents), len(segments), len(roster),
+                            len(speaking & roster_ids), silent, unknown, warnings, by_doc)
+
+    def documents(self) -> list[Document]:
+        return self.store.documents()
+
+    def segments(self) -> list[Segment]:
+        return self.store.segments()
+
+    # --- analysis interface ---------------------------------------------------------------------
+
+    def respondents(self) -> pd.DataFrame:
+        """The roster as a DataFrame, one row per respondent (read from the roster file)."""
+        import pandas as pd
+
+        rows = [{"respondent_id": r.id, "group": r.group, **r.attributes} for r in self.read_roster()]
+        return pd.DataFrame(rows)
+
+    def codings(self, coder: str | None = None) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [{"doc_id": c.doc_id, "segment_id": c.segment_id, "start": c.start, "end": c.end,
+                 "code_id": c.code_id, "coder": c.coder, "source": c.source, "score": c.score}
+                for c in self.store.codings(coder)]
+        return pd.DataFrame(rows, columns=["doc_id", "segment_id", "start", "end", "code_id", "coder",
+                                           "source", "score"])

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fivep.analysis.demographics import demographics, describe, parse_combine
+from fivep.errors import InputError
+from fivep.ingest.roster import read_roster
+
+MESSY = DATA_MESSY = Path(__file__).parent / "data" / "rosters"
+
+
+@pytest.fixture(scope="module")
+def sample_result(sample_dir: Path) -> dict:
+    return demographics(read_roster(sample_dir / "respondents.csv"), {"practitioners": ["government", "ngo"]})
+
+
+def test_sample_reproduces_the_study(sample_result: dict) -> None:
+    g = sample_result["groups"]
+    assert sample_result["total"] == 68
+    assert {k: g[k]["n"] for k in ("government", "ngo", "expert", "victim")} == {
+        "government": 32, "ngo": 12, "expert": 9, "victim": 15}
+    p = g["practitioners"]
+    assert p["n"] == 44
+    assert p["sex"]["female"] == {"n": 26, "pct": 59.09}
+    assert p["sector"]["government"]["pct"] == 72.73 and p["sector"]["ngo"]["pct"] == 27.27
+    assert (p["years_experience"]["min"], p["years_experience"]["max"]) == (1, 37)
+    assert round(p["years_experience"]["mean"], 1) == 12.6
+    e = g["expert"]
+    assert e["sex"]["female"]["n"] == 7 and e["sex"]["male"]["n"] == 2
+    assert (e["age"]["min"], e["age"]["max"]) == (48, 67)
+    assert e["sector"]["government"]["pct"] == 66.67 and e["sector"]["ngo"]["pct"] == 33.33
+    assert 18.66 <= e["years_experience"]["mean"] <= 18.67
+    v = g["victim"]
+    assert (v["age"]["min"], v["age"]["max"]) == (15, 18)
+    assert v["age"]["mean"] == pytest.approx(16.6)
+    assert v["province"] == {"Chiang Rai": {"n": 6, "pct": 40.0}, "Chiang Mai": {"n": 6, "pct": 40.0},
+                             "Phrae": {"n": 3, "pct": 20.0}}
+
+
+def test_messy_twin_gives_the_same_figures(sample_dir: Path, tmp_path: Path) -> None:
+    """BOM, F/M/หญิง/ชาย, Thai-script provinces, "16 ปี", Thai digits, trailing spaces, Thai headers."""
+    import csv
+
+    with open(sample_dir / "respondents.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    th_province = {"Chiang Mai": "จ.เชียงใหม่", "Chiang Rai": "เชียงราย ", "Phrae": "จังหวัดแพร่"}
+    sex_forms = {"F": ["หญิง", "female", "ญ", " F "], "M": ["ชาย", "Male", "ช", "m"]}
+    digits = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+    lines = ["รหัส,กลุ่ม ,sector,เพศ,อายุ,จังหวัด,ประสบการณ์,method,session_id"]
+    for i, r in enumerate(rows):
+        age = r["age"]
+        age = [age, f"{age} ปี", age.translate(digits), f"{age.translate(digits)} ปี "][i % 4]
+        yrs = r["years_experience"]
+        if yrs:
+            yrs = [yrs, f"{yrs} ปี", yrs.translate(digits), f"{yrs} years"][i % 4]
+        province = th_province[r["province"]] if i % 2 else f" {r['province'].upper()} "
+        sex = sex_forms[r["sex"]][i % 4]
+        group = {"government": "เจ้าหน้าที่รัฐ", "ngo": "NGO", "expert": "Expert", "victim": "ผู้เสียหาย"}[r["group"]]
+        lines.append(",".join([f" {r['respondent_id']} ", group, r["sector"] or "-", sex, age, province, yrs,
+                               "FGD" if r["method"] == "focus_group" else "in-depth interview", r["session_id"]]))
+    messy = tmp_path / "respondents.csv"
+    messy.write_bytes("\n".join(lines).encode("utf-8-sig"))
+    sets = {"practitioners": ["government", "ngo"]}
+    clean = demographics(read_roster(sample_dir / "respondents.csv"), sets)
+    assert demographics(read_roster(messy), sets) == clean
+
+
+def test_combine_parses_and_rejects() -> None:
+    assert parse_combine(["a=government, ngo"]) == {"a": ["government", "ngo"]}
+    with pytest.raises(InputError, match="NAME=group1,group2"):
+        parse_combine(["practitioners"])
+
+
+def test_unknown_group_in_set_is_an_error(sample_dir: Path) -> None:
+    with pytest.raises(InputError, match="police"):
+        demographics(read_roster(sample_dir / "respondents.csv"), {"x": ["government", "police"]})
+
+
+def test_min_cell_suppresses_small_cells(sample_dir: Path) -> None:
+    result = demographics(read_roster(sample_dir / "respondents.csv"), {}, min_cell=5)
+    phrae = result["groups"]["victim"]["province"]["Phrae"]
+    assert phrae == {"n": None, "pct": None, "suppressed": True}
+    assert result["groups"]["victim"]["province"]["Chiang Mai"]["n"] == 6
+    assert result["min_cell"] == 5
+    assert "<5" in describe(result, "en")
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", ["68 respondents", "26 (59.09%) were female", "72.73% government officials", "12.6 years",
+            "aged 48–67", "6 from Chiang Rai (40%)"]),
+    ("th", ["ทั้งหมด 68 คน", "ร้อยละ 59.09", "12.6 ปี", "จากเชียงราย 6 คน (ร้อยละ 40)"]),
+])
+def test_paragraph_in_the_style_of_the_study(sample_result: dict, lang: str, expected: list[str]) -> None:
+    text = describe(sample_result, lang)
+    for phrase in expected:
+        assert phrase in text
+
+
+def test_json_is_serialisable(sample_result: dict) -> None:
+    again = json.loads(json.dumps(sample_result))
+    assert again["groups"]["practitioners"]["members"] == ["government", "ngo"]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fivep.errors import RosterError
+from fivep.ingest.roster import normalize_province, normalize_sex, parse_number, read_roster
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("F", "female"), ("female", "female"), ("หญิง", "female"), ("ญ", "female"), ("ผู้หญิง", "female"),
+    ("M", "male"), (" Male ", "male"), ("ชาย", "male"), ("ช", "male"), ("ช.", "male"), ("other", "other"),
+    ("alien", None),
+])
+def test_sex_spellings(value: str, expected: str | None) -> None:
+    assert normalize_sex(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("Chiang Mai", "Chiang Mai"), ("chiangmai", "Chiang Mai"), ("เชียงใหม่", "Chiang Mai"),
+    ("จ.เชียงราย", "Chiang Rai"), ("จังหวัดแพร่", "Phrae"), ("Phrae Province", "Phrae"),
+    ("แม่ฮ่องสอน", "Mae Hong Son"), ("น่าน", "Nan"), ("Lampang", "Lampang"), ("กทม.", "Bangkok"),
+    ("Atlantis", None),
+])
+def test_province_spellings(value: str, expected: str | None) -> None:
+    assert normalize_province(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("16", 16), ("๑๖", 16), ("16 ปี", 16), ("๑๖ ปี", 16), ("12.5", 12.5), ("12 years", 12),
+    ("1 ปี 6 เดือน", 1.5), ("sixteen", None), ("16-17", None),
+])
+def test_numbers(value: str, expected: float | None) -> None:
+    assert parse_number(value) == expected
+
+
+def _write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "respondents.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_reads_cp874_roster(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,sex,province\nR1,ผู้เสียหาย,หญิง,เชียงราย\n", "cp874")
+    [r] = read_roster(path)
+    assert (r.group, r.get("sex"), r.get("province")) == ("victim", "female", "Chiang Rai")
+
+
+def test_reads_utf16_roster_with_semicolons(tmp_path: Path) -> None:
+    path = _write(tmp_path, "\ufeffrespondent_id;group;age\nR1;ngo;๓๒ ปี\n", "utf-16")
+    [r] = read_roster(path)
+    assert r.get("age") == 32
+
+
+def test_reads_xlsx(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["respondent_id", "group", "age", "notes"])
+    sheet.append(["R1", "expert", 55, "retired judge"])
+    sheet.append(["R2", "victim", "๑๖ ปี", None])
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    r1, r2 = read_roster(path)
+    assert r1.get("age") == 55 and r1.get("notes") == "retired judge"
+    assert r2.get("age") == 16
+
+
+@pytest.mark.parametrize("text,message,row,column", [
+    ("respondent_id,group\nR1,ngo\nR1,ngo\n", "duplicate respondent_id 'R1'", 3, "respondent_id"),
+    ("respondent_id,sex\nR1,F\n", "required column 'group' is missing", 1, None),
+    ("respondent_id,group,sex\nR1,ngo,F\nR2,ngo,banana\n", "cannot read sex 'banana'", 3, "sex"),
+    ("respondent_id,group,province\nR1,ngo,Atlantis\n", "cannot read province 'Atlantis'", 2, "province"),
+    ("respondent_id,group,age\nR1,ngo,old\n", "cannot read age 'old'", 2, "age"),
+    ("respondent_id,group,age\nR1,ngo,300\n", "out of range", 2, "age"),
+    ("respondent_id,group\n,ngo\n", "respondent_id is empty", 2, "respondent_id"),
+    ("respondent_id,group\nR1,\n", "group is empty", 2, "group"),
+])
+def test_bad_rosters_name_the_row(tmp_path: Path, text: str, message: str, row: int, column: str | None) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(RosterError) as info:
+        read_roster(path)
+    error = info.value
+    assert message in str(error)
+    assert error.row == row and error.column == column
+    assert str(path) in str(error)
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00\x01\x02binary\x00", b"\xff\xfe\xfa\xfb not text \x81\x82"])
+def test_unreadable_rosters_are_clear_errors(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "respondents.csv"
+    path.write_bytes(data)
+    with pytest.raises(RosterError if not data or b"\x00" not in data else Exception) as info:
+        read_roster(path)
+    assert str(path) in str(info.value)
