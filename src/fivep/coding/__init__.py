@@ -1,0 +1,1 @@
+"""Coding: the codebook, Thai/English NLP, the rule tagger, learned suggestions, reliability, topics."""

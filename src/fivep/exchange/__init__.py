@@ -1,0 +1,1 @@
+"""REFI-QDA exchange (.qdpx projects, .qdc codebooks)."""

@@ -1,0 +1,1 @@
+"""Reading study folders: transcripts in every format, the roster, Thai text repair."""
