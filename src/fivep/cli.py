@@ -128,6 +128,137 @@ def run(study: StudyArg,
     console.print(f"[green]done[/]: outputs in {out} ({', '.join(result.outputs)})")
 
 
+codebook_app = typer.Typer(help="Check, export and import codebooks.", no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
+
+
+@codebook_app.command("check")
+@handles_errors
+def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook .yaml file.")]) -> None:
+    """Validate a codebook: ids, parents, dimensions, labels, keywords (errors name the line)."""
+    from fivep.coding.codebook import parse_codebook
+
+    codebook, problems, _ = parse_codebook(path)
+    for problem in problems:
+        typer.echo(problem.render(str(path)), err=problem.severity == "error")
+    errors = sum(p.severity == "error" for p in problems)
+    if errors:
+        typer.echo(f"fivep: error: {path}: {errors} error(s) in the codebook", err=True)
+        raise typer.Exit(1)
+    subs = sum(1 for c in codebook.codes if c.parent)
+    keywords = sum(len(c.keywords_th) + len(c.keywords_en) for c in codebook.codes)
+    typer.echo(f"{path}: ok: {len(codebook)} codes ({subs} sub-codes), {keywords} keywords, version {codebook.version}")
+
+
+@app.command()
+@handles_errors
+def code(study: StudyArg,
+         engine: Annotated[str, typer.Option(help="Thai tokenizer: nlpo3, newmm, longest, mm.")] = "nlpo3",
+         out: Annotated[Path | None, typer.Option(help="Where to write codings.csv (default: STUDY/codings.csv "
+                                                       "is NOT used; the store is updated and the CSV goes here).")] = None,
+         ) -> None:
+    """Machine-code every respondent segment with the codebook (coder rules@VERSION)."""
+    from fivep.report.exports import write_codings_csv
+    from fivep.study import Study
+
+    s = Study.open(study)
+    if not s.segments():
+        s.ingest()
+    progress, task = _progress(len(s.segments()), "coding segments")
+    with progress:
+        coder, n = s.code(engine=engine, progress=lambda _: progress.advance(task))
+    target = out or (s.root / ".fivep" / "codings.csv")
+    write_codings_csv(s, target)
+    _console().print(f"{n} codings by {coder} on {len(s.segments())} segments; written to the store and {target}")
+    s.close()
+
+
+@app.command()
+@handles_errors
+def tag(file: Annotated[str, typer.Argument(help="A text file, one segment per line, or - for stdin.")] = "-",
+        codebook: Annotated[str, typer.Option(help="Codebook: built-in name or .yaml path.")] = "5p",
+        format: Annotated[str, typer.Option("--format", "-f", help="jsonl or table.")] = "jsonl",
+        engine: Annotated[str, typer.Option(help="Thai tokenizer engine.")] = "nlpo3") -> None:
+    """Code loose text, one segment per input line."""
+    from fivep.coding.codebook import load_codebook
+    from fivep.coding.rules import RuleTagger
+    from fivep.errors import InputError
+    from fivep.ingest.encoding import decode_bytes
+
+    if format not in ("jsonl", "table"):
+        raise typer.BadParameter(f"unknown format {format!r}; use jsonl or table", param_hint="--format")
+    if file == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError("file not found", path=path)
+        data = path.read_bytes()
+        name = file
+    text, _ = decode_bytes(data, name) if data else ("", "utf-8")
+    tagger = RuleTagger(load_codebook(codebook), engine=engine)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    console = _console()
+    for line in lines:
+        line = line.rstrip("\r")
+        result = tagger.tag(line)
+        if format == "jsonl":
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        else:
+            codes = ", ".join(f"{c.code} {c.score:.2f} [{' | '.join(e.text for e in c.evidence)}]" for c in result.codes)
+            actors = ", ".join(a.code.removeprefix("actor.") for a in result.actors)
+            console.print(f"[bold]{result.kind}[/] ({result.lang}) {line[:80]}")
+            console.print(f"   codes: {codes or '-'}" + (f"; actors: {actors}" if actors else ""))
+
+
+@app.command()
+@handles_errors
+def evaluate(study: StudyArg,
+             coder: Annotated[list[str] | None, typer.Option(help="Human coder(s) to compare with (default: all).")] = None,
+             format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+             ) -> None:
+    """Machine coding against human coders at segment level: P/R/F1 and kappa per dimension and sub-code."""
+    from fivep.coding.evaluate import evaluate as run_evaluation
+    from fivep.report.tables import print_evaluation
+    from fivep.study import Study
+
+    s = Study.open(study)
+    if not s.segments():
+        s.ingest()
+    machine = next((c for c in s.store.coders() if c.startswith("rules@")), None)
+    if machine is None:
+        machine, _ = s.code()
+    humans = coder or [c for c, src in s.store.coder_sources().items() if src == "human"]
+    if not humans:
+        raise FivepError("no human codings to compare with",
+                         hint="put one CSV per coder in STUDY/codings/ and run 'fivep ingest'")
+    segments = s.segments()
+    codebook = s.codebook()
+    machine_codings = s.store.codings(machine)
+    machine_kinds = s.store.segment_kinds(machine)
+    results = []
+    holdout = set(s.config.holdout)
+    for name in humans:
+        human_codings = s.store.codings(name)
+        if not human_codings:
+            raise FivepError(f"no codings by coder '{name}'", hint=f"coders in the store: {', '.join(s.store.coders())}")
+        kinds = s.store.segment_kinds(name)
+        docs = {c.doc_id for c in human_codings}
+        for label, subset in (("all", docs), ("tuned", docs - holdout), ("holdout", docs & holdout)):
+            if subset:
+                ev = run_evaluation(human_codings, machine_codings, segments, codebook, human_kinds=kinds,
+                                    machine_kinds=machine_kinds, documents=subset)
+                results.append((label, ev))
+    if format == "json":
+        typer.echo(json.dumps([{"set": label, **ev.to_json()} for label, ev in results], ensure_ascii=False, indent=2))
+    else:
+        print_evaluation(results, _console())
+    s.close()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS segments (
 CREATE TABLE IF NOT EXISTS codings (
   id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, segment_id TEXT, start INTEGER NOT NULL,
   end INTEGER NOT NULL, code_id TEXT NOT NULL, coder TEXT NOT NULL, source TEXT NOT NULL, score REAL,
-  evidence TEXT NOT NULL DEFAULT '[]', kind TEXT);
+  evidence TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS segment_kinds (
+  segment_id TEXT NOT NULL, coder TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (segment_id, coder));
 CREATE INDEX IF NOT EXISTS codings_coder ON codings (coder);
 CREATE TABLE IF NOT EXISTS suggestions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, segment_id TEXT NOT NULL,
@@ -116,16 +118,18 @@ class Store:
     # --- codings --------------------------------------------------------------------------------
 
     def replace_codings(self, coder: str, codings: Iterable[Coding], kinds: dict[str, str] | None = None) -> int:
-        """Replace every coding of ``coder`` (one transaction). Returns how many were written."""
+        """Replace every coding (and segment kind) of ``coder`` in one transaction. Returns the count."""
         rows = [(c.doc_id, c.segment_id, c.start, c.end, c.code_id, c.coder, c.source, c.score,
-                 json.dumps([[e.start, e.end, e.text] for e in c.evidence], ensure_ascii=False),
-                 (kinds or {}).get(c.segment_id or ""))
+                 json.dumps([[e.start, e.end, e.text] for e in c.evidence], ensure_ascii=False))
                 for c in codings]
         with self.transaction() as db:
             db.execute("DELETE FROM codings WHERE coder = ?", (coder,))
+            db.execute("DELETE FROM segment_kinds WHERE coder = ?", (coder,))
             db.executemany(
-                "INSERT INTO codings (doc_id, segment_id, start, end, code_id, coder, source, score, evidence, kind)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                "INSERT INTO codings (doc_id, segment_id, start, end, code_id, coder, source, score, evidence)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO segment_kinds VALUES (?, ?, ?)",
+                           [(sid, coder, kind) for sid, kind in (kinds or {}).items()])
         return len(rows)
 
     def codings(self, coder: str | None = None) -> list[Coding]:
@@ -140,8 +144,13 @@ class Store:
         return out
 
     def coders(self) -> list[str]:
-        return [r[0] for r in self.connection.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+        rows = self.connection.execute(
+            "SELECT coder FROM codings UNION SELECT coder FROM segment_kinds ORDER BY coder")
+        return [r[0] for r in rows]
+
+    def coder_sources(self) -> dict[str, str]:
+        return {c: s for c, s in self.connection.execute("SELECT DISTINCT coder, source FROM codings")}
 
     def segment_kinds(self, coder: str) -> dict[str, str]:
         return {s: k for s, k in self.connection.execute(
-            "SELECT DISTINCT segment_id, kind FROM codings WHERE coder = ? AND kind IS NOT NULL", (coder,))}
+            "SELECT segment_id, kind FROM segment_kinds WHERE coder = ?", (coder,))}

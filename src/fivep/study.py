@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fivep.errors import ConfigError, InputError, TranscriptError
-from fivep.model import Document, Respondent, Segment
+from fivep.model import Codebook, Coding, Document, Respondent, Segment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +37,7 @@ class StudyConfig:
     speakers: dict[str, str] = field(default_factory=dict)
     interviewer_labels: list[str] = field(default_factory=list)
     min_cell: int = 0
+    holdout: list[str] = field(default_factory=list)
     store: str = STORE_NAME
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -69,6 +70,7 @@ class StudyConfig:
         config.interviewer_labels = [str(x) for x in transcripts.get("interviewer_labels", [])]
         privacy = data.get("privacy", {})
         config.min_cell = int(privacy.get("min_cell", 0))
+        config.holdout = [str(x) for x in data.get("evaluation", {}).get("holdout", [])]
         return config
 
     def group_label(self, group: str, lang: str = "en") -> str:
@@ -86,6 +88,7 @@ class IngestReport:
     unknown_speakers: list[str]
     warnings: list[str]
     by_document: list[dict[str, Any]]
+    human_codings: dict[str, int] = field(default_factory=dict)
 
 
 class Study:
@@ -95,6 +98,7 @@ class Study:
         self.root = root
         self.config = config
         self._store: Store | None = None
+        self._codebook: Codebook | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> Study:
@@ -185,6 +189,7 @@ class Study:
                              hint="put .txt .docx .pdf .odt .vtt or .srt files there")
         segments = segment_documents(documents, unit=unit)
         self.store.replace_corpus(roster, documents, segments)
+        human = self.import_human_codings(documents, segments)
         roster_ids = {r.id for r in roster}
         speaking = {t.respondent_id for d in documents for t in d.turns if t.respondent_id}
         unknown = sorted(speaking - roster_ids)
@@ -197,7 +202,51 @@ class Study:
                            "turns": len(d.turns),
                            "respondents": len({t.respondent_id for t in d.turns if t.respondent_id})})
         return IngestReport(len(documents), sum(len(d.turns) for d in documents), len(segments), len(roster),
-                            len(speaking & roster_ids), silent, unknown, warnings, by_doc)
+                            len(speaking & roster_ids), silent, unknown, warnings, by_doc, human)
+
+    @property
+    def codings_dir(self) -> Path:
+        return self.root / "codings"
+
+    def import_human_codings(self, documents: list[Document] | None = None,
+                             segments: list[Segment] | None = None) -> dict[str, int]:
+        """Load every coder's CSV in ``codings/`` into the store (each coder replaced as a whole)."""
+        from fivep.ingest.codings import read_human_codings
+
+        folder = self.codings_dir
+        if not folder.is_dir():
+            return {}
+        documents = self.documents() if documents is None else documents
+        segments = self.segments() if segments is None else segments
+        known = {c.id for c in self.codebook().codes}
+        counts: dict[str, int] = {}
+        for path in sorted(folder.glob("*.csv")):
+            coder, codings, kinds = read_human_codings(path, documents, segments, known)
+            counts[coder] = self.store.replace_codings(coder, codings, kinds)
+        return counts
+
+    def codebook(self) -> Codebook:
+        """The study's codebook (study.toml ``codebook``: a built-in name or a path)."""
+        if self._codebook is None:
+            from fivep.coding.codebook import load_codebook
+
+            self._codebook = load_codebook(self.config.codebook, base=self.root)
+        return self._codebook
+
+    def code(self, *, engine: str | None = None, progress: Any = None) -> tuple[str, int]:
+        """Machine-code every respondent segment with the rule tagger; returns ``(coder, codings)``."""
+        from fivep.coding.rules import RuleTagger
+
+        tagger = RuleTagger(self.codebook(), engine=engine or "nlpo3")
+        codings: list[Coding] = []
+        kinds: dict[str, str] = {}
+        for segment in self.segments():
+            found, kind = tagger.code_segment(segment)
+            codings.extend(found)
+            kinds[segment.id] = kind
+            if progress is not None:
+                progress(segment)
+        return tagger.coder, self.store.replace_codings(tagger.coder, codings, kinds)
 
     def documents(self) -> list[Document]:
         return self.store.documents()

@@ -76,3 +76,35 @@ def print_demographics(result: Mapping[str, Any], console: Any,
     console.print(describe(result, "en", labels))
     console.print()
     console.print(describe(result, "th", labels))
+
+
+def print_evaluation(results: list[tuple[str, Any]], console: Any) -> None:
+    """Evaluation tables: one per (coder, document set), dimensions then sub-codes."""
+    from rich.table import Table
+
+    def fmt(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    for label, ev in results:
+        table = Table(title=f"{ev.machine} vs {ev.coder}: {label} ({len(ev.documents)} documents, "
+                            f"{ev.segments} segments)")
+        for column in ("dimension / code", "support", "predicted", "P", "R", "F1", "kappa"):
+            table.add_column(column, justify="left" if column == "dimension / code" else "right")
+        for s in ev.dimensions:
+            table.add_row(f"[bold]{s.label}[/]", str(s.support), str(s.predicted), fmt(s.precision), fmt(s.recall),
+                          fmt(s.f1), fmt(s.kappa))
+        table.add_row("[bold]dimensions micro[/]", "", "", fmt(ev.dimension_micro["precision"]),
+                      fmt(ev.dimension_micro["recall"]), fmt(ev.dimension_micro["f1"]), "")
+        table.add_row("[bold]dimensions macro[/]", "", "", fmt(ev.dimension_macro["precision"]),
+                      fmt(ev.dimension_macro["recall"]), fmt(ev.dimension_macro["f1"]), "")
+        for s in ev.codes:
+            table.add_row(f"  {s.label}", str(s.support), str(s.predicted), fmt(s.precision), fmt(s.recall),
+                          fmt(s.f1), fmt(s.kappa))
+        table.add_row("[bold]sub-codes micro[/]", "", "", fmt(ev.micro["precision"]), fmt(ev.micro["recall"]),
+                      fmt(ev.micro["f1"]), "")
+        table.add_row("[bold]sub-codes macro[/]", "", "", fmt(ev.macro["precision"]), fmt(ev.macro["recall"]),
+                      fmt(ev.macro["f1"]), "")
+        console.print(table)
+        if ev.kind_accuracy is not None:
+            console.print(f"kind accuracy: {ev.kind_accuracy:.2f} on {ev.kind_n} segments")
+        console.print()

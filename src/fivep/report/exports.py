@@ -1,0 +1,36 @@
+"""Exports of the store: CSV (and, later, XLSX and REFI-QDA)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fivep.study import Study
+
+CODING_COLUMNS = ["doc_id", "segment_id", "respondent_id", "group", "start", "end", "code_id", "dimension", "coder",
+                  "source", "score", "kind", "evidence"]
+
+
+def write_codings_csv(study: Study, path: str | Path, coder: str | None = None) -> int:
+    """Write codings (all coders, or one) with respondent, group, dimension, kind and evidence."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    segments = {s.id: s for s in study.segments()}
+    groups = {r.id: r.group for r in study.read_roster()}
+    codebook = study.codebook()
+    kinds = {c: study.store.segment_kinds(c) for c in study.store.coders()}
+    rows = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CODING_COLUMNS)
+        for c in study.store.codings(coder):
+            segment = segments.get(c.segment_id or "")
+            rid = segment.respondent_id if segment else None
+            writer.writerow([c.doc_id, c.segment_id, rid, groups.get(rid or ""), c.start, c.end, c.code_id,
+                             codebook[c.code_id].dimension if c.code_id in codebook else "", c.coder, c.source,
+                             "" if c.score is None else c.score, kinds.get(c.coder, {}).get(c.segment_id or "", ""),
+                             " | ".join(e.text for e in c.evidence)])
+            rows += 1
+    return rows
