@@ -91,6 +91,7 @@ class Code:
     keywords_en: tuple[str, ...] = ()
     parent: str | None = None
     definition_th: str = ""
+    weak_keywords: tuple[str, ...] = ()
 
     @property
     def is_root(self) -> bool:

@@ -3,8 +3,10 @@
 A codebook file holds ``name``, ``version`` and a list of ``codes``; each code has an ``id``
 (dotted, ``protection.shelter``), a ``dimension`` (one of the 5P, or ``actor`` for the
 cross-cutting actor codes), labels in Thai and English, a definition, inclusion and exclusion
-criteria, examples, and Thai and English keywords. ``load_codebook("5p")`` loads the codebook that
-ships with fivep.
+criteria, examples, and Thai and English keywords. Weak keywords (``weak_keywords_th``,
+``weak_keywords_en``) are words that point to a code only with corroboration (a place name such as
+"ลาว" for partnership with neighbouring countries): the tagger codes them only together with another
+keyword of the code. ``load_codebook("5p")`` loads the codebook that ships with fivep.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from fivep.model import DIMENSIONS, Code, Codebook
 ACTOR = "actor"
 VALID_DIMENSIONS = (*DIMENSIONS, ACTOR)
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
-_LIST_FIELDS = ("examples", "keywords_th", "keywords_en")
+_LIST_FIELDS = ("examples", "keywords_th", "keywords_en", "weak_keywords_th", "weak_keywords_en")
+_KEYWORD_FIELDS = ("keywords_th", "keywords_en", "weak_keywords_th", "weak_keywords_en")
 _TEXT_FIELDS = ("label_en", "label_th", "definition", "definition_th", "include", "exclude")
 
 
@@ -133,7 +136,7 @@ def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str,
                 problems.append(Problem(fields[name].start_mark.line + 1, f"'{name}' of '{code_id}' must be a list"))
                 value = []
             lists[name] = tuple(str(v).strip() for v in value if str(v).strip())
-        for name in ("keywords_th", "keywords_en"):
+        for name in _KEYWORD_FIELDS:
             node = fields.get(name)
             if isinstance(node, yaml.SequenceNode):
                 for kw_node in node.value:
@@ -158,7 +161,8 @@ def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str,
         parent = raw.get("parent")
         codes.append(Code(code_id, dimension, texts["label_en"], texts["label_th"], texts["definition"],
                           texts["include"], texts["exclude"], lists["examples"], lists["keywords_th"],
-                          lists["keywords_en"], str(parent) if parent else None, texts["definition_th"]))
+                          lists["keywords_en"], str(parent) if parent else None, texts["definition_th"],
+                          lists["weak_keywords_th"] + lists["weak_keywords_en"]))
     known = set(lines)
     for code in codes:
         line = lines[code.id]

@@ -19,18 +19,22 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from fivep.ingest.thai import normalize_text, thai_share
+from fivep.ingest.thai import normalize_text
 
 DEFAULT_ENGINE = "nlpo3"
 THAI = re.compile("[\u0e01-\u0e5b]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]")
+_LATIN_IN_THAI = re.compile("[A-Za-z0-9]+(?:'[a-z]+)?|[^\\sA-Za-z0-9\u0e00-\u0e7f]")
+_LETTERS = re.compile("[A-Za-z0-9\u0e01-\u0e4e]")
 # characters that cannot start a Thai word / a word cannot end before them
 _NON_INITIAL = set("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e45\u0e47\u0e48\u0e49\u0e4a"
                    "\u0e4b\u0e4c\u0e4d\u0e4e")
@@ -43,9 +47,17 @@ def ascii_lower(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
+_THAI_LETTER = re.compile("[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
 def detect_language(text: str) -> str:
     """``"th"`` when at least 40% of the letters are Thai, else ``"en"`` (mixed lines lean Thai)."""
-    return "th" if thai_share(text) >= 0.4 else "en"
+    thai = len(text) - len(_THAI_LETTER.sub("", text))
+    if not thai:
+        return "en"
+    latin = len(text) - len(_LATIN_LETTER.sub("", text))
+    return "th" if thai >= 0.4 * (thai + latin) else "en"
 
 
 @cache
@@ -165,13 +177,25 @@ class EnglishAnalyzer:
             self.table: Any = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         except (ValueError, ImportError, OSError):  # spacy-lookups-data missing: no lemmas
             self.table = {}
+        self._cache: dict[str, str] = {}
 
     def lemma(self, word: str) -> str:
-        low = word.lower()
-        return str(self.table.get(low, low))
+        """The lower-case lemma of ``word`` (the word itself when the table does not know it)."""
+        cached = self._cache.get(word)
+        if cached is None:
+            low = word.lower()
+            cached = self._cache[word] = str(self.table.get(low, low)).lower()
+        return cached
 
     def tokens(self, text: str) -> list[tuple[int, int, str]]:
-        return [(t.idx, t.idx + len(t.text), t.text) for t in self.nlp.tokenizer(text) if not t.is_space]
+        """``(start, end, text)`` of the non-space tokens (read off the Doc's arrays: no Token objects)."""
+        from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+        doc = self.nlp.tokenizer(text)
+        if not len(doc):
+            return []
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+        return [(i, i + n, text[i : i + n]) for i, n, space in rows if not space]
 
 
 @cache
@@ -184,13 +208,15 @@ def english() -> EnglishAnalyzer:
 
 @dataclass
 class Analysis:
-    """A text analysed once for every matcher: language, Thai token boundaries, word tokens."""
+    """A text analysed once for every matcher: language, Thai token boundaries, word tokens and lemmas."""
 
     text: str
     lowered: str
     lang: str
-    thai_bounds: frozenset[int]
+    sorted_bounds: list[int]                 # Thai segmentation boundaries, ascending, 0 first
     words: list[tuple[int, int, str, str]]   # (start, end, text, lemma) for Latin words and punctuation
+    lemma_text: str = " "                    # " lemma1 lemma2 ... " for matching English terms
+    lemma_offsets: list[int] = field(default_factory=list)   # where each word's lemma starts in it
 
 
 class Analyzer:
@@ -200,6 +226,7 @@ class Analyzer:
         words = [*domain_words(), *custom_words]
         self.tokenizer = ThaiTokenizer(engine=engine, custom_words=words)
         self._base: ThaiTokenizer | None = None
+        self._base_cache: dict[str, list[str]] = {}
         self.english = english()
 
     @property
@@ -211,48 +238,66 @@ class Analyzer:
 
     def analyse(self, text: str) -> Analysis:
         lang = detect_language(text)
-        bounds: set[int] = set()
+        ordered: list[int] = [0]
+        if THAI.search(text) is not None:
+            ordered.extend(accumulate(map(len, self.tokenizer.tokenize(text))))
+        if lang == "en":
+            spans = self.english.tokens(text)
+        elif _LATIN_WORD.search(text):
+            spans = [(m.start(), m.end(), m.group()) for m in _LATIN_IN_THAI.finditer(text)]
+        else:
+            spans = []
         words: list[tuple[int, int, str, str]] = []
-        has_thai = THAI.search(text) is not None
-        if has_thai:
-            position = 0
-            bounds.add(0)
-            for token in self.tokenizer.tokenize(text):
-                end = position + len(token)
-                bounds.add(end)
-                if lang == "th" and _LATIN_WORD.search(token) and not THAI.search(token):
-                    words.extend(self._latin_words(token, position))
-                position = end
-        if lang == "en" or not has_thai:
-            words = [(s, e, w, self.english.lemma(w)) for s, e, w in self.english.tokens(text)]
-        return Analysis(text, ascii_lower(text), lang, frozenset(bounds), words)
+        lemma_text = " "
+        offsets: list[int] = []
+        if spans:
+            cache = self.english._cache
+            lemma = self.english.lemma
+            lemmas = [cache.get(w) or lemma(w) for _, _, w in spans]
+            words = [(a, b, w, x) for (a, b, w), x in zip(spans, lemmas, strict=True)]
+            lemma_text = " " + " ".join(lemmas) + " "
+            offsets = list(accumulate((len(x) + 1 for x in lemmas[:-1]), initial=1))
+        return Analysis(text, ascii_lower(text), lang, ordered, words, lemma_text, offsets)
 
-    def _latin_words(self, token: str, offset: int) -> list[tuple[int, int, str, str]]:
-        out = []
-        for match in re.finditer(r"[A-Za-z0-9]+(?:'[a-z]+)?|[^\sA-Za-z0-9]", token):
-            word = match.group()
-            out.append((offset + match.start(), offset + match.end(), word, self.english.lemma(word)))
-        return out
+    def _base_tokens(self, text: str) -> list[str]:
+        cached = self._base_cache.get(text)
+        if cached is None:
+            if len(self._base_cache) > 50_000:
+                self._base_cache.clear()
+            cached = self._base_cache[text] = self.base.tokenize(text)
+        return cached
 
-    def thai_boundary_ok(self, analysis: Analysis, start: int, end: int) -> bool:
-        """May a Thai term occupy ``text[start:end]`` as a whole word or words?"""
+    def thai_boundary_ok(self, analysis: Analysis, start: int, end: int, *, strict: bool = False) -> bool:
+        """May a Thai term occupy ``text[start:end]`` as a whole word or words?
+
+        With ``strict=True`` only the boundaries of the segmentation count.
+        """
         text = analysis.text
         if end < len(text) and text[end] in _NON_INITIAL:
             return False
         if start > 0 and text[start - 1] in _LEADING_VOWELS:
             return False
-        if start in analysis.thai_bounds and end in analysis.thai_bounds:
+        ordered = analysis.sorted_bounds
+        i = bisect_left(ordered, start)
+        j = bisect_left(ordered, end)
+        aligned_start = i < len(ordered) and ordered[i] == start
+        if aligned_start and j < len(ordered) and ordered[j] == end:
             return True
-        bounds = sorted(analysis.thai_bounds)
-        left = max((b for b in bounds if b <= start), default=0)
-        right = min((b for b in bounds if b >= end), default=len(text))
+        if strict:
+            return False
+        left = ordered[bisect_right(ordered, start) - 1] if start >= ordered[0] else 0
+        index = bisect_left(ordered, end)
+        right = ordered[index] if index < len(ordered) else len(text)
         words = self.base.words
-        pieces_left = self.base.tokenize(text[left:start])
-        pieces_right = self.base.tokenize(text[end:right])
+        rest = text[left:start] + text[end:right]
+        if bisect_right(ordered, start) == index and text[left:right] in words and _LETTERS.search(rest):
+            return False   # inside one word of the general dictionary: a fragment of another word
+        pieces_left = self._base_tokens(text[left:start])
+        pieces_right = self._base_tokens(text[end:right])
         for piece in (*pieces_left, *pieces_right):
             if THAI.search(piece) and piece not in words:
                 return False
-        usual = _count_words(self.base.tokenize(text[left:right]))
+        usual = _count_words(self._base_tokens(text[left:right]))
         return _count_words(pieces_left) + 1 + _count_words(pieces_right) <= usual
 
 
@@ -282,54 +327,76 @@ class TermMatcher:
     (``longest_only=True``).
     """
 
-    def __init__(self, analyzer: Analyzer, terms: Iterable[tuple[str, str]], *, longest_only: bool = True) -> None:
+    def __init__(self, analyzer: Analyzer, terms: Iterable[tuple[str, str]], *, longest_only: bool = True,
+                 strict: bool = False, strict_prefix: str | None = None) -> None:
         import ahocorasick
 
         self.analyzer = analyzer
         self.longest_only = longest_only
-        self._thai = ahocorasick.Automaton()
-        self._english: dict[str, list[tuple[tuple[str, ...], bool, str, str]]] = {}
-        thai_labels: dict[str, list[tuple[str, str]]] = {}
+        self.strict = strict
+        self.strict_prefix = strict_prefix
+        thai: dict[str, list[tuple[str, str]]] = {}
+        english: dict[str, list[tuple[tuple[str, ...] | None, str, str]]] = {}
         for term, label in terms:
             term = " ".join(term.split())
             if not term:
                 continue
             if THAI.search(term):
-                key = ascii_lower(normalize_text(term))
-                thai_labels.setdefault(key, []).append((term, label))
-            else:
-                acronym = term.isupper() and len(term) <= 6
-                words = [w for _, _, w in analyzer.english.tokens(term)]
-                lemmas = tuple(w if acronym else analyzer.english.lemma(w) for w in words)
-                if lemmas:
-                    self._english.setdefault(lemmas[0].lower(), []).append((lemmas, acronym, term, label))
-        for key, entries in thai_labels.items():
-            self._thai.add_word(key, (key, tuple(entries)))
-        self._has_thai = bool(thai_labels)
-        if self._has_thai:
+                thai.setdefault(ascii_lower(normalize_text(term)), []).append((term, label))
+                continue
+            words = [w for _, _, w in analyzer.english.tokens(term)]
+            if not words:
+                continue
+            acronym = term.isupper() and len(term) <= 6
+            key = " " + " ".join(analyzer.english.lemma(w) for w in words) + " "
+            english.setdefault(key, []).append((tuple(words) if acronym else None, term, label))
+
+        def is_strict(label: str) -> bool:
+            return bool(strict_prefix) and label.startswith(strict_prefix or "")
+
+        self._thai = ahocorasick.Automaton()
+        for key, entries in thai.items():
+            loose = tuple(e for e in entries if not is_strict(e[1]))
+            tight = tuple(e for e in entries if is_strict(e[1]))
+            self._thai.add_word(key, (len(key), loose, tight))
+        self._english = ahocorasick.Automaton()
+        for key, entries_en in english.items():
+            self._english.add_word(key, (len(key), key.count(" ") - 1, tuple(entries_en)))
+        self._has_thai = bool(thai)
+        self._has_english = bool(english)
+        if thai:
             self._thai.make_automaton()
+        if english:
+            self._english.make_automaton()
 
     def find(self, analysis: Analysis) -> list[Hit]:
         hits: list[Hit] = []
-        if self._has_thai and THAI.search(analysis.text):
-            for end_index, (key, entries) in self._thai.iter(analysis.lowered):
-                start, end = end_index + 1 - len(key), end_index + 1
-                if self.analyzer.thai_boundary_ok(analysis, start, end):
-                    hits.extend(Hit(start, end, term, label) for term, label in entries)
-        words = analysis.words
-        for i, (start, _, word, lemma) in enumerate(words):
-            for lemmas, acronym, term, label in self._english.get(lemma.lower(), ()):
-                n = len(lemmas)
-                if i + n > len(words):
+        if self._has_thai and len(analysis.sorted_bounds) > 1:
+            boundary_ok = self.analyzer.thai_boundary_ok
+            for end_index, (length, loose, tight) in self._thai.iter(analysis.lowered):
+                start, end = end_index + 1 - length, end_index + 1
+                if loose and boundary_ok(analysis, start, end, strict=self.strict):
+                    hits.extend(Hit(start, end, term, label) for term, label in loose)
+                if tight and boundary_ok(analysis, start, end, strict=True):
+                    hits.extend(Hit(start, end, term, label) for term, label in tight)
+        if self._has_english and analysis.words:
+            words = analysis.words
+            offsets = analysis.lemma_offsets
+            for end_index, (length, n, entries) in self._english.iter(analysis.lemma_text):
+                first = bisect_left(offsets, end_index + 2 - length)
+                window = words[first : first + n]
+                if len(window) < n or any(window[k + 1][0] - window[k][1] > 1 for k in range(n - 1)):
                     continue
-                window = words[i : i + n]
-                if acronym:
-                    ok = all(w[2] == x for w, x in zip(window, lemmas, strict=True))
-                else:
-                    ok = all(w[3].lower() == x.lower() for w, x in zip(window, lemmas, strict=True))
-                if ok and all(window[k + 1][0] - window[k][1] <= 1 for k in range(n - 1)):
-                    hits.append(Hit(start, window[-1][1], term, label))
-        return _longest(hits) if self.longest_only else sorted(hits, key=lambda h: (h.start, h.end))
+                for acronym, term, label in entries:
+                    if acronym is None or all(w[2] == x for w, x in zip(window, acronym, strict=True)):
+                        hits.append(Hit(window[0][0], window[-1][1], term, label))
+        if not self.longest_only or len(hits) < 2:
+            return sorted(hits, key=lambda h: (h.start, h.end))
+        if self.strict_prefix is None:
+            return _longest(hits)
+        prefix = self.strict_prefix
+        return _longest([h for h in hits if not h.label.startswith(prefix)]) + \
+            _longest([h for h in hits if h.label.startswith(prefix)])
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:

@@ -14,11 +14,15 @@ Scores
 ------
 Each code's score is ``1 - prod(1 - w)`` over its distinct matched terms, with ``w`` growing with the
 term's specificity (0.5 for abbreviations of up to 3 letters, 0.65 for single words, 0.8 for
-multi-word or long terms); a repeated term adds half its weight again. Scores are in (0, 1).
+multi-word or long terms; 0.3 for the codebook's weak keywords); a repeated term adds half its weight
+again. Scores are in (0, 1); codes under ``min_score`` (default 0.5) are dropped, so one keyword
+codes a segment but a weak keyword needs a second keyword of the same code.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +35,7 @@ from fivep.coding.nlp import DEFAULT_ENGINE, Analysis, Analyzer, Hit, TermMatche
 from fivep.model import DIMENSIONS, Codebook, Coding, Evidence, Segment
 
 KINDS = ("obstacle", "recommendation", "other")
+_CUE = "cue:"
 
 
 @dataclass(frozen=True)
@@ -99,21 +104,24 @@ class RuleTagger:
         Codes scoring below this are not returned.
     """
 
-    def __init__(self, codebook: Codebook, *, engine: str = DEFAULT_ENGINE, min_score: float = 0.0) -> None:
+    def __init__(self, codebook: Codebook, *, engine: str = DEFAULT_ENGINE, min_score: float = 0.5) -> None:
         self.codebook = codebook
         self.engine = engine
         self.min_score = min_score
-        keywords = [(kw, c.id) for c in codebook.codes for kw in (*c.keywords_th, *c.keywords_en)]
+        keywords = [(kw, c.id) for c in codebook.codes for kw in (*c.keywords_th, *c.keywords_en, *c.weak_keywords)]
+        self._weak = {(c.id, " ".join(kw.casefold().split())) for c in codebook.codes for kw in c.weak_keywords}
         self.analyzer = Analyzer(engine=engine, custom_words=[kw for kw, _ in keywords])
-        self.matcher = TermMatcher(self.analyzer, keywords)
         cue_terms: list[tuple[str, str]] = []
         cues = _cues()
         for kind in ("recommendation", "obstacle"):
             for lang in ("th", "en"):
                 for strength in ("strong", "weak"):
                     cue_terms += [(str(t), f"{kind}:{strength}") for t in cues[kind][lang].get(strength, [])]
-        self.cue_matcher = TermMatcher(self.analyzer, cue_terms)
-        self._negation_th = tuple(sorted((str(t) for t in cues["negation"]["th"]), key=len, reverse=True))
+        # one pass finds keywords and cues; cues ("ขาด", "ยาก") only count on segmentation boundaries
+        self.matcher = TermMatcher(self.analyzer, [*keywords, *((t, _CUE + label) for t, label in cue_terms)],
+                                   strict_prefix=_CUE)
+        negators = sorted((re.escape(str(t)) for t in cues["negation"]["th"]), key=len, reverse=True)
+        self._negation_th_re = re.compile(f"(?:{'|'.join(negators)})\\s*$")
         self._negation_en = {str(t).lower() for t in cues["negation"]["en"]}
 
     @property
@@ -122,18 +130,20 @@ class RuleTagger:
 
     # --- decide -----------------------------------------------------------------------------
 
-    def _negated(self, analysis: Analysis, hit: Hit) -> bool:
-        before = analysis.text[max(0, hit.start - 12) : hit.start].rstrip()
-        if any(before.endswith(n) for n in self._negation_th):
+    def _negated(self, analysis: Analysis, hit: Hit, ends: list[int]) -> bool:
+        """Is the hit under negation: a Thai negator right before it, or an English one among the 3 words before?"""
+        if self._negation_th_re.search(analysis.text, max(0, hit.start - 12), hit.start):
             return True
-        previous = [w for w in analysis.words if w[1] <= hit.start][-3:]
-        return any(w[2].lower() in self._negation_en or w[3].lower() in self._negation_en for w in previous)
+        if not ends:
+            return False
+        index = bisect_right(ends, hit.start)
+        previous = analysis.words[max(0, index - 3) : index]
+        return any(w[2].lower() in self._negation_en or w[3] in self._negation_en for w in previous)
 
-    def _kind(self, analysis: Analysis, negated: int, has_codes: bool) -> tuple[str, list[Hit]]:
-        hits = self.cue_matcher.find(analysis)
+    def _kind(self, hits: list[Hit], negated: int, has_codes: bool) -> tuple[str, list[Hit]]:
         counts: dict[str, int] = defaultdict(int)
         for hit in hits:
-            counts[hit.label] += 1
+            counts[hit.label.removeprefix(_CUE)] += 1
         rec = 2 * counts["recommendation:strong"] + counts["recommendation:weak"]
         obs = 2 * counts["obstacle:strong"] + counts["obstacle:weak"] + negated
         if counts["recommendation:strong"] and rec >= obs:
@@ -148,8 +158,13 @@ class RuleTagger:
         """Code one text; offsets in the result index ``text``."""
         analysis = self.analyzer.analyse(text)
         by_code: dict[str, list[tuple[Hit, bool]]] = defaultdict(list)
+        cue_hits: list[Hit] = []
+        ends = [w[1] for w in analysis.words]
         for hit in self.matcher.find(analysis):
-            by_code[hit.label].append((hit, self._negated(analysis, hit)))
+            if hit.label.startswith(_CUE):
+                cue_hits.append(hit)
+            else:
+                by_code[hit.label].append((hit, self._negated(analysis, hit, ends)))
         results: list[CodeResult] = []
         actors: list[CodeResult] = []
         negated_count = 0
@@ -159,7 +174,8 @@ class RuleTagger:
             remaining = 1.0
             for hit, _ in hits:
                 key = hit.term.casefold()
-                weight = _weight(hit.term) / (2 if seen[key] else 1)
+                base = 0.3 if (code_id, " ".join(key.split())) in self._weak else _weight(hit.term)
+                weight = base / (2 if seen[key] else 1)
                 seen[key] += 1
                 remaining *= 1 - weight
             score = 1 - remaining
@@ -172,7 +188,7 @@ class RuleTagger:
             else:
                 results.append(result)
                 negated_count += sum(1 for _, neg in hits if neg)
-        kind, cue_hits = self._kind(analysis, negated_count, bool(results))
+        kind, cue_hits = self._kind(cue_hits, negated_count, bool(results))
         results.sort(key=lambda r: (-r.score, r.code))
         actors.sort(key=lambda r: (-r.score, r.code))
         cues = tuple(EvidenceSpan(h.start, h.end, text[h.start : h.end]) for h in cue_hits)

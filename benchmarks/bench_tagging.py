@@ -1,0 +1,105 @@
+"""Tagging throughput against bare tokenisation of the same text with the same engine.
+
+The sample study's respondent segments are replicated to at least 5 MB of text. In one run, and in
+alternating rounds (the machines are noisy), the benchmark times
+
+- bare tokenisation: the tagger's own Thai tokenizer (same engine, same merged dictionary) over every
+  segment; English segments through the same spaCy tokenizer the tagger uses;
+- tagging: :meth:`fivep.coding.rules.RuleTagger.tag` over every segment;
+
+and reports characters per second for both, their ratio (the issue asks for >= 0.5), and the peak
+resident memory of the process.
+
+Run: ``.venv/bin/python benchmarks/bench_tagging.py [--mb 5] [--rounds 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus(mb: float) -> list[str]:
+    from fivep import Study
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "sample"
+        shutil.copytree(ROOT / "data" / "sample", target, ignore=shutil.ignore_patterns(".fivep"))
+        study = Study.open(target)
+        study.ingest()
+        texts = [s.text for s in study.segments()]
+        study.close()
+    out: list[str] = []
+    size = 0
+    while size < mb * 1_000_000:
+        for text in texts:
+            out.append(text)
+            size += len(text.encode("utf-8"))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--engine", default="nlpo3")
+    args = parser.parse_args()
+
+    from fivep.coding.codebook import load_codebook
+    from fivep.coding.nlp import THAI, detect_language
+    from fivep.coding.rules import RuleTagger
+
+    texts = corpus(args.mb)
+    chars = sum(len(t) for t in texts)
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    tagger = RuleTagger(load_codebook("5p"), engine=args.engine)
+    tokenize = tagger.analyzer.tokenizer.tokenize
+    english = tagger.analyzer.english.nlp.tokenizer
+    tagger.tag(texts[0])
+
+    def bare() -> None:
+        for text in texts:
+            if THAI.search(text):
+                tokenize(text)
+            if detect_language(text) == "en":
+                english(text)
+
+    def tag() -> None:
+        for text in texts:
+            tagger.tag(text)
+
+    timings: dict[str, list[float]] = {"tokenise": [], "tag": []}
+    for _ in range(args.rounds):
+        for name, func in (("tokenise", bare), ("tag", tag)):
+            start = time.perf_counter()
+            func()
+            timings[name].append(time.perf_counter() - start)
+    best = {k: min(v) for k, v in timings.items()}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "engine": tagger.analyzer.tokenizer.engine,
+        "segments": len(texts),
+        "megabytes": round(nbytes / 1e6, 2),
+        "characters": chars,
+        "tokenise_chars_per_s": round(chars / best["tokenise"]),
+        "tag_chars_per_s": round(chars / best["tag"]),
+        "ratio_tag_to_tokenise": round(best["tokenise"] / best["tag"], 3),
+        "peak_rss_mb": round(peak_mb, 1),
+        "rounds": args.rounds,
+        "python": sys.version.split()[0],
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fivep.cli import app
+from fivep.coding.codebook import load_codebook
+from fivep.coding.rules import RuleTagger
+from fivep.model import Segment
+
+CODEBOOK = """name: test
+version: "0.9"
+codes:
+  - {id: protection, dimension: protection, label_en: Protection, label_th: การคุ้มครอง}
+  - id: protection.interpreters
+    parent: protection
+    dimension: protection
+    label_en: Interpreters
+    label_th: ล่าม
+    keywords_th: [ล่าม, คนแปลภาษา]
+    keywords_en: [interpreter, translator]
+  - id: protection.shelters
+    parent: protection
+    dimension: protection
+    label_en: Shelters
+    label_th: บ้านพัก
+    keywords_th: [บ้านพัก]
+    keywords_en: [shelter]
+  - {id: partnership, dimension: partnership, label_en: Partnership, label_th: ความร่วมมือ}
+  - id: partnership.neighbours
+    parent: partnership
+    dimension: partnership
+    label_en: Neighbouring countries
+    label_th: ประเทศเพื่อนบ้าน
+    keywords_th: [ความร่วมมือกับประเทศเพื่อนบ้าน]
+    keywords_en: [cross-border cooperation]
+    weak_keywords_th: [ลาว, ชายแดน]
+    weak_keywords_en: [Laos, border]
+  - {id: actor, dimension: actor, label_en: Actors, label_th: ผู้เกี่ยวข้อง}
+  - id: actor.police
+    parent: actor
+    dimension: actor
+    label_en: Police
+    label_th: ตำรวจ
+    keywords_th: [ตำรวจ]
+    keywords_en: [police]
+"""
+
+
+@pytest.fixture(scope="module")
+def tagger(tmp_path_factory: pytest.TempPathFactory) -> RuleTagger:
+    path = tmp_path_factory.mktemp("cb") / "cb.yaml"
+    path.write_text(CODEBOOK, encoding="utf-8")
+    return RuleTagger(load_codebook(path))
+
+
+def codes(result) -> list[str]:
+    return [c.code for c in result.codes]
+
+
+def test_negated_keyword_still_codes_and_signals_an_obstacle(tagger: RuleTagger) -> None:
+    for text in ("ตอนนั้นไม่มีล่ามเลยค่ะ", "There was no interpreter at the station."):
+        result = tagger.tag(text)
+        assert codes(result) == ["protection.interpreters"]
+        assert result.codes[0].evidence[0].negated
+        assert result.kind == "obstacle"
+
+
+def test_evidence_offsets_index_the_text(tagger: RuleTagger) -> None:
+    text = "อยากให้มีคนแปลภาษาที่บ้านพัก และตำรวจควรช่วย"
+    result = tagger.tag(text)
+    for code in (*result.codes, *result.actors):
+        for e in code.evidence:
+            assert text[e.start:e.end] == e.text
+    assert set(codes(result)) == {"protection.interpreters", "protection.shelters"}
+    assert [a.code for a in result.actors] == ["actor.police"]
+    assert result.kind == "recommendation"
+
+
+def test_weak_keywords_need_corroboration(tagger: RuleTagger) -> None:
+    assert codes(tagger.tag("เด็กมาจากลาว")) == []
+    assert codes(tagger.tag("เด็กมาจากลาว ข้ามชายแดนมา")) == ["partnership.neighbours"]
+    assert codes(tagger.tag("We need cross-border cooperation with Laos.")) == ["partnership.neighbours"]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("สวัสดีค่ะ ยินดีค่ะ", "other"),
+    ("ควรเพิ่มล่ามในบ้านพัก", "recommendation"),
+    ("ปัญหาคือล่ามไม่พอ", "obstacle"),
+    ("We should recruit more interpreters.", "recommendation"),
+    ("The shelter was far and there was a shortage of staff.", "obstacle"),
+])
+def test_kind(tagger: RuleTagger, text: str, kind: str) -> None:
+    assert tagger.tag(text).kind == kind
+
+
+def test_predict_returns_new_codings(tagger: RuleTagger) -> None:
+    segment = Segment("D#1", "D", 1, 100, 120, "ไม่มีล่ามค่ะ", "R1")
+    codings, kinds = tagger.predict([segment])
+    assert [(c.code_id, c.coder, c.source) for c in codings] == [("protection.interpreters", "rules@0.9", "rule")]
+    assert codings[0].evidence[0].start == 105 and codings[0].evidence[0].text == "ล่าม"
+    assert kinds == {"D#1": "obstacle"}
+
+
+def test_tag_cli_json_contract(tmp_path: Path) -> None:
+    source = tmp_path / "lines.txt"
+    long_line = "ล่าม " * 5000
+    source.write_text("ไม่มีล่ามเลยค่ะ ตำรวจถามซ้ำ\n\nWe need more interpreters and shelters\nประชุม MDT แล้วก็ shelter\n"
+                      + long_line + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["tag", str(source)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 5
+    for row, line in zip(rows, source.read_text(encoding="utf-8").split("\n"), strict=False):
+        assert set(row) >= {"text", "lang", "kind", "codes"} and row["text"] == line
+        assert row["lang"] in ("th", "en") and row["kind"] in ("obstacle", "recommendation", "other")
+        for code in row["codes"]:
+            assert code["dimension"] in ("policy", "prosecution", "protection", "prevention", "partnership")
+            assert 0 < code["score"] <= 1
+            for e in code["evidence"]:
+                assert line[e["start"]:e["end"]] == e["text"]
+    assert rows[1]["codes"] == [] and rows[1]["kind"] == "other"
+    assert rows[0]["lang"] == "th" and rows[2]["lang"] == "en"
+    assert any(c["code"] == "protection.interpreters" for c in rows[2]["codes"])
+
+
+def test_tag_reads_stdin_and_table_format() -> None:
+    result = CliRunner().invoke(app, ["tag", "-", "--format", "table"], input="ไม่มีล่าม\nno interpreter\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("protection.interpreters") == 2
