@@ -44,7 +44,10 @@ def read_human_codings(path: str | Path, documents: Sequence[Document], segments
     kinds: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
     for number, row in enumerate(reader, start=2):
-        get = lambda name: (row.get(fields[name]) or "").strip() if name in fields else ""
+
+        def get(name: str, row: dict[str, str] = row) -> str:
+            return (row.get(fields[name]) or "").strip() if name in fields else ""
+
         doc_id = get("doc_id")
         if not doc_id:
             continue
@@ -54,7 +57,7 @@ def read_human_codings(path: str | Path, documents: Sequence[Document], segments
         coder = get("coder") or coder_default
         segment: Segment | None = None
         if get("segment_id"):
-            segment = by_id.get(get("segment_id"))
+            segment = by_id.get(get("segment_id")) or _turn_of_sentences(get("segment_id"), by_doc.get(doc_id, []))
             if segment is None or segment.doc_id != doc_id:
                 raise InputError(f"unknown segment '{get('segment_id')}' in '{doc_id}'", path=path, row=number,
                                  column="segment_id", hint="segment ids look like DOC#TURN; see 'fivep ingest'")
@@ -89,3 +92,12 @@ def read_human_codings(path: str | Path, documents: Sequence[Document], segments
         seen.add(key)
         codings.append(Coding(doc_id, segment.id if segment else None, start, end, code_id, coder, "human"))
     return coder, codings, kinds
+
+
+def _turn_of_sentences(segment_id: str, segments: Sequence[Segment]) -> Segment | None:
+    """A turn-level id (``DOC#7``) when the study is segmented by sentence (``DOC#7.0``, ``DOC#7.1``...)."""
+    parts = [s for s in segments if s.id.startswith(segment_id + ".")]
+    if not parts:
+        return None
+    first, last = parts[0], parts[-1]
+    return Segment(segment_id, first.doc_id, first.turn_index, first.start, last.end, "", first.respondent_id)
