@@ -1,0 +1,91 @@
+"""Find identifiers in Thai and English text.
+
+>>> from fivep.privacy import detect
+>>> [(s.type, s.text) for s in detect("เบอร์พี่ 089 771 0456 นะคะ")]   # doctest: +SKIP
+[('PHONE', '089 771 0456')]
+
+:func:`detect` runs every recognizer, then resolves overlaps (:func:`fivep.privacy.spans.resolve`).
+It never changes its input; the spans index it, half-open, in code points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from fivep.privacy.address import find_addresses
+from fivep.privacy.names import find_english_names, find_social_names, find_thai_names
+from fivep.privacy.patterns import (
+    find_birth_dates,
+    find_emails,
+    find_handles,
+    find_id_numbers,
+    find_phones,
+    find_urls,
+)
+from fivep.privacy.spans import ENTITY_TYPES, Span, resolve
+
+Recognizer = Callable[[str], Iterator[Span]]
+
+# Name -> recognizer, in the order they run. Users may pass their own (``recognizers=``).
+RECOGNIZERS: dict[str, Recognizer] = {
+    "email": find_emails,
+    "url": find_urls,
+    "id_number": find_id_numbers,
+    "phone": find_phones,
+    "handle": find_handles,
+    "birth_date": find_birth_dates,
+    "address": find_addresses,
+    "social_name": find_social_names,
+    "thai_name": find_thai_names,
+    "english_name": find_english_names,
+}
+
+# Far longer than any line of speech: a recognizer sees the text in pieces of about this size, cut
+# at line ends, so that a single huge line cannot make one regex or the segmenter run away.
+CHUNK = 20_000
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
+def detect(text: str, *, types: Iterable[str] | None = None,
+           recognizers: dict[str, Recognizer] | None = None) -> list[Span]:
+    """Identifiers in ``text``: non-overlapping :class:`Span` objects sorted by start.
+
+    Parameters
+    ----------
+    text:
+        Thai, English or mixed text (a line, a turn, a whole transcript).
+    types:
+        Keep only these types (see :data:`ENTITY_TYPES`); all by default.
+    recognizers:
+        Recognizers to run instead of :data:`RECOGNIZERS` (a dict name -> callable returning spans).
+
+    Returns
+    -------
+    list of Span
+        Offsets index ``text`` (half-open, code points); ``span.text == text[span.start:span.end]``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"detect() needs a str, not {type(text).__name__}")
+    wanted = set(ENTITY_TYPES if types is None else types)
+    unknown = wanted - set(ENTITY_TYPES)
+    if unknown:
+        raise ValueError(f"unknown identifier type(s) {', '.join(sorted(unknown))}; use {', '.join(ENTITY_TYPES)}")
+    found: list[Span] = []
+    for offset, piece in _chunks(text):
+        for recognizer in (recognizers or RECOGNIZERS).values():
+            for span in recognizer(piece):
+                found.append(Span(span.start + offset, span.end + offset, span.type, span.text, span.rule)
+                             if offset else span)
+    return [s for s in resolve(text, found) if s.type in wanted]

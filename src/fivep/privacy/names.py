@@ -1,0 +1,386 @@
+"""Personal names and social-media display names, in Thai and English, as people say them.
+
+Thai: a name follows a title or kinship term (``นางสาว``, ``ด.ญ.``, ``น้อง``, ``ป้า``, ``อ้าย`` ...) or a
+naming word (``ชื่อ``, ``เรียกว่า``); the span is the name without the title. Where the name ends is
+found with PyThaiNLP's newmm segmentation: a name is a known given name or nickname, or a run of
+pieces that are no dictionary word (the names of Akha, Karen, Lahu, Shan and Burmese people are in no
+list), and it stops at a function word. Formal given names from PyThaiNLP's lists that are no
+dictionary word are found anywhere. Pronoun uses (``พี่เขา``, ``น้องก็``) are not names.
+
+English: a capitalised word that is no common English word and no known non-name (provinces,
+nationalities, agencies, months, platforms) is a name, with its capitalised neighbours; after a title
+(``Mr``, ``Nong``, ``P'``) or a naming cue (``called``, ``my friend``, ``her mother,``) any capitalised word is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from fivep.privacy.lexicon import ThaiLexicon, english, thai, thai_tokenizer
+from fivep.privacy.spans import Span, make_span
+
+_THAI = re.compile("[\u0e01-\u0e4e]")
+_THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")
+_NOT_NAME_STARTS = ("ไม่", "บ่", "จะ", "ได้", "ก็", "ต้อง", "ให้", "คน", "ช่วย", "เคย", "ยัง")
+_PARTICLES = frozenset({"ค่ะ", "คะ", "ครับ", "นะ", "นะคะ", "นะครับ", "เจ้า", "จ้ะ", "จ้า", "เน้อ"})
+_LATIN_WORD = r"[A-Z][A-Za-z]*[a-z](?:[-'’][A-Za-z]+)?"
+_LATIN_RUN = re.compile(rf"(?<![A-Za-z]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}(?![A-Za-z])")
+
+
+# --- Thai ---------------------------------------------------------------------------------------------
+
+class _Tokens:
+    """newmm tokens of one line with their offsets."""
+
+    def __init__(self, text: str, base: int) -> None:
+        self.words: list[str] = thai_tokenizer()(text)
+        self.starts: list[int] = []
+        position = base
+        for word in self.words:
+            self.starts.append(position)
+            position += len(word)
+        self.text = text
+        self.base = base
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def get(self, i: int) -> str:
+        return self.words[i] if 0 <= i < len(self.words) else ""
+
+    def end(self, i: int) -> int:
+        return self.starts[i] + len(self.words[i])
+
+
+def _is_thai_word(token: str) -> bool:
+    return bool(_THAI_WORD.match(token))
+
+
+def _accept_first(lex: ThaiLexicon, token: str, following: str, strength: str) -> bool:
+    """Whether ``token``, after a cue of ``strength``, begins a name."""
+    if not _is_thai_word(token):
+        return False
+    if ((token in lex.prefixes or len(token) <= 2 and token not in lex.boundary) and following and _is_thai_word(following)
+            and following not in lex.boundary and following not in lex.not_a_name
+            and (lex.is_rare(following) or lex.is_fragment(following)
+                 or token in lex.prefixes and not lex.is_common(following))):
+        return True  # "อา|หมี่", "นา|หวา", "จา|ย": a minority name the segmenter cut into pieces
+    if token in lex.not_a_name or token in lex.titles:
+        return False
+    if token in lex.nicknames or token in lex.given_names and (strength == "strong" or not lex.is_common(token, 3000)):
+        return True
+    if following and _is_thai_word(following) and following not in lex.boundary and (
+            token in lex.prefixes and not lex.is_common(following) or lex.is_fragment(following)):
+        return True  # "หมี่|ซู", "จา|ย|คำ": a name newmm could not segment
+    if token in lex.boundary or token.startswith(_NOT_NAME_STARTS):
+        return False
+    if strength == "strong":
+        return True
+    return lex.is_rare(token)
+
+
+def _extend(lex: ThaiLexicon, tokens: _Tokens, first: int) -> int:
+    """Index one past the last token of the name that begins at ``first``."""
+    k = first + 1
+    joined = tokens.get(first)
+    known = lex.is_known_name(joined) and joined not in lex.prefixes
+    while k < len(tokens) and k - first < 5:
+        token = tokens.get(k)
+        if not _is_thai_word(token) or token in lex.boundary or token in lex.titles or token in lex.not_a_name:
+            break
+        after_prefix = joined in lex.prefixes or lex.is_unknown(joined[-2:]) and len(tokens.get(k - 1)) <= 2
+        if lex.is_known_name(joined + token) or (not known and (lex.is_rare(token) or after_prefix)):
+            joined += token
+            known = lex.is_known_name(joined)
+            k += 1
+            continue
+        break
+    return k
+
+
+def _surname_end(lex: ThaiLexicon, tokens: _Tokens, k: int) -> int:
+    """After ``name`` + one space, the index past a family name, or ``k`` when there is none."""
+    if tokens.get(k) != " ":
+        return k
+    j = k + 1
+    first = tokens.get(j)
+    if not _is_thai_word(first) or first in lex.boundary or first in lex.not_a_name or first in lex.titles:
+        return k
+    end = j
+    joined = ""
+    while end < len(tokens) and end - j < 4 and _is_thai_word(tokens.get(end)):
+        token = tokens.get(end)
+        if token in lex.boundary and end > j:
+            break
+        joined += token
+        end += 1
+    if joined in lex.family_names or any(lex.is_unknown(t) for t in tokens.words[j:end]) or not lex.is_common(first):
+        return end
+    return k
+
+
+def _naming_run(lex: ThaiLexicon, tokens: _Tokens, j: int) -> int | None:
+    """After ``ชื่อ``: a short run closed by a particle, a space or the end (``ชื่อจะคือค่ะ``)."""
+    k = j
+    while k < len(tokens) and _is_thai_word(tokens.get(k)) and tokens.get(k) not in _PARTICLES and k - j < 3:
+        k += 1
+    closed = k >= len(tokens) or tokens.get(k) in _PARTICLES or not _is_thai_word(tokens.get(k))
+    if k > j + 1 and closed and sum(len(t) for t in tokens.words[j:k]) <= 8:
+        return k
+    return None
+
+
+def _thai_line(text: str, base: int) -> Iterator[Span]:
+    lex = thai()
+    tokens = _Tokens(text, base)
+    i = 0
+    while i < len(tokens):
+        token = tokens.get(i)
+        strength = ("naming" if token in lex.naming else "strong" if token in lex.strong_titles
+                    else "medium" if token in lex.medium_titles else "weak" if token in lex.weak_titles else "")
+        if not strength and (token in lex.distinctive_prefixes
+                             or token + tokens.get(i + 1) in lex.distinctive_prefixes):
+            start = i
+            i += 1 if token in lex.distinctive_prefixes else 2
+            nxt = tokens.get(i)
+            if _is_thai_word(nxt) and nxt not in lex.boundary and (lex.is_rare(nxt) or lex.is_fragment(nxt)):
+                end = _extend(lex, tokens, i)
+                yield Span(tokens.starts[start], tokens.end(end - 1), "PERSON", "".join(tokens.words[start:end]),
+                           "th.prefix")
+                i = end
+            continue
+        if not strength:
+            if (token in lex.given_names and token not in lex.words and len(token) >= 3
+                    and token not in lex.family_names and _stands_alone(tokens, i)):
+                yield Span(tokens.starts[i], tokens.end(i), "PERSON", token, "th.given_name")
+            i += 1
+            continue
+        j = i + 1
+        if strength in ("medium", "naming") and tokens.get(j) in lex.possessive:
+            j += 1
+            strength = "weak" if strength == "medium" else strength
+        if tokens.get(j) == " " and (strength in ("strong", "naming") or tokens.get(i + 1) in lex.possessive):
+            j += 1
+        latin = _LATIN_RUN.match(text, tokens.starts[j] - base) if j < len(tokens) else None
+        if latin:
+            span = _english_run(text, base, latin.start(), latin.end(), cue=True)
+            if span:
+                yield span
+            i = j + 1
+            continue
+        first = tokens.get(j)
+        end: int | None = None
+        if strength == "naming":
+            if first in lex.not_after_naming:
+                i = j
+                continue
+            end = _naming_run(lex, tokens, j) if first in lex.boundary else None
+            if end is None and _accept_first(lex, first, tokens.get(j + 1), "medium"):
+                end = _extend(lex, tokens, j)
+        elif _accept_first(lex, first, tokens.get(j + 1), strength) and not _glued_word(lex, token, first):
+            end = _extend(lex, tokens, j)
+        if end is None:
+            i += 1
+            continue
+        if strength in ("strong", "naming") or token == "คุณ" or tokens.get(j) in lex.given_names:
+            end = _surname_end(lex, tokens, end)
+        yield Span(tokens.starts[j], tokens.end(end - 1), "PERSON", "".join(tokens.words[j:end]), f"th.{strength}")
+        # "มะปรางกับปู": a second name joined by กับ / และ.
+        if tokens.get(end) in lex.conjunction and _accept_first(lex, tokens.get(end + 1), tokens.get(end + 2), "weak"):
+            second = _extend(lex, tokens, end + 1)
+            yield Span(tokens.starts[end + 1], tokens.end(second - 1), "PERSON",
+                       "".join(tokens.words[end + 1 : second]), "th.conjunction")
+            end = second
+        i = end
+
+
+def _glued_word(lex: ThaiLexicon, title: str, first: str) -> bool:
+    """Whether title + the next token begin a dictionary word the segmenter cut: "นาย|หน้าที่" is นายหน้า."""
+    return any(lex.freq.get(title + first[:k], 0) >= 100 for k in range(1, len(first) + 1))
+
+
+def _stands_alone(tokens: _Tokens, i: int) -> bool:
+    """Whether a name found without a cue is a word of its own: the plain dictionary (without names)
+    must cut the text at the same places ("มูลนิธิมา" is not "มูล|นิธิมา")."""
+    from pythainlp.tokenize import word_tokenize
+
+    context = "".join(tokens.words[max(0, i - 2) : i + 3])
+    offset = sum(len(t) for t in tokens.words[max(0, i - 2) : i])
+    cuts, position = set(), 0
+    for word in word_tokenize(context, engine="newmm", keep_whitespace=True):
+        cuts.add(position)
+        position += len(word)
+    cuts.add(position)
+    return offset in cuts and offset + len(tokens.get(i)) in cuts
+
+
+def find_thai_names(text: str) -> Iterator[Span]:
+    """Thai personal names (see the module docstring)."""
+    position = 0
+    for line in text.split("\n"):
+        if _THAI.search(line):
+            yield from _thai_line(line, position)
+        position += len(line) + 1
+
+
+# --- English ------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_INITIAL = re.compile(r"(?:^|[.!?…:;\"“(\[—–]|\n)\s*$")
+_TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
+
+
+def _is_capitalised(word: str) -> bool:
+    return len(word) >= 2 and word[0].isupper() and not word.isupper()
+
+
+def _english_run(text: str, base: int, start: int, end: int, *, cue: bool, initial: bool = False) -> Span | None:
+    """A PERSON span over the capitalised words in ``text[start:end]``, or None."""
+    lex = english()
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, start, end)]
+    keep = []
+    for s, e, w in words:  # stop at the first word that cannot be part of a name
+        if not _is_capitalised(w) or not _may_be_in_name(w):
+            break
+        keep.append((s, e, w))
+    if not keep:
+        return None
+    if not cue:
+        while keep and not lex.is_name_like(keep[0][2], initial=initial and keep[0][0] == start):
+            keep.pop(0)
+        while keep and not lex.is_name_like(keep[-1][2]):
+            keep.pop()
+        if not keep:
+            return None
+    s, e = keep[0][0], keep[-1][1]
+    value = text[s:e]
+    if value.endswith(("'s", "’s")):
+        e -= 2
+    return make_span_at(text, base, s, e)
+
+
+def _may_be_in_name(word: str) -> bool:
+    lex = english()
+    parts = [p.casefold() for p in re.split(r"[-'’]", word) if p]
+    if word.casefold().endswith(("'s", "’s")):
+        parts = parts[:-1]
+    titles = {t.casefold() for t in lex.titles}
+    return bool(parts) and not any(p in lex.gazetteer or p in lex.function_words or p in titles for p in parts)
+
+
+def make_span_at(text: str, base: int, start: int, end: int) -> Span | None:
+    span = make_span(text, start, end, "PERSON", "en.name")
+    if span is None:
+        return None
+    return Span(span.start + base, span.end + base, "PERSON", span.text, span.rule)
+
+
+def _cue_pattern() -> re.Pattern[str]:
+    lex = english()
+    fillers = "|".join(re.escape(f) for f in lex.fillers)
+    cues = "|".join(re.escape(c).replace("\\ ", "\\s+") for c in lex.naming)
+    titles = "|".join(re.escape(t) for t in sorted(lex.titles, key=len, reverse=True))
+    return re.compile(
+        rf"(?:(?<![A-Za-z])(?i:{cues})(?![A-Za-z])|(?<![A-Za-z])(?:{titles})(?![A-Za-z])\.?)"
+        rf"[,:]?\s+(?:(?i:{fillers})[,.]?\s+){{0,3}}(?=[A-Z])"
+    )
+
+
+_CUES: list[re.Pattern[str]] = []
+
+
+def find_english_names(text: str) -> Iterator[Span]:
+    """English and romanised names (see the module docstring)."""
+    if not _CUES:
+        _CUES.append(_cue_pattern())
+    lex = english()
+    for match in _TITLE_GLUED.finditer(text):
+        run = _LATIN_RUN.match(text, match.end())
+        if run:
+            span = _english_run(text, 0, run.start(), run.end(), cue=True)
+            if span:
+                yield span
+    for match in _CUES[0].finditer(text):
+        run = _LATIN_RUN.match(text, match.end())
+        if run:
+            span = _english_run(text, 0, run.start(), run.end(), cue=True)
+            if span:
+                yield Span(span.start, span.end, "PERSON", span.text, "en.cue")
+    for run in _LATIN_RUN.finditer(text):
+        words = run.group(0).split()
+        initial = _INITIAL.search(text[max(0, run.start() - 4) : run.start()]) is not None or run.start() == 0
+        if any(lex.is_name_like(w, initial=initial and k == 0) for k, w in enumerate(words)):
+            span = _english_run(text, 0, run.start(), run.end(), cue=False, initial=initial)
+            if span:
+                yield span
+
+
+# --- social-media display names ----------------------------------------------------------------------
+
+_SOCIAL_NAME_CUE = re.compile(
+    r"(?:เฟซ(?:บุ๊ก|บุ๊ค|บุค)?|เฟส(?:บุ๊ก|บุ๊ค|บุค)?|เพจ|ติ๊กต็อก|ติ๊กต๊อก|ไอจี|ช่อง|บัญชี|โปรไฟล์|"
+    r"(?<![A-Za-z])(?:Facebook|facebook|FB|TikTok|Tiktok|tiktok|Instagram|IG|page|account|profile|channel)(?![A-Za-z]))"
+)
+_SOCIAL_LINK = re.compile(
+    r"^(?:\s*(?:ค่ะ|ครับ|นะ|มา|เขา|ของเขา|ของ\S{0,12}|ที่\S{0,12}|ก็)?\s*)?(?:ชื่อเพจ|ชื่อบัญชี|ชื่อช่อง|ใช้ชื่อว่า|ใช้ชื่อ|ชื่อว่า|ชื่อ)\s?"
+    r"|^[\s,:]*(?:(?:was|is|were|named|called|name(?:d)?\s+(?:is|was))\s+)?[\s,:]*"
+)
+_QUOTED = re.compile(r"[\"“']([^\"”'\n]{2,60})[\"”']")
+_SOCIAL_LATIN = re.compile(r"[A-Z0-9][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*){0,5}")
+
+
+def find_social_names(text: str) -> Iterator[Span]:
+    """Display names of Facebook pages and accounts: ``the page was called Pan Pan Shopping CM``,
+    ``ชื่อเพจ "งานพาร์ทไทม์ รายได้ดี เชียงราย"``, ``มีคนทักมาในเฟซค่ะ ชื่อ ต้นกล้า สายเปย์``."""
+    lex = english()
+    for cue in _SOCIAL_NAME_CUE.finditer(text):
+        window = text[cue.end() : cue.end() + 30]
+        link = _SOCIAL_LINK.match(window)
+        offset = cue.end() + (link.end() if link else 0)
+        quoted = _QUOTED.match(text, offset)
+        if quoted:
+            span = make_span(text, quoted.start(1), quoted.end(1), "SOCIAL", "social.quoted")
+            if span:
+                yield span
+            continue
+        latin = _SOCIAL_LATIN.match(text, offset)
+        if latin:
+            words = latin.group(0).split()
+            if any(w.casefold() not in lex.gazetteer and w.casefold() not in lex.function_words for w in words):
+                span = make_span(text, latin.start(), latin.end(), "SOCIAL", "social.name")
+                if span:
+                    yield span
+            continue
+        if link and "ชื่อ" in window[: link.end()]:
+            span = _thai_display_name(text, offset)
+            if span:
+                yield span
+
+
+_NOT_DISPLAY_NAMES = frozenset({"ร้าน", "เพจ", "ช่อง", "บัญชี", "ไลน์", "เฟซ", "เฟส", "ผู้", "คน", "ของ", "นี้", "นั้น",
+                                "อะไร", "ใคร", "เต็ม", "จริง", "ปลอม", "เดิม", "ใหม่", "เก่า"})
+
+
+def _thai_display_name(text: str, start: int) -> Span | None:
+    lex = thai()
+    line_end = text.find("\n", start)
+    tokens = _Tokens(text[start : line_end if line_end >= 0 else len(text)][:60], start)
+    end = 0
+    chunks = 0
+    i = 0
+    while i < len(tokens) and chunks < 3:
+        token = tokens.get(i)
+        if not _is_thai_word(token) or token in lex.boundary or i == 0 and token in _NOT_DISPLAY_NAMES:
+            break
+        while i < len(tokens) and _is_thai_word(tokens.get(i)) and (
+                tokens.get(i) not in lex.boundary or i == 0):
+            i += 1
+        end = tokens.end(i - 1)
+        chunks += 1
+        if tokens.get(i) != " ":
+            break
+        i += 1
+    if not end:
+        return None
+    return make_span(text, start, end, "SOCIAL", "social.thai")

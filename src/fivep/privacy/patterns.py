@@ -1,0 +1,254 @@
+"""Identifiers with a shape: ID numbers, phone numbers, e-mail, URLs, Line and social handles, dates of birth.
+
+Every pattern accepts Thai digits and text glued to Thai words (``เบอร์081-345-2290นะคะ``): digit runs
+are delimited by look-arounds on digits, never by ``\\b`` (Thai letters are word characters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from fivep.privacy.spans import Span, make_span
+
+_DIGIT = "[0-9๐-๙]"
+_NOT_DIGIT_BEFORE = "(?<![0-9๐-๙])"
+_NOT_DIGIT_AFTER = "(?![0-9๐-๙])"
+_TO_ASCII = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def ascii_digits(text: str) -> str:
+    """The ASCII digits of ``text`` (Thai digits converted), everything else dropped."""
+    return "".join(c for c in text.translate(_TO_ASCII) if "0" <= c <= "9")
+
+
+# --- Thai national ID numbers ----------------------------------------------------------------------
+
+def thai_id_checksum_ok(number: str) -> bool:
+    """The mod-11 check digit of a 13-digit Thai ID number (first digit 0-8).
+
+    The check digit is ``(11 - sum(d[i] * (13 - i) for i in 0..11) mod 11) mod 10``
+    (Department of Provincial Administration, the number printed on every Thai ID card and on the
+    "zero cards" of stateless and highland people).
+    """
+    d = ascii_digits(number)
+    if len(d) != 13 or d[0] == "9":
+        return False
+    total = sum(int(d[i]) * (13 - i) for i in range(12))
+    return (11 - total % 11) % 10 == int(d[12])
+
+
+_ID = re.compile(
+    f"{_NOT_DIGIT_BEFORE}({_DIGIT})([ \\-.]?)({_DIGIT}{{4}})([ \\-.]?)({_DIGIT}{{5}})([ \\-.]?)"
+    f"({_DIGIT}{{2}})([ \\-.]?)({_DIGIT}){_NOT_DIGIT_AFTER}"
+)
+_ID_CUE = re.compile(r"เลขบัตร|บัตรประชาชน|บัตรประจำตัว|เลขประจำตัว|เลขประชาชน|บัตร|(?<![A-Za-z])(?:ID|I\.D\.|"
+                     r"identity|identification|citizen|card)(?![A-Za-z])", re.IGNORECASE)
+_CASE_CUE = re.compile(r"เลขคดี|คดีที่|คดีหมายเลข|เลขที่คดี|หนังสือที่|เลขที่หนังสือ|(?<![A-Za-z])(?:case|file|ref|"
+                       r"reference|docket|account|invoice|order)(?![A-Za-z])", re.IGNORECASE)
+
+
+def find_id_numbers(text: str) -> Iterator[Span]:
+    """13-digit Thai ID numbers.
+
+    Grouped 1-4-5-2-1 with separators, the number is taken whatever its check digit (people misread
+    them, and the grouping is printed on the card); written as one run of digits it must pass the
+    checksum or follow a word such as ``เลขบัตร`` / ``ID``, and never follows ``case number`` / ``เลขคดี``.
+    """
+    for match in _ID.finditer(text):
+        digits = ascii_digits(match.group(0))
+        if digits[0] == "9":
+            continue
+        grouped = all(match.group(i) for i in (2, 4, 6, 8))
+        before = text[max(0, match.start() - 30) : match.start()]
+        if not grouped:
+            if _CASE_CUE.search(before):
+                continue
+            if not (thai_id_checksum_ok(digits) or _ID_CUE.search(before)):
+                continue
+        yield Span(match.start(), match.end(), "ID_NUMBER", match.group(0), "id.grouped" if grouped else "id.checksum")
+
+
+# --- phone numbers ---------------------------------------------------------------------------------
+
+_PHONE = re.compile(
+    "(?<![0-9๐-๙+])(?P<cc>(?:\\+\\s?|(?<![0-9๐-๙]))(?:66|๖๖)[\\s.\\-]?(?:\\((?:0|๐)\\)\\s?)?)?"
+    f"(?P<num>{_DIGIT}(?:[ .\\-]?{_DIGIT}){{7,9}}){_NOT_DIGIT_AFTER}"
+)
+_SEPARATOR = re.compile(r"[ .\-]")
+
+
+def _valid_phone(national: str, with_country_code: bool) -> bool:
+    if with_country_code:
+        national = national.removeprefix("0")
+        return (len(national) == 9 and national[0] in "689") or (len(national) == 8 and national[0] in "234567")
+    if not national.startswith("0"):
+        return False
+    return (len(national) == 10 and national[1] in "689") or (len(national) == 9 and national[1] in "234567")
+
+
+def find_phones(text: str) -> Iterator[Span]:
+    """Thai mobile (06/08/09, 10 digits) and landline (02-07, 9 digits) numbers, and +66 numbers."""
+    for match in _PHONE.finditer(text):
+        number = match.group("num")
+        with_cc = match.group("cc") is not None
+        end = match.end("num")
+        # A number followed by another figure ("053 248 116 2 คน"): drop trailing groups until valid.
+        while number:
+            if _valid_phone(ascii_digits(number), with_cc):
+                start = match.start() if with_cc else match.start("num")
+                yield Span(start, end, "PHONE", text[start:end], "phone")
+                break
+            cut = max((m.start() for m in _SEPARATOR.finditer(number)), default=-1)
+            if cut <= 0:
+                break
+            number = number[:cut]
+            end = match.start("num") + cut
+
+
+# --- e-mail, URLs, handles ----------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
+)
+_URL_CHARS = "[^\\s<>\"'“”‘’\u0e00-\u0e7f]"
+_URL = re.compile(
+    f"(?:https?://|www\\.){_URL_CHARS}+"
+    r"|(?<![@A-Za-z0-9._%+\-])(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+"
+    r"(?:com|org|net|info|biz|me|io|ly|gl|app|asia|th|la|mm|kh|cn|link|page|site|online|shop)"
+    f"(?:/{_URL_CHARS}*)?(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_SOCIAL_HOSTS = re.compile(r"^(?:https?://)?(?:www\.|m\.|web\.|vt\.)?(facebook\.com|fb\.com|fb\.me|fb\.watch|"
+                           r"instagram\.com|instagr\.am|tiktok\.com|twitter\.com|x\.com|youtube\.com|youtu\.be|"
+                           r"t\.me|threads\.net)(?:/|$)", re.IGNORECASE)
+_LINE_HOSTS = re.compile(r"^(?:https?://)?(?:www\.)?(?:line\.me|lin\.ee)(?:/|$)", re.IGNORECASE)
+
+
+def find_emails(text: str) -> Iterator[Span]:
+    for match in _EMAIL.finditer(text):
+        yield Span(match.start(), match.end(), "EMAIL", match.group(0), "email")
+
+
+def find_urls(text: str) -> Iterator[Span]:
+    """URLs; those of social networks are ``SOCIAL``, Line links ``LINE_ID``."""
+    for match in _URL.finditer(text):
+        span = make_span(text, match.start(), match.end(), "URL", "url")
+        if span is None or "." not in span.text:
+            continue
+        if _LINE_HOSTS.match(span.text):
+            yield Span(span.start, span.end, "LINE_ID", span.text, "url.line")
+        elif _SOCIAL_HOSTS.match(span.text):
+            yield Span(span.start, span.end, "SOCIAL", span.text, "url.social")
+        else:
+            yield span
+
+
+_LINE_CUE = re.compile(r"ไลน์|ไลน|(?<![A-Za-z])line(?![A-Za-z])", re.IGNORECASE)
+_SOCIAL_CUE = re.compile(
+    r"เฟซ|เฟส|ติ๊กต็อก|ติ๊กต๊อก|ติ้กต้อก|ติ๊กต๊อค|ไอจี|อินสตาแกรม|อินสตา|ทวิตเตอร์|เทเลแกรม|ยูทูบ|เพจ|ช่อง|โปรไฟล์|บัญชี|"
+    r"(?<![A-Za-z])(?:facebook|fb|tiktok|tik tok|instagram|insta|ig|twitter|telegram|wechat|whatsapp|youtube|"
+    r"account|page|profile|channel|username|user ?name|handle)(?![A-Za-z])", re.IGNORECASE)
+_ID_WORD = re.compile(r"ไอดี|แอด|(?<![A-Za-z])id(?![A-Za-z])", re.IGNORECASE)
+_HANDLE_TOKEN = re.compile(r"(?<![A-Za-z0-9._@/\-])[A-Za-z0-9][A-Za-z0-9._\-]{2,39}(?![A-Za-z0-9@/])")
+_AT_HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+_SHAPED_HANDLE = re.compile(
+    r"(?<![A-Za-z0-9._@/\-])(?:[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|[a-z]{3,}\d{2,})(?![A-Za-z0-9@/\-])")
+_ROSTER_CODE = re.compile(r"^[A-Z]{1,6}(?:-[A-Z0-9]{1,6}){1,3}$")
+_SENTENCE_END = re.compile(r"[\n!?]|\.(?:\s|$)")
+_NOT_HANDLES = frozenset({"covid19", "covid-19", "mp3", "mp4", "h264", "ipv4", "ipv6", "web2", "web3"})
+
+
+def _platform(text: str, start: int, end: int) -> str:
+    """``LINE_ID`` or ``SOCIAL`` for a handle, from the platform named closest before it."""
+    window = text[max(0, start - 80) : end]
+    line = [m.end() for m in _LINE_CUE.finditer(window)]
+    social = [m.end() for m in _SOCIAL_CUE.finditer(window)]
+    if line and (not social or max(line) >= max(social)):
+        return "LINE_ID"
+    if social:
+        return "SOCIAL"
+    return "LINE_ID"
+
+
+def _looks_like_handle(token: str, known: frozenset[str], first: bool) -> bool:
+    if _ROSTER_CODE.match(token) or token.isdigit() or token.casefold() in _NOT_HANDLES:
+        return False
+    if any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
+        return True
+    if "_" in token or ("." in token.strip(".") and token.strip(".").replace(".", "").isalnum()):
+        return True
+    # a plain word ("somchaipcm") only right after the cue, and only if it is no English word
+    return first and token.islower() and len(token) >= 5 and token.isalpha() and token not in known
+
+
+def find_handles(text: str) -> Iterator[Span]:
+    """Line IDs and social-media handles: ``@handle``, a handle after ``ไลน์`` / ``Line ID`` / ``TikTok``,
+    and handle-shaped tokens (``jobdee_cm99``, ``natty.model2``) anywhere."""
+    from fivep.privacy.lexicon import english
+
+    known = english().known | english().gazetteer
+    for match in _AT_HANDLE.finditer(text):
+        if len(match.group(0)) >= 3:
+            yield Span(match.start(), match.end(), _platform(text, match.start(), match.end()), match.group(0),
+                       "handle.at")
+    cues = [m for r in (_LINE_CUE, _SOCIAL_CUE, _ID_WORD) for m in r.finditer(text)]
+    for cue in cues:
+        stop = _SENTENCE_END.search(text, cue.end())
+        limit = min(cue.end() + 45, stop.start() if stop else len(text))
+        for n, token in enumerate(_HANDLE_TOKEN.finditer(text, cue.end(), limit)):
+            after = text[token.end() : token.end() + 1]
+            if after and (after.isalnum() or after in "'’"):
+                continue  # cut by the window, or a contraction ("doesn't")
+            candidate = make_span(text, token.start(), token.end(), "LINE_ID", "handle.cue")
+            if candidate and _looks_like_handle(candidate.text, known, n == 0):
+                yield Span(candidate.start, candidate.end, _platform(text, candidate.start, candidate.end),
+                           candidate.text, "handle.cue")
+                break
+    for match in _SHAPED_HANDLE.finditer(text):
+        span = make_span(text, match.start(), match.end(), "LINE_ID", "handle.shape")
+        if span and (any(c.isdigit() for c in span.text) or "_" in span.text) and span.text not in _NOT_HANDLES:
+            yield Span(span.start, span.end, _platform(text, span.start, span.end), span.text, "handle.shape")
+
+
+# --- dates of birth ------------------------------------------------------------------------------------
+
+_TH_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน",
+              "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+_TH_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+_TH_MONTH = "(?:" + "|".join([*_TH_MONTHS, *(re.escape(a).replace("\\.", "\\.?\\s?") for a in _TH_ABBR)]) + ")"
+_EN_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+             r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_YEAR_TAG = r"(?:(?:พ\.\s?ศ\.|ค\.\s?ศ\.|พศ\.?|B\.?E\.?|A\.?D\.?|C\.?E\.?)\s?)?"
+_DATE = re.compile(
+    f"{_NOT_DIGIT_BEFORE}(?:{_DIGIT}{{1,2}}\\s?(?:เดือน\\s?)?{_TH_MONTH}\\s?{_YEAR_TAG}(?P<y1>{_DIGIT}{{4}}|{_DIGIT}{{2}})"
+    f"|\\d{{1,2}}(?:st|nd|rd|th)?\\s(?:of\\s)?{_EN_MONTH},?\\s{_YEAR_TAG}(?P<y2>\\d{{4}})"
+    f"|{_EN_MONTH}\\s\\d{{1,2}}(?:st|nd|rd|th)?,?\\s(?P<y3>\\d{{4}})"
+    f"|{_DIGIT}{{1,2}}[/.\\-]{_DIGIT}{{1,2}}[/.\\-](?P<y4>{_DIGIT}{{4}}|{_DIGIT}{{2}}))(?![0-9๐-๙/])"
+)
+_BIRTH_CUE = re.compile(r"เกิด|สูติบัตร|(?<![A-Za-z])(?:born|birth|birthday|dob|d\.o\.b\.?|date of birth)(?![A-Za-z])",
+                        re.IGNORECASE)
+
+
+def _birth_year(year: str) -> bool:
+    """A four-digit year (B.E. or C.E.) in which a living respondent could have been born."""
+    digits = ascii_digits(year)
+    if len(digits) != 4:
+        return False
+    number = int(digits)
+    if number > 2400:
+        number -= 543
+    return 1930 <= number <= 2016
+
+
+def find_birth_dates(text: str) -> Iterator[Span]:
+    """Full dates (day, month and year) after a birth word (``เกิด``, ``born``, ``DOB``), or with a birth year."""
+    for match in _DATE.finditer(text):
+        year = next(match.group(g) for g in ("y1", "y2", "y3", "y4") if match.group(g))
+        before = text[max(0, match.start() - 45) : match.start()]
+        cue = _BIRTH_CUE.search(before)
+        if cue or _birth_year(year):
+            span = make_span(text, match.start(), match.end(), "DATE_OF_BIRTH", "dob.cue" if cue else "dob.year")
+            if span:
+                yield span
