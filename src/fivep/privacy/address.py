@@ -83,6 +83,11 @@ def _thai_parts(text: str) -> list[tuple[int, int, bool]]:
         if kind in ("ซอย", "ซ.") and re.match(_D, text[match.end() : match.end() + 1]):
             continue
         end = _thai_name_end(text, match.end(), kind)
+        if end is not None and kind in ("ซอย", "ซ.", "ถนน", "ถ."):
+            number = re.match(f"\\s?{_D}{{1,3}}(?![0-9๐-๙])", text[end:])
+            end += number.end() if number else 0  # "ซ.นิมมาน 9"
+            parts.append((match.start(), end, False))
+            continue
         if end is not None:
             # "อ." for อาจารย์ and "ซ." are ambiguous alone; a spelled-out marker is not.
             parts.append((match.start(), end, kind in ("ซ.",)))

@@ -228,6 +228,7 @@ def find_thai_names(text: str) -> Iterator[Span]:
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _INITIAL = re.compile(r"(?:^|[.!?…:;\"“(\[—–]|\n)\s*$")
+_JOINED = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(?=[A-Z])")
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
 
 
@@ -307,13 +308,24 @@ def find_english_names(text: str) -> Iterator[Span]:
             span = _english_run(text, 0, run.start(), run.end(), cue=True)
             if span:
                 yield Span(span.start, span.end, "PERSON", span.text, "en.cue")
+    found: list[Span] = []
     for run in _LATIN_RUN.finditer(text):
         words = run.group(0).split()
         initial = _INITIAL.search(text[max(0, run.start() - 4) : run.start()]) is not None or run.start() == 0
         if any(lex.is_name_like(w, initial=initial and k == 0) for k, w in enumerate(words)):
             span = _english_run(text, 0, run.start(), run.end(), cue=False, initial=initial)
             if span:
+                found.append(span)
                 yield span
+    # "Mee and Jaw", "Tou Vang, Pa Nhia": a capitalised word joined to a name is a name too.
+    for span in found:
+        joined = _JOINED.match(text, span.end)
+        if joined:
+            run = _LATIN_RUN.match(text, joined.end())
+            if run:
+                second = _english_run(text, 0, run.start(), run.end(), cue=True)
+                if second:
+                    yield Span(second.start, second.end, "PERSON", second.text, "en.joined")
 
 
 # --- social-media display names ----------------------------------------------------------------------
@@ -347,7 +359,8 @@ def find_social_names(text: str) -> Iterator[Span]:
         latin = _SOCIAL_LATIN.match(text, offset)
         if latin:
             words = latin.group(0).split()
-            if any(w.casefold() not in lex.gazetteer and w.casefold() not in lex.function_words for w in words):
+            if len(words) >= 3 or any(w.casefold() not in lex.gazetteer and w.casefold() not in lex.function_words
+                                      for w in words):
                 span = make_span(text, latin.start(), latin.end(), "SOCIAL", "social.name")
                 if span:
                     yield span

@@ -1,0 +1,308 @@
+"""De-identify a whole study: transcripts, turns, segments and codings, with consistent pseudonyms.
+
+:func:`deidentify_study` writes, into the output folder (default ``STUDY/deidentified/``), a study
+folder that fivep can open: ``transcripts/*.txt`` (the normalised text of every document, de-identified,
+with front matter), ``respondents.csv``, ``study.toml`` and a store (``.fivep/fivep.sqlite``) holding the
+de-identified corpus and every coding of the original study with its offsets remapped.
+
+The review file and the key file hold the identifiers in clear and go to ``STUDY/.fivep/private/``,
+never into the output folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fivep.errors import InputError
+from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
+from fivep.privacy.pseudonyms import KeyEntry, Pseudonymizer
+from fivep.privacy.redact import Redaction, redact
+from fivep.privacy.review import Detection, context, read_review, write_key, write_review
+from fivep.privacy.spans import Span
+
+PRIVATE_DIR = ".fivep/private"
+KEY_NAME = "deid-key.csv"
+REVIEW_NAME = "deid-review.csv"
+DEFAULT_OUT = "deidentified"
+_KNOWN_ATTRIBUTES = ("sector", "sex", "age", "province", "years_experience", "method", "session_id")
+
+
+@dataclass(frozen=True)
+class DeidentifyResult:
+    """What :func:`deidentify_study` wrote."""
+
+    out: Path
+    documents: int
+    detections: int
+    replaced: int
+    codings: int
+    review: Path
+    key: Path
+    files: tuple[Path, ...] = field(default=())
+
+
+def _label_regions(doc: Document) -> list[tuple[int, int]]:
+    """Where each turn's speaker label stands in the text (``LABEL: `` just before the turn)."""
+    regions = []
+    for turn in doc.turns:
+        end = turn.start - 2
+        start = end - len(turn.speaker)
+        if start >= 0 and doc.text[start:end] == turn.speaker:
+            regions.append((start, end))
+    return regions
+
+
+def _detections(doc: Document, found: list[Span]) -> list[Detection]:
+    out = []
+    for span in found:
+        before, after = context(doc.text, span.start, span.end)
+        out.append(Detection(doc.id, span.start, span.end, span.type, span.text, before, after, span.rule))
+    return out
+
+
+def _add_rows(doc: Document, rows: list[Detection], taken: list[Detection]) -> list[Detection]:
+    """Occurrences of the texts of ``add`` rows in ``doc`` that no other row covers."""
+    extra: list[Detection] = []
+    for row in rows:
+        if row.doc_id not in ("*", doc.id):
+            continue
+        position = doc.text.find(row.text)
+        while position >= 0:
+            end = position + len(row.text)
+            if not any(t.start < end and position < t.end for t in taken + extra):
+                before, after = context(doc.text, position, end)
+                extra.append(Detection(doc.id, position, end, row.type, row.text, before, after, "review.add",
+                                       decision="edit" if row.replacement else "accept",
+                                       replacement=row.replacement))
+            position = doc.text.find(row.text, end)
+    return extra
+
+
+def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudonymizer,
+                     edits: list[KeyEntry]) -> tuple[Redaction, list[Detection]]:
+    rows = sorted(rows, key=lambda d: d.start)
+    labels = _label_regions(doc)
+    spans = [Span(r.start, r.end, r.type, r.text, r.rule) for r in rows]
+    decisions = {(r.start, r.end): r for r in rows}
+    lang = doc.language if doc.language in ("th", "en") else None
+    proposed: dict[tuple[int, int], str] = {}
+
+    def replace(span: Span) -> str | None:
+        row = decisions[(span.start, span.end)]
+        if row.decision == "reject":
+            return None
+        if row.decision == "edit":
+            edits.append(KeyEntry(span.type, span.text, row.replacement))
+            new = row.replacement
+        else:
+            local = "th" if lang is None and any("\u0e00" <= c <= "\u0e7f" for c in span.text) else lang
+            new = pseudonymizer.pseudonym(span, lang=local, before=doc.text[max(0, span.start - 30) : span.start])
+        if any(s < span.end and span.start < e for s, e in labels):
+            new = new.strip("[]")  # a speaker label must stay a label: "NAME-1: ..."
+        proposed[(span.start, span.end)] = new
+        return new
+
+    redaction = redact(doc.text, spans, pseudonymizer=pseudonymizer, replace=replace)
+    reviewed = [Detection(r.doc_id, r.start, r.end, r.type, r.text, r.before, r.after, r.rule,
+                          proposed.get((r.start, r.end), ""), r.decision, r.replacement) for r in rows]
+    return redaction, reviewed
+
+
+def _remap_document(doc: Document, redaction: Redaction, meta: dict[str, Any], source: str) -> Document:
+    turns = []
+    for t in doc.turns:
+        start = redaction.map_start(t.start)
+        label_start = t.start - 2 - len(t.speaker)
+        changed = any(s.start < t.start - 2 and label_start < s.end for s in redaction.spans)
+        speaker = _label_at(redaction.text, start) if changed else t.speaker
+        turns.append(Turn(t.index, speaker, t.role, t.respondent_id, start, redaction.map_end(t.end), t.time, t.line))
+    return Document(doc.id, redaction.text, tuple(turns), meta, source)
+
+
+def _label_at(text: str, turn_start: int) -> str:
+    """The speaker label in front of a turn that starts at ``turn_start`` (after ``[time] LABEL: ``)."""
+    line = text[text.rfind("\n", 0, turn_start) + 1 : turn_start - 2]
+    return line.split("] ", 1)[1] if line.startswith("[") and "] " in line else line
+
+
+def _remap_coding(coding: Coding, redaction: Redaction) -> Coding:
+    start, end = redaction.map_start(coding.start), redaction.map_end(coding.end)
+    evidence = []
+    for e in coding.evidence:
+        s, t = redaction.map_start(e.start), redaction.map_end(e.end)
+        evidence.append(Evidence(s, t, redaction.text[s:t]))
+    return Coding(coding.doc_id, coding.segment_id, start, max(end, start), coding.code_id, coding.coder,
+                  coding.source, coding.score, tuple(evidence))
+
+
+def _front_matter(doc: Document, meta: dict[str, Any]) -> str:
+    speakers: dict[str, str] = {}
+    for turn in doc.turns:
+        speakers.setdefault(turn.speaker, turn.respondent_id or turn.role)
+    head = {k: v for k, v in meta.items() if k not in ("speakers", "encoding")}
+    head["id"] = doc.id
+    head["speakers"] = speakers
+    return "---\n" + yaml.safe_dump(head, allow_unicode=True, sort_keys=False, default_flow_style=False) + "---\n"
+
+
+def _roster_csv(respondents: list[Respondent], clean: Callable[[str], str]) -> str:
+    columns: list[str] = []
+    for r in respondents:
+        for key in r.attributes:
+            if key not in columns:
+                columns.append(key)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["respondent_id", "group", *columns])
+    for r in respondents:
+        values = []
+        for key in columns:
+            value = r.attributes.get(key)
+            if value is None:
+                values.append("")
+            elif key in _KNOWN_ATTRIBUTES:
+                values.append(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+            else:
+                values.append(clean(str(value)))  # free text may name people
+        writer.writerow([r.id, r.group, *values])
+    return buffer.getvalue()
+
+
+def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = "tags",
+                     review: str | Path | None = None, progress: Callable[[str], None] | None = None
+                     ) -> DeidentifyResult:
+    """Write a de-identified copy of ``study`` (a path or a :class:`fivep.study.Study`).
+
+    Parameters
+    ----------
+    study:
+        The study; it is ingested first if its store holds no documents. It is not changed, except
+        for the review and key files under ``.fivep/private/``.
+    out:
+        The output folder (default ``STUDY/deidentified``). It becomes a study folder of its own.
+    style:
+        ``"tags"`` (``[ชื่อ-1]``, ``[PHONE-2]``) or ``"names"`` (replacement names).
+    review:
+        A review file whose decisions to apply (accept / reject / edit / add); without it every
+        detection is accepted and a new review file is written.
+    progress:
+        Called with each document id as it is done.
+    """
+    from fivep.store import Store
+    from fivep.study import STORE_NAME, Study
+
+    source = study if isinstance(study, Study) else Study.open(study)
+    root = source.root
+    out_dir = Path(out) if out is not None else root / DEFAULT_OUT
+    private = root / PRIVATE_DIR
+    key_path, review_path = private / KEY_NAME, private / REVIEW_NAME
+    if out_dir.resolve() == private.resolve() or private.resolve().is_relative_to(out_dir.resolve()):
+        raise InputError("the output folder would contain the key file", path=out_dir,
+                         hint=f"choose an output folder outside {root}, or the default {root / DEFAULT_OUT}")
+    documents = source.store.documents()
+    if not documents:
+        source.ingest()
+        documents = source.store.documents()
+    texts = {d.id: d.text for d in documents}
+    pseudonymizer = Pseudonymizer(style)
+    if review is not None:
+        rows = read_review(Path(review), texts)
+    else:
+        from fivep.privacy.detect import detect
+
+        rows = [row for d in documents for row in _detections(d, detect(d.text))]
+    added = [r for r in rows if r.decision == "add"]
+    edits: list[KeyEntry] = []
+    redactions: dict[str, Redaction] = {}
+    new_docs: list[Document] = []
+    reviewed: list[Detection] = []
+    for doc in documents:
+        own = [r for r in rows if r.doc_id == doc.id and r.decision != "add"]
+        own += _add_rows(doc, added, own)
+        redaction, done = _redact_document(doc, own, pseudonymizer, edits)
+        redactions[doc.id] = redaction
+        reviewed.extend(done)
+        meta = dict(doc.meta)
+        for key in ("title", "title_th", "notes", "note", "description"):
+            if isinstance(meta.get(key), str):
+                meta[key] = redact(meta[key], pseudonymizer=pseudonymizer).text
+        meta["deidentified"] = True
+        new_docs.append(_remap_document(doc, redaction, meta, f"transcripts/{doc.id}.txt"))
+        if progress is not None:
+            progress(doc.id)
+
+    segments = [Segment(s.id, s.doc_id, s.turn_index, redactions[s.doc_id].map_start(s.start),
+                        redactions[s.doc_id].map_end(s.end), "", s.respondent_id)
+                for s in source.store.segments() if s.doc_id in redactions]
+    by_id = {d.id: d for d in new_docs}
+    segments = [Segment(s.id, s.doc_id, s.turn_index, s.start, s.end, by_id[s.doc_id].text[s.start : s.end],
+                        s.respondent_id) for s in segments]
+    coders = source.store.coders()
+    codings = {c: [_remap_coding(x, redactions[x.doc_id]) if x.doc_id in redactions else x
+                   for x in source.store.codings(c)] for c in coders}
+    kinds = {c: source.store.segment_kinds(c) for c in coders}
+    respondents = source.store.respondents() or source.read_roster()
+
+    # --- write ---------------------------------------------------------------------------------------
+    transcripts = out_dir / "transcripts"
+    transcripts.mkdir(parents=True, exist_ok=True)
+    for stale in transcripts.glob("*.txt"):
+        stale.unlink()
+    files: list[Path] = []
+    for doc in new_docs:
+        path = transcripts / f"{doc.id}.txt"
+        path.write_text(_front_matter(doc, doc.meta) + doc.text + "\n", encoding="utf-8")
+        files.append(path)
+    (out_dir / "respondents.csv").write_text(
+        _roster_csv(respondents, lambda v: redact(v, pseudonymizer=pseudonymizer).text), encoding="utf-8")
+    config = dict(source.config.raw)
+    config.update({"roster": "respondents.csv", "transcripts": "transcripts", "store": STORE_NAME})
+    (out_dir / "study.toml").write_text(_toml(config), encoding="utf-8")
+    store_path = out_dir / STORE_NAME
+    with Store(store_path) as store:
+        store.replace_corpus(respondents, new_docs, segments)
+        with store.transaction() as db:
+            db.execute("DELETE FROM codings")
+        for coder in coders:
+            store.replace_codings(coder, codings[coder], kinds[coder])
+    if review is None:
+        write_review(review_path, reviewed)
+    write_key(key_path, [*pseudonymizer.entries(), *edits])
+    replaced = sum(len(r.spans) for r in redactions.values())
+    return DeidentifyResult(out_dir, len(new_docs), len(reviewed), replaced,
+                            sum(len(v) for v in codings.values()),
+                            Path(review) if review is not None else review_path, key_path, tuple(files))
+
+
+def _toml(data: dict[str, Any]) -> str:
+    """A small TOML writer for study.toml: scalars and lists first, then one table per mapping."""
+    lines = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines.append(f"\n[{_toml_key(key)}]")
+            lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+    return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else json.dumps(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value), ensure_ascii=False)
