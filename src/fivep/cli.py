@@ -259,6 +259,63 @@ def evaluate(study: StudyArg,
     s.close()
 
 
+@app.command()
+@handles_errors
+def deidentify(study: StudyArg,
+               out: Annotated[Path | None, typer.Option("--out", "-o",
+                                                        help="Output folder (default: STUDY/deidentified).")] = None,
+               style: Annotated[str, typer.Option(help="tags ([ชื่อ-1], [PHONE-2]) or names (replacement names).")
+                                ] = "tags",
+               review: Annotated[Path | None, typer.Option(
+                   help="Apply the decisions (accept/reject/edit/add) of this review file.")] = None) -> None:
+    """De-identified copies of the transcripts and codings, a review file and a key file."""
+    from fivep.privacy.deidentify import deidentify_study
+    from fivep.privacy.pseudonyms import STYLES
+    from fivep.study import Study
+
+    if style not in STYLES:
+        raise typer.BadParameter(f"unknown style {style!r}; use {' or '.join(STYLES)}", param_hint="--style")
+    s = Study.open(study)
+    n = len(s.store.documents()) or len(s.transcript_paths())
+    progress, task = _progress(n, "de-identifying")
+    with progress:
+        result = deidentify_study(s, out, style=style, review=review, progress=lambda doc: progress.advance(task))
+    s.close()
+    console = _console()
+    console.print(f"{result.documents} documents: {result.replaced} of {result.detections} detections replaced; "
+                  f"{result.codings} codings carried over")
+    console.print(f"de-identified study: {result.out}")
+    console.print(f"review file: {result.review} (edit the 'decision' column, then run again with --review)")
+    typer.echo(f"fivep: warning: {result.key} maps pseudonyms back to real identifiers. Store it securely "
+               "(encrypted, access-controlled) and never share it with the de-identified files.", err=True)
+
+
+@app.command()
+@handles_errors
+def redact(file: Annotated[str, typer.Argument(help="A text file, one segment per line, or - for stdin.")] = "-",
+           style: Annotated[str, typer.Option(help="tags or names.")] = "tags") -> None:
+    """Redact loose text: one redacted output line per input line (pseudonyms consistent across lines)."""
+    from fivep.errors import InputError
+    from fivep.ingest.encoding import decode_bytes
+    from fivep.privacy import STYLES, redact_lines
+
+    if style not in STYLES:
+        raise typer.BadParameter(f"unknown style {style!r}; use {' or '.join(STYLES)}", param_hint="--style")
+    if file == "-":
+        data, name = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError("file not found", path=path)
+        data, name = path.read_bytes(), file
+    text, _ = decode_bytes(data, name) if data else ("", "utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for line in redact_lines((line.rstrip("\r") for line in lines), style=style):
+        sys.stdout.write(line + "\n")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
