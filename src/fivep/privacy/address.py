@@ -38,6 +38,9 @@ _EN_PARTS = re.compile(
     rf"|(?:{_TW}\s){{1,3}}(?:Road|Rd\.?|Street|St\.|road|street)(?![A-Za-z])"
 )
 _EN_CHAIN_ONLY = re.compile(r"(?<![\d/])\d{1,4}/\d{1,4}(?![\d/])")
+# Words that end a place name (place names are made of ordinary words: "ป่าตึงงาม", "ดอยงามใหม่").
+_PLACE_STOP = frozenset(
+    ["ค่ะ", "คะ", "ครับ", "นะ", "นะคะ", "นะครับ", "เจ้า", "เน้อ", "ก่", "ก็", "ที่", "ซึ่ง", "ของ", "ใน", "จาก", "ไป", "มา", "และ", "กับ", "หรือ", "แล้ว", "เลย", "ด้วย", "นี่", "นั้น", "เป็น", "คือ", "มี", "อยู่", "ได้", "ไม่", "บ่", "จะ", "พา", "ตอน", "เมื่อ", "แต่", "ว่า", "ให้", "ถึง", "เขา", "หนู", "ผม", "เรา"])
 _GAP = re.compile(r"^[\s,]{0,3}$")
 
 
@@ -65,7 +68,7 @@ def _thai_name_end(text: str, start: int, kind: str) -> int | None:
         return None  # "อำเภอชายแดน" is a kind of district, "ถนนขึ้นไปลำบาก" a road; "อ.เมือง" is one district
     end = start
     for i, token in enumerate(tokens[:6]):
-        if i and (token in lex.boundary or token in lex.titles or token.startswith(("จังหวัด", "จ."))):
+        if i and (token in _PLACE_STOP or token in lex.titles or token.startswith(("จังหวัด", "จ."))):
             break
         end += len(token)
     return end

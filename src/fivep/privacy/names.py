@@ -61,7 +61,8 @@ def _accept_first(lex: ThaiLexicon, token: str, following: str, strength: str) -
     """Whether ``token``, after a cue of ``strength``, begins a name."""
     if not _is_thai_word(token):
         return False
-    if ((token in lex.prefixes or len(token) <= 2 and token not in lex.boundary) and following and _is_thai_word(following)
+    short = len(token) <= 2 and token not in lex.boundary and token not in lex.not_a_name and token not in lex.titles
+    if ((token in lex.prefixes or short) and following and _is_thai_word(following)
             and following not in lex.boundary and following not in lex.not_a_name
             and (lex.is_rare(following) or lex.is_fragment(following)
                  or token in lex.prefixes and not lex.is_common(following))):
@@ -336,7 +337,7 @@ _SOCIAL_NAME_CUE = re.compile(
 )
 _SOCIAL_LINK = re.compile(
     r"^(?:\s*(?:ค่ะ|ครับ|นะ|มา|เขา|ของเขา|ของ\S{0,12}|ที่\S{0,12}|ก็)?\s*)?(?:ชื่อเพจ|ชื่อบัญชี|ชื่อช่อง|ใช้ชื่อว่า|ใช้ชื่อ|ชื่อว่า|ชื่อ)\s?"
-    r"|^[\s,:]*(?:(?:was|is|were|named|called|name(?:d)?\s+(?:is|was))\s+)?[\s,:]*"
+    r"|^[\s,:]*(?:(?:was|is|were|named|called|name(?:d)?\s+(?:is|was))\s+){0,2}[\s,:]*"
 )
 _QUOTED = re.compile(r"[\"“']([^\"”'\n]{2,60})[\"”']")
 _SOCIAL_LATIN = re.compile(r"[A-Z0-9][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*){0,5}")

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fivep.privacy import ENTITY_TYPES, Pseudonymizer, Span, detect, redact, redact_lines, redact_text
+from fivep.privacy.patterns import thai_id_checksum_ok
+from fivep.privacy.spans import resolve
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in detect(text)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # names after titles and kinship terms: the span is the name without the title
+    ("ด.ญ.นิภาพร ใจงาม อายุ 14 ปี", [("PERSON", "นิภาพร ใจงาม")]),
+    ("นายสมศักดิ์ ทองดีเป็นคนขับรถพาเด็กไป", [("PERSON", "สมศักดิ์ ทองดี")]),
+    ("ด.ช.ต้นกับด.ญ.นิดเป็นพี่น้องกัน", [("PERSON", "ต้น"), ("PERSON", "นิด")]),
+    ("น้องเมย์บอกว่าไม่อยากกลับบ้าน", [("PERSON", "เมย์")]),
+    ("ยายปันกับตาอุ่นเรือนเลี้ยงหนูมา", [("PERSON", "ปัน"), ("PERSON", "อุ่นเรือน")]),
+    ("แม่ของจายคำขายของอยู่ที่ตลาด", [("PERSON", "จายคำ")]),
+    ("เพื่อนชื่อนาหวาเป็นคนลาหู่", [("PERSON", "นาหวา")]),
+    ("ได้ข่าวว่าเพื่อนของน้องชื่อมะปรางกับปูก็ถูกพาไปด้วย", [("PERSON", "มะปราง"), ("PERSON", "ปู")]),
+    ("คนพาไปคือจายหลาวค่ะ เป็นไทใหญ่", [("PERSON", "จายหลาว")]),
+    ("My name is Mya Thandar and I came from Shan State.", [("PERSON", "Mya Thandar")]),
+    ("Nong Ploy said she was fifteen.", [("PERSON", "Ploy")]),
+    ("P'Noi from the POCHT said so.", [("PERSON", "Noi")]),
+    ("The girls, Mee and Jaw, were both from the same Akha village.", [("PERSON", "Mee"), ("PERSON", "Jaw")]),
+    # numbers
+    ("เบอร์พ่อหนู0935528174ค่ะ", [("PHONE", "0935528174")]),
+    ("เบอร์บ้าน ๐๕๓-๒๑๑-๔๔๔", [("PHONE", "๐๕๓-๒๑๑-๔๔๔")]),
+    ("Call +66 (0) 81 234 5678 anytime", [("PHONE", "+66 (0) 81 234 5678")]),
+    ("เลขบัตรเขา3570500112843ตำรวจเช็คแล้ว", [("ID_NUMBER", "3570500112843")]),
+    ("บัตรเลขศูนย์ ๐-๕๗๙๙-๐๐๔๗๑-๒๓-๖ ค่ะ", [("ID_NUMBER", "๐-๕๗๙๙-๐๐๔๗๑-๒๓-๖")]),
+    # handles, e-mail, URLs
+    ("แอดไลน์ไปที่ jobdee_cm99 เพื่อนในห้อง", [("LINE_ID", "jobdee_cm99")]),
+    ("ติ๊กต็อก @sai_sai2550", [("SOCIAL", "@sai_sai2550")]),
+    ("ส่งให้ทางmdt.chiangrai@gmail.comแล้ว", [("EMAIL", "mdt.chiangrai@gmail.com")]),
+    ("เฟซบุ๊กของนายหน้า facebook.com/jaikham.shop88 ปิดแล้ว", [("SOCIAL", "facebook.com/jaikham.shop88")]),
+    ("the page was called Pan Pan Shopping CM, it looked normal", [("SOCIAL", "Pan Pan Shopping CM")]),
+    # addresses stop before the province; birth dates need a birth word or a birth year
+    ("หนูอยู่บ้านเลขที่ 45 หมู่ 3 ต.ป่าตึงงาม อ.เมือง จ.เชียงราย ค่ะ",
+     [("ADDRESS", "บ้านเลขที่ 45 หมู่ 3 ต.ป่าตึงงาม อ.เมือง")]),
+    ("They live in Ban Huai Khrai, Moo 3, Tambon Mae Yao.", [("ADDRESS", "Ban Huai Khrai, Moo 3, Tambon Mae Yao")]),
+    ("หนูเกิด ๕ ก.ค. ๒๕๕๐ เจ้า", [("DATE_OF_BIRTH", "๕ ก.ค. ๒๕๕๐")]),
+    ("Her DOB on the form says 14/08/2006.", [("DATE_OF_BIRTH", "14/08/2006")]),
+])
+def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "พี่ว่าเรื่องนี้ต้องคุยกับ พม. ก่อน",
+    "น้องเขากลัวมาก ไม่กล้าพูดอะไรเลย พี่เขาบอกว่าเดี๋ยวพี่เขาจะโทรกลับ",
+    "พ่อแม่ไปทำงานกรุงเทพฯ น้องอยู่กับตายาย แม่ป่วย",
+    "ปี 2566 เรามีคดีเข้ามาสิบเจ็ดคดี ได้ชดเชยรายละ 30,000 บาท",
+    "ผมทำงานที่ ศปคม. เชียงราย รหัส GOV-CR-04 ที่ สภ.แม่สาย",
+    "Case number 1100701234565 is still pending at the juvenile court.",
+    "The MDT met in Chiang Mai on Tuesday with MSDHS and POCHT staff at 9.30.",
+    "We need more interpreters for Akha and Lahu children. Thank you so much.",
+    "เจ้าหน้าที่ พม. ให้สัมภาษณ์วันที่ 14 มิถุนายน 2566",
+])
+def test_ordinary_speech_is_left_alone(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("number,ok", [
+    ("0-5710-12345-67-5", True), ("3 5099 01234 56 5", True), ("๓๕๗๐๑๐๐๔๕๒๘๑๗", True),
+    ("1100701234565", False), ("9-5710-12345-67-5", False), ("123", False),
+])
+def test_thai_id_checksum(number: str, ok: bool) -> None:
+    assert thai_id_checksum_ok(number) is ok
+
+
+def test_spans_index_the_input_and_never_change_it() -> None:
+    text = "คุณลำไย บุญมีที่เป็นนักสังคมสงเคราะห์ โทร 081-345-2290\nMs. Lamai Boonmee, 086 447 1923"
+    copy = str(text)
+    spans = detect(text)
+    assert text == copy
+    assert [s.type for s in spans] == ["PERSON", "PHONE", "PERSON", "PHONE"]
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+
+
+def test_detect_checks_its_arguments() -> None:
+    with pytest.raises(TypeError):
+        detect(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown identifier type"):
+        detect("x", types=["NAME"])
+    assert [s.type for s in detect("Dao 0812345678", types=["PHONE"])] == ["PHONE"]
+
+
+def test_overlaps_resolve_to_the_more_specific_type_and_cover_both() -> None:
+    text = "abcdefghij"
+    spans = resolve(text, [Span(0, 6, "PERSON", "abcdef"), Span(4, 9, "PHONE", "efghi")])
+    assert spans == [Span(0, 9, "PHONE", "abcdefghi")]
+
+
+def test_pseudonyms_are_consistent_and_follow_the_language() -> None:
+    lines = list(redact_lines(["น้องฝ้ายโทรมาจากเบอร์ 081-345-2290", "Nong Fah called from 0813452290",
+                               "น้องฝ้ายบอกว่า"]))
+    assert lines[0] == "น้อง[ชื่อ-1]โทรมาจากเบอร์ [เบอร์โทร-1]"
+    assert lines[1] == "Nong [NAME-2] called from [PHONE-1]"  # the same number, written differently
+    assert lines[2] == "น้อง[ชื่อ-1]บอกว่า"
+
+
+def test_names_style_uses_realistic_names_of_the_right_gender() -> None:
+    pseudonymizer = Pseudonymizer("names", seed=1)
+    out = redact_text("ด.ญ.นิภาพร ใจงาม และนายสมศักดิ์ ทองดี", pseudonymizer=pseudonymizer)
+    assert "นิภาพร" not in out and "สมศักดิ์" not in out and "[" not in out
+    from pythainlp.corpus import thai_female_names, thai_male_names
+
+    girl = out.split("ด.ญ.")[1].split()[0]
+    boy = out.split("นาย")[1].split()[0]
+    assert girl in thai_female_names() and boy in thai_male_names()
+    assert redact_text("ด.ญ.นิภาพร ใจงาม", pseudonymizer=pseudonymizer) == out.split(" และ")[0]
+    with pytest.raises(ValueError, match="unknown pseudonym style"):
+        Pseudonymizer("stars")
+
+
+def test_redaction_maps_offsets() -> None:
+    r = redact("Call Dao at 0812345678 now")
+    assert r.text == "Call [NAME-1] at [PHONE-1] now"
+    assert (r.map_start(0), r.map_start(5), r.map_end(8), r.map_start(12), r.map_end(22)) == (0, 5, 13, 17, 26)
+    assert r.map_start(6) == 5 and r.map_end(6) == 13  # inside a replaced span: snap to its edges
+    assert r.map_end(len(r.original)) == len(r.text)
+    with pytest.raises(ValueError):
+        r.map_start(100)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("กขคงนมยรลวสหอะาิีุูเแโใไ่้็์ ๐๑๒๓0123456789-.@_/:abcXYZ\n")), max_size=120))
+def test_any_text_gives_valid_spans_and_offset_maps(text: str) -> None:
+    r = redact(text)
+    for span in r.spans:
+        assert 0 <= span.start < span.end <= len(text) and text[span.start:span.end] == span.text
+        assert span.type in ENTITY_TYPES
+    positions = [r.map_start(i) for i in range(len(text) + 1)]
+    assert positions == sorted(positions) and positions[-1] <= len(r.text)
+
+
+def test_cli_redact_keeps_one_line_per_line(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    source = tmp_path / "lines.txt"
+    source.write_text("เบอร์พี่ 089 771 0456 นะคะ\n\nCall Dao at 0897710456\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["redact", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n") == ["เบอร์พี่ [เบอร์โทร-1] นะคะ", "", "Call [NAME-1] at [PHONE-1]", ""]
+    piped = CliRunner().invoke(app, ["redact", "-"], input="ด.ญ.นิด\n")
+    assert piped.stdout == "ด.ญ.[ชื่อ-1]\n"
+    missing = CliRunner().invoke(app, ["redact", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 1 and "file not found" in missing.stderr
+
+
+def test_importing_privacy_stays_light() -> None:
+    code = "import sys, fivep.privacy; print(any(m.startswith('pythainlp') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
