@@ -124,6 +124,10 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str
 
 def _read_plain(path: Path, data: bytes) -> RawTranscript:
     text, encoding = decode_bytes(data, path)
+    if "\x00" in text:  # decode_bytes looks for NUL bytes only near the start
+        raise TranscriptError("this looks like a binary or damaged file: it contains NUL bytes", path=path,
+                              line=text.count("\n", 0, text.index("\x00")) + 1,
+                              hint="save the transcript again as UTF-8 text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, body, first = split_front_matter(text, path)
     paragraphs = [Paragraph(line, first + i) for i, line in enumerate(body.split("\n"))]
