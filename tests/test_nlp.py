@@ -68,3 +68,26 @@ def test_unknown_engine_lists_the_valid_ones() -> None:
                                        ("ประชุม MDT กับ POCHT ทุกเดือนค่ะ", "th"), ("We met the พม. officer", "en")])
 def test_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+def test_chunk_segmentation_agrees_with_whole_turn_segmentation(ingested_sample) -> None:  # noqa: ANN001
+    """The matcher segments lazily, one whitespace-delimited chunk at a time; the word boundaries it
+    sees agree with segmenting the whole turn (they differ only around a spaced ๆ and brackets)."""
+    import re
+    from itertools import accumulate
+
+    from fivep import Study
+
+    tokenizer = ThaiTokenizer(custom_words=["ทีมสหวิชาชีพ", "ค้ามนุษย์"])
+    study = Study.open(ingested_sample)
+    agree = total = 0
+    for segment in study.segments():
+        text = segment.text
+        whole = set(accumulate(map(len, tokenizer.tokenize(text)), initial=0))
+        for match in re.finditer(r"\S+", text):
+            chunk = set(accumulate(map(len, tokenizer.tokenize(match.group())), initial=match.start()))
+            total += len(chunk)
+            agree += len(chunk & whole)
+    study.close()
+    assert total > 10_000
+    assert agree / total >= 0.99

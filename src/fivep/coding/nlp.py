@@ -42,9 +42,13 @@ _LEADING_VOWELS = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+_ASCII_UPPER = re.compile("[A-Z]")
+_WHITESPACE = re.compile(r"\s")
+
+
 def ascii_lower(text: str) -> str:
     """Lower-case ASCII letters only, so that offsets never move."""
-    return text.translate(_ASCII_LOWER)
+    return text.translate(_ASCII_LOWER) if _ASCII_UPPER.search(text) else text
 
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]")
@@ -53,9 +57,11 @@ _LATIN_LETTER = re.compile("[A-Za-z]")
 
 def detect_language(text: str) -> str:
     """``"th"`` when at least 40% of the letters are Thai, else ``"en"`` (mixed lines lean Thai)."""
-    thai = len(text) - len(_THAI_LETTER.sub("", text))
-    if not thai:
+    if not THAI.search(text):
         return "en"
+    if not _LATIN_LETTER.search(text):
+        return "th"
+    thai = len(text) - len(_THAI_LETTER.sub("", text))
     latin = len(text) - len(_LATIN_LETTER.sub("", text))
     return "th" if thai >= 0.4 * (thai + latin) else "en"
 
@@ -208,15 +214,46 @@ def english() -> EnglishAnalyzer:
 
 @dataclass
 class Analysis:
-    """A text analysed once for every matcher: language, Thai token boundaries, word tokens and lemmas."""
+    """A text analysed once for every matcher: language, Thai word boundaries, word tokens and lemmas.
+
+    Thai is segmented lazily, one whitespace-delimited chunk at a time, and only where a term was
+    found: the dictionary segmenters treat whitespace as a hard boundary, so a chunk segments the same
+    alone as inside the whole text (a test checks this), and chunks without candidates cost nothing.
+    """
 
     text: str
     lowered: str
     lang: str
-    sorted_bounds: list[int]                 # Thai segmentation boundaries, ascending, 0 first
+    has_thai: bool
     words: list[tuple[int, int, str, str]]   # (start, end, text, lemma) for Latin words and punctuation
     lemma_text: str = " "                    # " lemma1 lemma2 ... " for matching English terms
     lemma_offsets: list[int] = field(default_factory=list)   # where each word's lemma starts in it
+    tokenize: Callable[[str], list[str]] | None = None
+    _chunks: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    _spaces: list[int] | None = None
+
+    def bounds_around(self, start: int, end: int) -> list[int]:
+        """Ascending word boundaries of the whitespace-delimited chunk(s) holding ``text[start:end]``."""
+        text = self.text
+        spaces = self._spaces
+        if spaces is None:
+            spaces = self._spaces = [m.start() for m in _WHITESPACE.finditer(text)]
+        i = bisect_left(spaces, start)
+        a = spaces[i - 1] + 1 if i else 0
+        j = bisect_left(spaces, max(end, a))
+        b = spaces[j] if j < len(spaces) else len(text)
+        cached = self._chunks.get((a, b))
+        if cached is None:
+            tokens = self.tokenize(text[a:b]) if self.tokenize else [text[a:b]]
+            cached = self._chunks[(a, b)] = list(accumulate(map(len, tokens), initial=a))
+        return cached
+
+    @property
+    def sorted_bounds(self) -> list[int]:
+        """Every Thai word boundary of the text (segments the whole text)."""
+        if not self.has_thai:
+            return [0]
+        return self.bounds_around(0, len(self.text)) if self.text.strip() else [0]
 
 
 class Analyzer:
@@ -238,9 +275,7 @@ class Analyzer:
 
     def analyse(self, text: str) -> Analysis:
         lang = detect_language(text)
-        ordered: list[int] = [0]
-        if THAI.search(text) is not None:
-            ordered.extend(accumulate(map(len, self.tokenizer.tokenize(text))))
+        has_thai = THAI.search(text) is not None
         if lang == "en":
             spans = self.english.tokens(text)
         elif _LATIN_WORD.search(text):
@@ -257,7 +292,7 @@ class Analyzer:
             words = [(a, b, w, x) for (a, b, w), x in zip(spans, lemmas, strict=True)]
             lemma_text = " " + " ".join(lemmas) + " "
             offsets = list(accumulate((len(x) + 1 for x in lemmas[:-1]), initial=1))
-        return Analysis(text, ascii_lower(text), lang, ordered, words, lemma_text, offsets)
+        return Analysis(text, ascii_lower(text), lang, has_thai, words, lemma_text, offsets, self.tokenizer.tokenize)
 
     def _base_tokens(self, text: str) -> list[str]:
         cached = self._base_cache.get(text)
@@ -277,7 +312,7 @@ class Analyzer:
             return False
         if start > 0 and text[start - 1] in _LEADING_VOWELS:
             return False
-        ordered = analysis.sorted_bounds
+        ordered = analysis.bounds_around(start, end)
         i = bisect_left(ordered, start)
         j = bisect_left(ordered, end)
         aligned_start = i < len(ordered) and ordered[i] == start
@@ -371,7 +406,7 @@ class TermMatcher:
 
     def find(self, analysis: Analysis) -> list[Hit]:
         hits: list[Hit] = []
-        if self._has_thai and len(analysis.sorted_bounds) > 1:
+        if self._has_thai and analysis.has_thai:
             boundary_ok = self.analyzer.thai_boundary_ok
             for end_index, (length, loose, tight) in self._thai.iter(analysis.lowered):
                 start, end = end_index + 1 - length, end_index + 1
@@ -397,6 +432,54 @@ class TermMatcher:
         prefix = self.strict_prefix
         return _longest([h for h in hits if not h.label.startswith(prefix)]) + \
             _longest([h for h in hits if h.label.startswith(prefix)])
+
+
+class CueCounter:
+    """Count cue words (Thai on segmentation boundaries, English on lemmas), longest match first.
+
+    Cues are frequent, short words ("ต้อง", "แต่", "should"): they are counted in C with the
+    leftmost-longest Aho-Corasick scan, without building a hit per occurrence.
+    """
+
+    def __init__(self, analyzer: Analyzer, terms: Iterable[tuple[str, str]]) -> None:
+        import ahocorasick
+
+        self.analyzer = analyzer
+        self._thai = ahocorasick.Automaton()
+        self._english = ahocorasick.Automaton()
+        for term, label in terms:
+            term = " ".join(term.split())
+            if THAI.search(term):
+                key = ascii_lower(normalize_text(term))
+                self._thai.add_word(key, (len(key), label))
+            elif term:
+                words = [w for _, _, w in analyzer.english.tokens(term)]
+                key = " " + " ".join(analyzer.english.lemma(w) for w in words) + " "
+                self._english.add_word(key, (len(key), label))
+        self._thai.make_automaton()
+        self._english.make_automaton()
+
+    def count(self, analysis: Analysis) -> tuple[dict[str, int], list[tuple[int, int]]]:
+        """``(counts by label, spans)`` of the cues in an analysed text."""
+        counts: dict[str, int] = {}
+        spans: list[tuple[int, int]] = []
+        if analysis.has_thai:
+            for end_index, (length, label) in self._thai.iter_long(analysis.lowered):
+                start, end = end_index + 1 - length, end_index + 1
+                ordered = analysis.bounds_around(start, end)
+                i = bisect_left(ordered, start)
+                j = bisect_left(ordered, end)
+                if i < len(ordered) and ordered[i] == start and j < len(ordered) and ordered[j] == end:
+                    counts[label] = counts.get(label, 0) + 1
+                    spans.append((start, end))
+        if analysis.words:
+            words, offsets = analysis.words, analysis.lemma_offsets
+            for end_index, (length, label) in self._english.iter_long(analysis.lemma_text):
+                first = bisect_left(offsets, end_index + 2 - length)
+                last = bisect_left(offsets, end_index) - 1
+                counts[label] = counts.get(label, 0) + 1
+                spans.append((words[first][0], words[max(first, last)][1]))
+        return counts, spans
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:

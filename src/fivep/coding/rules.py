@@ -31,11 +31,10 @@ from importlib import resources
 from typing import Any
 
 from fivep.coding.codebook import ACTOR
-from fivep.coding.nlp import DEFAULT_ENGINE, Analysis, Analyzer, Hit, TermMatcher
+from fivep.coding.nlp import DEFAULT_ENGINE, Analysis, Analyzer, CueCounter, Hit, TermMatcher
 from fivep.model import DIMENSIONS, Codebook, Coding, Evidence, Segment
 
 KINDS = ("obstacle", "recommendation", "other")
-_CUE = "cue:"
 
 
 @dataclass(frozen=True)
@@ -110,6 +109,7 @@ class RuleTagger:
         self.min_score = min_score
         keywords = [(kw, c.id) for c in codebook.codes for kw in (*c.keywords_th, *c.keywords_en, *c.weak_keywords)]
         self._weak = {(c.id, " ".join(kw.casefold().split())) for c in codebook.codes for kw in c.weak_keywords}
+        self._weights: dict[tuple[str, str], float] = {}
         self.analyzer = Analyzer(engine=engine, custom_words=[kw for kw, _ in keywords])
         cue_terms: list[tuple[str, str]] = []
         cues = _cues()
@@ -117,9 +117,9 @@ class RuleTagger:
             for lang in ("th", "en"):
                 for strength in ("strong", "weak"):
                     cue_terms += [(str(t), f"{kind}:{strength}") for t in cues[kind][lang].get(strength, [])]
-        # one pass finds keywords and cues; cues ("ขาด", "ยาก") only count on segmentation boundaries
-        self.matcher = TermMatcher(self.analyzer, [*keywords, *((t, _CUE + label) for t, label in cue_terms)],
-                                   strict_prefix=_CUE)
+        self.matcher = TermMatcher(self.analyzer, keywords)
+        # cues ("ขาด", "ยาก") count only on segmentation boundaries, longest first
+        self.cues = CueCounter(self.analyzer, cue_terms)
         negators = sorted((re.escape(str(t)) for t in cues["negation"]["th"]), key=len, reverse=True)
         self._negation_th_re = re.compile(f"(?:{'|'.join(negators)})\\s*$")
         self._negation_en = {str(t).lower() for t in cues["negation"]["en"]}
@@ -140,44 +140,39 @@ class RuleTagger:
         previous = analysis.words[max(0, index - 3) : index]
         return any(w[2].lower() in self._negation_en or w[3] in self._negation_en for w in previous)
 
-    def _kind(self, hits: list[Hit], negated: int, has_codes: bool) -> tuple[str, list[Hit]]:
-        counts: dict[str, int] = defaultdict(int)
-        for hit in hits:
-            counts[hit.label.removeprefix(_CUE)] += 1
+    def _kind(self, found: dict[str, int], negated: int, has_codes: bool) -> str:
+        counts: dict[str, int] = defaultdict(int, found)
         rec = 2 * counts["recommendation:strong"] + counts["recommendation:weak"]
         obs = 2 * counts["obstacle:strong"] + counts["obstacle:weak"] + negated
         if counts["recommendation:strong"] and rec >= obs:
-            return "recommendation", hits
+            return "recommendation"
         if counts["obstacle:strong"] or negated or obs >= 2:
-            return "obstacle", hits
+            return "obstacle"
         if rec >= 2 or (rec and has_codes):
-            return "recommendation", hits
-        return "other", hits
+            return "recommendation"
+        return "other"
 
     def tag(self, text: str) -> TagResult:
         """Code one text; offsets in the result index ``text``."""
         analysis = self.analyzer.analyse(text)
         by_code: dict[str, list[tuple[Hit, bool]]] = defaultdict(list)
-        cue_hits: list[Hit] = []
         ends = [w[1] for w in analysis.words]
         for hit in self.matcher.find(analysis):
-            if hit.label.startswith(_CUE):
-                cue_hits.append(hit)
-            else:
-                by_code[hit.label].append((hit, self._negated(analysis, hit, ends)))
+            by_code[hit.label].append((hit, self._negated(analysis, hit, ends)))
         results: list[CodeResult] = []
         actors: list[CodeResult] = []
         negated_count = 0
         for code_id, hits in by_code.items():
             code = self.codebook[code_id]
-            seen: dict[str, int] = defaultdict(int)
+            seen: set[str] = set()
             remaining = 1.0
             for hit, _ in hits:
-                key = hit.term.casefold()
-                base = 0.3 if (code_id, " ".join(key.split())) in self._weak else _weight(hit.term)
-                weight = base / (2 if seen[key] else 1)
-                seen[key] += 1
-                remaining *= 1 - weight
+                weight = self._weights.get((code_id, hit.term))
+                if weight is None:
+                    weak = (code_id, " ".join(hit.term.casefold().split())) in self._weak
+                    weight = self._weights[(code_id, hit.term)] = 0.3 if weak else _weight(hit.term)
+                remaining *= 1 - (weight / 2 if hit.term in seen else weight)
+                seen.add(hit.term)
             score = 1 - remaining
             if score < self.min_score:
                 continue
@@ -188,10 +183,11 @@ class RuleTagger:
             else:
                 results.append(result)
                 negated_count += sum(1 for _, neg in hits if neg)
-        kind, cue_hits = self._kind(cue_hits, negated_count, bool(results))
+        cue_counts, cue_spans = self.cues.count(analysis)
+        kind = self._kind(cue_counts, negated_count, bool(results))
         results.sort(key=lambda r: (-r.score, r.code))
         actors.sort(key=lambda r: (-r.score, r.code))
-        cues = tuple(EvidenceSpan(h.start, h.end, text[h.start : h.end]) for h in cue_hits)
+        cues = tuple(EvidenceSpan(a, b, text[a:b]) for a, b in cue_spans)
         return TagResult(text, analysis.lang, kind, tuple(results), tuple(actors), cues)
 
     def predict(self, segments: Sequence[Segment]) -> tuple[list[Coding], dict[str, str]]:

@@ -1,0 +1,277 @@
+"""Learned code suggestions: a scikit-learn estimator trained on a researcher's codings.
+
+:class:`CodeSuggester` reads a segment as TF-IDF over Thai-aware word tokens (PyThaiNLP's dictionary
+segmentation; English words split on spaces) together with TF-IDF over character n-grams (robust to
+segmentation errors and spelling variants), and learns one linear SVM per code (one-vs-rest) whose
+scores are calibrated to probabilities with Platt's sigmoid (``CalibratedClassifierCV``). Codes with
+fewer than ``min_support`` coded segments are not learned.
+
+Suggestions are not codings: :func:`suggest_for_study` stores them in the study's ``suggestions``
+table as *pending*, and a researcher accepts or rejects them (``fivep suggestions``); accepting writes
+a human coding for the reviewer.
+
+:func:`cross_validate` estimates the model's quality with folds that keep each document whole (so the
+model is never tested on a transcript it has seen), alone and combined with the rule tagger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from fivep.coding.nlp import DEFAULT_ENGINE, ThaiTokenizer
+from fivep.errors import InputError, NotFittedError
+from fivep.model import DIMENSIONS, Codebook, Coding, Segment
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@cache
+def _tokenizer(engine: str) -> ThaiTokenizer:
+    from fivep.coding.nlp import domain_words
+
+    return ThaiTokenizer(engine=engine, custom_words=domain_words())
+
+
+class ThaiWords:
+    """A picklable tokenizer for scikit-learn vectorizers: lower-cased words, whitespace dropped."""
+
+    def __init__(self, engine: str = DEFAULT_ENGINE) -> None:
+        self.engine = engine
+
+    def __call__(self, text: str) -> list[str]:
+        return [t for t in _tokenizer(self.engine).tokenize(text.lower()) if t.strip()]
+
+
+class CodeSuggester:
+    """Suggest codes for segments, learned from human codings.
+
+    Parameters
+    ----------
+    engine:
+        Thai tokenizer engine for the word features.
+    char_ngrams:
+        The range of character n-gram lengths (within word boundaries).
+    C:
+        Inverse regularisation strength of the linear SVMs.
+    min_support:
+        A code needs this many coded training segments to be learned.
+    threshold:
+        Calibrated probability from which :meth:`predict` applies a code.
+    random_state:
+        Seed (the calibration folds are shuffled with it).
+    """
+
+    def __init__(self, *, engine: str = DEFAULT_ENGINE, char_ngrams: tuple[int, int] = (2, 4), C: float = 0.5,
+                 min_support: int = 5, threshold: float = 0.5, random_state: int = 0) -> None:
+        self.engine = engine
+        self.char_ngrams = char_ngrams
+        self.C = C
+        self.min_support = min_support
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def _pipeline(self) -> Any:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.model_selection import StratifiedKFold
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.pipeline import make_pipeline, make_union
+        from sklearn.svm import LinearSVC
+
+        words = TfidfVectorizer(tokenizer=ThaiWords(self.engine), token_pattern=None, lowercase=False,
+                                sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=2,
+                                max_features=50_000)
+        folds = StratifiedKFold(3, shuffle=True, random_state=self.random_state)
+        svm = LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
+        model = OneVsRestClassifier(CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False))
+        return make_pipeline(make_union(words, chars), model)
+
+    def fit(self, texts: Sequence[str], codes: Sequence[Iterable[str]]) -> CodeSuggester:
+        """Learn from texts and, for each, the set of codes a researcher gave it (possibly empty)."""
+        from collections import Counter
+
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        if len(texts) != len(codes):
+            raise ValueError(f"{len(texts)} texts but {len(codes)} code sets")
+        sets = [set(c) for c in codes]
+        support = Counter(code for s in sets for code in s)
+        learnable = sorted(c for c, n in support.items() if self.min_support <= n <= len(texts) - 3)
+        if not learnable:
+            raise InputError(f"no code is used on at least {self.min_support} segments; nothing to learn",
+                             hint="code more segments, or lower min_support")
+        self.binarizer_ = MultiLabelBinarizer(classes=learnable)
+        y = self.binarizer_.fit_transform([s & set(learnable) for s in sets])
+        self.pipeline_ = self._pipeline().fit(list(texts), y)
+        self.classes_ = list(learnable)
+        self.support_ = {c: support[c] for c in learnable}
+        return self
+
+    def _check(self) -> None:
+        if not hasattr(self, "pipeline_"):
+            raise NotFittedError("this CodeSuggester is not fitted yet", hint="call fit(texts, codes) first")
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, texts x :attr:`classes_`."""
+        import numpy as np
+
+        self._check()
+        if not len(texts):
+            return np.zeros((0, len(self.classes_)))
+        return np.asarray(self.pipeline_.predict_proba(list(texts)))
+
+    def predict(self, texts: Sequence[str], threshold: float | None = None) -> list[set[str]]:
+        """The codes whose probability reaches ``threshold`` (default: the estimator's)."""
+        limit = self.threshold if threshold is None else threshold
+        return [{c for c, p in zip(self.classes_, row, strict=True) if p >= limit} for row in self.predict_proba(texts)]
+
+    def suggest(self, segments: Sequence[Segment], *, model: str = "suggest", min_score: float | None = None,
+                top_k: int = 5) -> list[Coding]:
+        """Suggestions for segments, as codings of ``source="model"`` with their probability as score."""
+        limit = self.threshold if min_score is None else min_score
+        out: list[Coding] = []
+        for segment, row in zip(segments, self.predict_proba([s.text for s in segments]), strict=True):
+            best = sorted(((p, c) for c, p in zip(self.classes_, row, strict=True) if p >= limit), reverse=True)
+            out += [Coding(segment.doc_id, segment.id, segment.start, segment.end, c, model, "model", round(float(p), 4))
+                    for p, c in best[:top_k]]
+        return out
+
+
+# --- training data from a study -----------------------------------------------------------------
+
+
+@dataclass
+class TrainingData:
+    """Segments the human coders coded and the codes they gave each (the union over coders)."""
+
+    segments: list[Segment]
+    codes: list[set[str]]
+    coders: list[str]
+    uncoded: list[Segment] = field(default_factory=list)   # segments of documents no human coded
+
+
+def human_coders(study: Any) -> list[str]:
+    return [c for c, source in sorted(study.store.coder_sources().items()) if source == "human"]
+
+
+def training_data(study: Any, coders: Sequence[str] | None = None) -> TrainingData:
+    """The segments of the documents ``coders`` (default: every human coder) coded, and their codes."""
+    from fivep.coding.reliability import coverage_of
+
+    coders = list(coders) if coders else human_coders(study)
+    if not coders:
+        raise InputError("no human codings to learn from",
+                         hint="put one CSV per coder in STUDY/codings/ and run 'fivep ingest'")
+    covered: set[str] = set()
+    labels: dict[str, set[str]] = {}
+    known = study.codebook()
+    for coder in coders:
+        docs = coverage_of(study, coder)
+        if not docs:
+            raise InputError(f"no codings by coder '{coder}'", hint=f"coders in the store: "
+                                                                   f"{', '.join(study.store.coders())}")
+        covered |= docs
+        for c in study.store.codings(coder):
+            if c.segment_id and c.code_id in known:
+                labels.setdefault(c.segment_id, set()).add(c.code_id)
+    segments = study.segments()
+    coded = [s for s in segments if s.doc_id in covered]
+    return TrainingData(coded, [labels.get(s.id, set()) for s in coded], coders,
+                        [s for s in segments if s.doc_id not in covered])
+
+
+def model_name(codebook: Codebook) -> str:
+    return f"suggest@{codebook.version}"
+
+
+def suggest_for_study(study: Any, *, coders: Sequence[str] | None = None, min_score: float = 0.5, top_k: int = 5,
+                      suggester: CodeSuggester | None = None) -> tuple[str, int, CodeSuggester]:
+    """Train on the human codings and store pending suggestions for the segments no human coded.
+
+    Returns ``(model, stored, suggester)``.
+    """
+    data = training_data(study, coders)
+    suggester = (suggester or CodeSuggester()).fit([s.text for s in data.segments], data.codes)
+    model = model_name(study.codebook())
+    found = suggester.suggest(data.uncoded, model=model, min_score=min_score, top_k=top_k)
+    return model, study.store.add_suggestions(found, model), suggester
+
+
+# --- cross-validated quality --------------------------------------------------------------------
+
+
+def _micro(gold: Sequence[set[str]], predicted: Sequence[set[str]]) -> dict[str, float]:
+    tp = sum(len(g & p) for g, p in zip(gold, predicted, strict=True))
+    fp = sum(len(p - g) for g, p in zip(gold, predicted, strict=True))
+    fn = sum(len(g - p) for g, p in zip(gold, predicted, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def cross_validate(segments: Sequence[Segment], codes: Sequence[set[str]], codebook: Codebook, *,
+                   rules: Mapping[str, set[str]] | None = None, folds: int = 5,
+                   suggester: CodeSuggester | None = None) -> dict[str, Any]:
+    """Cross-validated micro precision, recall and F1 of the learned model, at code and dimension level.
+
+    Folds keep documents whole (:class:`~sklearn.model_selection.GroupKFold` over ``doc_id``). Codes are
+    scored only among the codes the model can learn (those with ``min_support`` in the whole data), so
+    the rule tagger, scored on the same codes and segments, is compared fairly. With ``rules`` (segment
+    id -> the rule tagger's codes) the result also has ``rules`` and ``combined`` (their union).
+    """
+    from sklearn.model_selection import GroupKFold
+
+    prototype = suggester or CodeSuggester()
+    texts = [s.text for s in segments]
+    groups = [s.doc_id for s in segments]
+    n_folds = min(folds, len(set(groups)))
+    if n_folds < 2:
+        raise InputError("cross-validation needs human codings of at least two documents")
+    predicted: list[set[str]] = [set() for _ in segments]
+    learnable: set[str] = set()
+    for train, test in GroupKFold(n_splits=n_folds).split(texts, groups=groups):
+        model = CodeSuggester(**{k: getattr(prototype, k) for k in ("engine", "char_ngrams", "C", "min_support",
+                                                                    "threshold", "random_state")})
+        model.fit([texts[i] for i in train], [codes[i] for i in train])
+        learnable |= set(model.classes_)
+        for i, found in zip(test, model.predict([texts[i] for i in test]), strict=True):
+            predicted[i] = found
+
+    def dims(sets: Sequence[set[str]]) -> list[set[str]]:
+        return [{codebook[c].dimension for c in s if c in codebook and codebook[c].dimension in DIMENSIONS}
+                for s in sets]
+
+    scored = {c for c in learnable if c in codebook and codebook[c].dimension in DIMENSIONS}
+    gold = [c & scored for c in codes]
+    runs = {"model": predicted}
+    if rules is not None:
+        runs["rules"] = [rules.get(s.id, set()) for s in segments]
+        runs["combined"] = [a | b for a, b in zip(runs["model"], runs["rules"], strict=True)]
+    result: dict[str, Any] = {"segments": len(segments), "documents": len(set(groups)), "folds": n_folds,
+                              "codes": sorted(scored)}
+    for name, sets in runs.items():
+        result[name] = {"codes": _micro(gold, [s & scored for s in sets]),
+                        "dimensions": _micro(dims(codes), dims(sets))}
+    return result
+
+
+def evaluate_model(study: Any, *, coders: Sequence[str] | None = None, folds: int = 5) -> dict[str, Any]:
+    """:func:`cross_validate` on a study's human codings, with its rule tagger's codings when present."""
+    data = training_data(study, coders)
+    machine = next((c for c in study.store.coders() if c.startswith("rules@")), None)
+    rules: dict[str, set[str]] | None = None
+    if machine is not None:
+        rules = {}
+        for c in study.store.codings(machine):
+            if c.segment_id:
+                rules.setdefault(c.segment_id, set()).add(c.code_id)
+    result = cross_validate(data.segments, data.codes, study.codebook(), rules=rules, folds=folds)
+    result["coders"] = data.coders
+    result["rules_coder"] = machine
+    return result
