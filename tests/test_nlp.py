@@ -70,7 +70,7 @@ def test_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
-def test_chunk_segmentation_agrees_with_whole_turn_segmentation(ingested_sample) -> None:  # noqa: ANN001
+def test_chunk_segmentation_agrees_with_whole_turn_segmentation(ingested_sample) -> None:
     """The matcher segments lazily, one whitespace-delimited chunk at a time; the word boundaries it
     sees agree with segmenting the whole turn (they differ only around a spaced ๆ and brackets)."""
     import re
