@@ -1,0 +1,91 @@
+"""Recall and precision of identifier detection on the labelled sets (run with ``pytest -s`` to see them).
+
+``tests/data/privacy/dev.jsonl`` was used to tune the rules; ``heldout.jsonl`` was written apart from
+them and is read only here. A gold identifier is found when a detection overlaps it; a detection is
+correct when it overlaps a gold identifier. The figures are written into ``docs/privacy.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from fivep.privacy import ENTITY_TYPES, detect
+
+DATA = Path(__file__).parent / "data" / "privacy"
+DOC = Path(__file__).parents[1] / "docs" / "privacy.md"
+START, END = "<!-- figures:start -->", "<!-- figures:end -->"
+
+
+def evaluate(path: Path) -> dict:
+    found, missed, right, wrong, typed = Counter(), Counter(), Counter(), Counter(), Counter()
+    lines = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        lines += 1
+        row = json.loads(line)
+        spans = detect(row["text"])
+        gold = row["entities"]
+        for entity in gold:
+            hits = [s for s in spans if s.start < entity["end"] and entity["start"] < s.end]
+            (found if hits else missed)[entity["type"]] += 1
+            typed[entity["type"]] += any(s.type == entity["type"] for s in hits)
+        for span in spans:
+            ok = any(span.start < e["end"] and e["start"] < span.end for e in gold)
+            (right if ok else wrong)[span.type] += 1
+    return {"lines": lines, "found": found, "missed": missed, "right": right, "wrong": wrong, "typed": typed}
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "–"
+
+
+def table(name: str, r: dict) -> str:
+    gold = sum(r["found"].values()) + sum(r["missed"].values())
+    detections = sum(r["right"].values()) + sum(r["wrong"].values())
+    rows = [(f"**{name}**: {r['lines']} lines, {gold} identifiers, {detections} detections; "
+            f"recall **{_ratio(sum(r['found'].values()), gold)}**, "
+            f"precision **{_ratio(sum(r['right'].values()), detections)}**, "
+            f"found with the right type {_ratio(sum(r['typed'].values()), gold)}"),
+            "", "| type | identifiers | found | recall | detections | precision |", "|---|---:|---:|---:|---:|---:|"]
+    for kind in ENTITY_TYPES:
+        n = r["found"][kind] + r["missed"][kind]
+        d = r["right"][kind] + r["wrong"][kind]
+        if n or d:
+            rows.append(f"| {kind} | {n} | {r['found'][kind]} | {_ratio(r['found'][kind], n)} | {d} | "
+                        f"{_ratio(r['right'][kind], d)} |")
+    return "\n".join(rows)
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, dict]:
+    return {name: evaluate(DATA / f"{name}.jsonl") for name in ("dev", "heldout")}
+
+
+def test_recall_and_precision(results: dict[str, dict]) -> None:
+    text = "\n\n".join(table(f"{name} set" + (" (tuning)" if name == "dev" else " (kept apart from tuning)"), r)
+                       for name, r in results.items())
+    print("\n" + text)
+    if DOC.exists() and START in DOC.read_text(encoding="utf-8"):
+        doc = DOC.read_text(encoding="utf-8")
+        head, rest = doc.split(START, 1)
+        updated = head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
+        if updated != doc:
+            DOC.write_text(updated, encoding="utf-8")
+    heldout = results["heldout"]
+    assert sum(heldout["found"].values()) + sum(heldout["missed"].values()) >= 150, \
+        "the held-out set must hold at least 150 identifiers"
+    dev = results["dev"]
+    assert sum(dev["found"].values()) / (sum(dev["found"].values()) + sum(dev["missed"].values())) >= 0.95
+
+
+@pytest.mark.xfail(strict=False, reason="first held-out measurement: recall 0.914 (PERSON 0.846); the target of "
+                                        "0.95 is not reached yet, see docs/privacy.md")
+def test_heldout_recall_reaches_the_target(results: dict[str, dict]) -> None:
+    heldout = results["heldout"]
+    gold = sum(heldout["found"].values()) + sum(heldout["missed"].values())
+    assert sum(heldout["found"].values()) / gold >= 0.95
