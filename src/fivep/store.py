@@ -10,8 +10,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
 
@@ -154,3 +155,86 @@ class Store:
     def segment_kinds(self, coder: str) -> dict[str, str]:
         return {s: k for s, k in self.connection.execute(
             "SELECT segment_id, kind FROM segment_kinds WHERE coder = ?", (coder,))}
+
+    # --- suggestions ----------------------------------------------------------------------------
+
+    def add_suggestions(self, suggestions: Iterable[Coding], model: str) -> int:
+        """Store a model's suggestions as pending, replacing its earlier pending ones.
+
+        Suggestions already accepted or rejected stay decided: the same (segment, code) is not
+        suggested again by the same model. Returns how many new suggestions were stored.
+        """
+        rows = [(s.doc_id, s.segment_id, s.start, s.end, s.code_id, model, float(s.score or 0.0))
+                for s in suggestions if s.segment_id]
+        with self.transaction() as db:
+            db.execute("DELETE FROM suggestions WHERE model = ? AND status = 'pending'", (model,))
+            before = db.total_changes
+            db.executemany("INSERT OR IGNORE INTO suggestions (doc_id, segment_id, start, end, code_id, model, score)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            return db.total_changes - before
+
+    def suggestions(self, status: str | None = None, model: str | None = None) -> list[Suggestion]:
+        """Stored suggestions, best first within each segment (``status``: pending, accepted, rejected)."""
+        sql = f"SELECT {', '.join(Suggestion.COLUMNS)} FROM suggestions WHERE 1 = 1"
+        args: list[Any] = []
+        for column, value in (("status", status), ("model", model)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        rows = self.connection.execute(sql + " ORDER BY doc_id, start, score DESC, code_id", args)
+        return [Suggestion(*row) for row in rows]
+
+    def decide_suggestions(self, ids: Iterable[int], status: str, reviewer: str) -> list[Suggestion]:
+        """Accept or reject suggestions in one transaction; accepting adds a human coding by ``reviewer``.
+
+        Deciding again is allowed (a rejected suggestion can be accepted later, and the reverse removes
+        the coding it had added).
+        """
+        from datetime import UTC, datetime
+
+        if status not in ("accepted", "rejected", "pending"):
+            raise ValueError(f"unknown status {status!r}; use accepted, rejected or pending")
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        found = {s.id: s for s in self.suggestions() if s.id in set(wanted)}
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            from fivep.errors import InputError
+
+            raise InputError(f"no suggestion with id {', '.join(map(str, missing))}",
+                             hint="list them with 'fivep suggestions STUDY'")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            for i in wanted:
+                s = found[i]
+                db.execute("UPDATE suggestions SET status = ?, reviewer = ?, decided_at = ? WHERE id = ?",
+                           (status, reviewer, now, i))
+                if s.status == "accepted" and status != "accepted":   # undo the coding acceptance added
+                    db.execute("DELETE FROM codings WHERE coder = ? AND segment_id = ? AND code_id = ?",
+                               (s.reviewer, s.segment_id, s.code_id))
+                already = db.execute("SELECT 1 FROM codings WHERE coder = ? AND segment_id = ? AND code_id = ?",
+                                     (reviewer, s.segment_id, s.code_id)).fetchone()
+                if status == "accepted" and not already:
+                    db.execute("INSERT INTO codings (doc_id, segment_id, start, end, code_id, coder, source, score,"
+                               " evidence) VALUES (?, ?, ?, ?, ?, ?, 'human', NULL, '[]')",
+                               (s.doc_id, s.segment_id, s.start, s.end, s.code_id, reviewer))
+        return [s for s in self.suggestions() if s.id in set(wanted)]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A code a model suggests for a segment, waiting for a researcher's decision."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("id", "doc_id", "segment_id", "start", "end", "code_id", "model", "score",
+                                          "status", "reviewer", "decided_at")
+
+    id: int
+    doc_id: str
+    segment_id: str
+    start: int
+    end: int
+    code_id: str
+    model: str
+    score: float
+    status: str
+    reviewer: str | None
+    decided_at: str | None
