@@ -1,0 +1,140 @@
+"""Codings from a REFI-QDA project into a study: placed on segments, stored per coder, written as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any
+
+from fivep.exchange.reader import RefiProject
+from fivep.exchange.refi import ImportReport
+from fivep.model import Coding, Document, Segment
+
+if TYPE_CHECKING:
+    from fivep.study import Study
+
+_UNSAFE_NAME = re.compile(r"[^\w.@-]+")
+
+
+def file_name(text: str) -> str:
+    """``text`` made safe as a file name (coder names, document ids)."""
+    return _UNSAFE_NAME.sub("_", text).strip("._") or "unnamed"
+
+
+def coder_source(coder: str) -> str:
+    """Machine coders are named ``engine@version`` (``rules@1.0``); everyone else is human."""
+    if coder.startswith("rules@"):
+        return "rule"
+    if re.match(r"^(model|suggest|ml)@", coder):
+        return "model"
+    return "human"
+
+
+def coder_names(users: dict[str, str]) -> dict[str, str]:
+    """User GUID -> coder name; two users with one name are told apart (``cp``, ``cp (2)``)."""
+    names: dict[str, str] = {}
+    seen: Counter[str] = Counter()
+    for key, name in users.items():
+        seen[name] += 1
+        names[key] = name if seen[name] == 1 else f"{name} ({seen[name]})"
+    return names
+
+
+def place_codings(project: RefiProject, report: ImportReport, docs: dict[str, Document], segments: list[Segment],
+                  code_ids: dict[str, str], kinds: dict[str, str],
+                  ) -> tuple[dict[str, list[Coding]], dict[str, dict[str, str]]]:
+    """The project's codings as fivep codings per coder (each on the segment it overlaps most), and
+    the segment kinds per coder; what cannot be placed is counted in ``report.skipped``."""
+    coders = coder_names(project.users)
+    by_doc: dict[str, list[Segment]] = defaultdict(list)
+    for s in segments:
+        by_doc[s.doc_id].append(s)
+    out: dict[str, list[Coding]] = defaultdict(list)
+    kind_out: dict[str, dict[str, str]] = defaultdict(dict)
+    seen: set[tuple[Any, ...]] = set()
+    lost: Counter[str] = Counter()
+    sources = {s.guid for s in project.sources}
+    for c in project.codings:
+        doc = docs.get(c.source)
+        if doc is None:
+            lost["codings on sources that were not imported" if c.source in sources else
+                 "codings on sources fivep could not read"] += 1
+            continue
+        if not 0 <= c.start < c.end <= len(doc.text):
+            lost[f"codings with positions outside their source's text ({doc.id})"] += 1
+            continue
+        coder = coders.get(c.user or "", f"user-{(c.user or 'unknown')[:8]}")
+        overlaps = [(min(c.end, s.end) - max(c.start, s.start), s) for s in by_doc.get(doc.id, [])
+                    if s.start < c.end and c.start < s.end]
+        segment = max(overlaps, key=lambda o: o[0])[1] if overlaps else None
+        if c.code in kinds:
+            if segment is None:
+                lost["segment kinds on text outside any segment"] += 1
+            else:
+                kind_out[coder][segment.id] = kinds[c.code]
+            continue
+        code_id = code_ids.get(c.code)
+        if code_id is None:
+            lost["codings of codes that were not imported"] += 1
+            continue
+        key = (doc.id, c.start, c.end, code_id, coder)
+        if key in seen:
+            continue
+        seen.add(key)
+        out[coder].append(Coding(doc.id, segment.id if segment else None, c.start, c.end, code_id, coder,
+                                 coder_source(coder)))  # type: ignore[arg-type]
+    report.skipped.extend(f"{n} {what}" for what, n in lost.items())
+    return out, kind_out
+
+
+def store_codings(study: Study, report: ImportReport, codings: dict[str, list[Coding]],
+                  kinds: dict[str, dict[str, str]], touched: set[str], segments: dict[str, Segment]) -> None:
+    """Replace each coder's codings and kinds on the ``touched`` documents, in the store and (human
+    coders) in ``codings/<coder>.csv``; their codings on other documents are kept."""
+    store = study.store
+    for coder in sorted(set(codings) | set(kinds)):
+        kept = [c for c in store.codings(coder) if c.doc_id not in touched]
+        kept_kinds = {sid: k for sid, k in store.segment_kinds(coder).items()
+                      if sid in segments and segments[sid].doc_id not in touched}
+        new_kinds = kinds.get(coder, {})
+        store.replace_codings(coder, kept + codings.get(coder, []), {**kept_kinds, **new_kinds})
+        report.coders[coder] = len(codings.get(coder, []))
+        if coder_source(coder) == "human":
+            _write_csv(study, report, coder, codings.get(coder, []), new_kinds, touched, segments)
+        else:
+            report.notes.append(f"codings of the machine coder {coder} went into the store only "
+                                     "(codings/ holds human coders)")
+
+
+def _write_csv(study: Study, report: ImportReport, coder: str, codings: list[Coding], kinds: dict[str, str],
+               touched: set[str],
+               segments: dict[str, Segment]) -> None:
+    folder = study.codings_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{file_name(coder)}.csv"
+    columns = ["doc_id", "segment_id", "start", "end", "code_id", "kind", "coder"]
+    rows: list[dict[str, Any]] = []
+    if path.exists():
+        import shutil
+
+        from fivep.ingest.encoding import read_text
+
+        backup = folder / "before-import" / path.name
+        backup.parent.mkdir(exist_ok=True)
+        shutil.copy2(path, backup)
+        report.notes.append(f"{path.name} rewritten with the imported codings (the previous version is "
+                                 f"in codings/before-import/)")
+        text, _ = read_text(path)
+        reader = csv.DictReader(io.StringIO(text))
+        columns += [f for f in reader.fieldnames or [] if f not in columns]
+        rows = [r for r in reader if (r.get("doc_id") or "").strip() not in touched]
+    for sid, kind in sorted(kinds.items()):
+        rows.append({"doc_id": segments[sid].doc_id, "segment_id": sid, "kind": kind, "coder": coder})
+    for c in codings:
+        rows.append({"doc_id": c.doc_id, "start": c.start, "end": c.end, "code_id": c.code_id, "coder": coder})
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, restval="", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
