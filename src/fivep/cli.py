@@ -316,6 +316,94 @@ def redact(file: Annotated[str, typer.Argument(help="A text file, one segment pe
         sys.stdout.write(line + "\n")
 
 
+# --- exchange: REFI-QDA (.qdpx, .qdc), CSV, XLSX ---------------------------------------------------
+
+LangOption = Annotated[str, typer.Option(help="Language of code names in REFI-QDA files: en or th.")]
+
+
+def _print_exchange(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line, err=line.startswith(("not carried:", "codebook:")))
+
+
+@app.command("export")
+@handles_errors
+def export_command(study: StudyArg,
+                   out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
+                   format: Annotated[str, typer.Option("--format", "-f", help="qdpx, csv or xlsx.")] = "qdpx",
+                   lang: LangOption = "en") -> None:
+    """Export a study: a REFI-QDA project (.qdpx) for ATLAS.ti, NVivo, MAXQDA..., or codings as CSV / XLSX."""
+    from fivep.exchange import EXPORT_FORMATS, export_study
+    from fivep.study import Study
+
+    if format not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"unknown format {format!r}; use {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    if lang not in ("en", "th"):
+        raise typer.BadParameter(f"unknown language {lang!r}; use en or th", param_hint="--lang")
+    s = Study.open(study)
+    report = export_study(s, out, format=format, lang=lang)
+    s.close()
+    if format == "qdpx":
+        typer.echo(f"{out}: {report.sources} sources, {report.codes} codes, {report.users} coders, "
+                   f"{report.codings} codings on {report.selections} selections, {report.cases} cases")
+    else:
+        typer.echo(f"{out}: {report.codings} codings" + (f", {report.cases} respondents, {report.sources} documents"
+                                                          if format == "xlsx" else ""))
+    _print_exchange([f"note: {n}" for n in report.notes] + [f"not carried: {s}" for s in report.skipped])
+
+
+@app.command("import")
+@handles_errors
+def import_command(file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+                   into: Annotated[Path, typer.Option("--into", help="The study folder: an existing study, "
+                                                                    "or a new folder to create.")]) -> None:
+    """Import a REFI-QDA project: sources, codes, codings, cases and variables; lists what it could not carry."""
+    from fivep.exchange import import_qdpx
+    from fivep.exchange.importer import project_report_lines
+
+    report = import_qdpx(file, into)
+    typer.echo(f"{file} -> {into}")
+    _print_exchange(project_report_lines(report))
+
+
+@codebook_app.command("export")
+@handles_errors
+def codebook_export(file: Annotated[str, typer.Argument(help="A codebook .yaml file, or a built-in name (5p).")],
+                    out: Annotated[Path, typer.Option("--out", "-o", help="The .qdc file to write.")],
+                    format: Annotated[str, typer.Option("--format", "-f", help="qdc.")] = "qdc",
+                    lang: LangOption = "en") -> None:
+    """Export a codebook as a REFI-QDA codebook (.qdc): hierarchy, colours, bilingual descriptions."""
+    from fivep.exchange import export_codebook
+
+    if format != "qdc":
+        raise typer.BadParameter(f"unknown format {format!r}; use qdc", param_hint="--format")
+    if lang not in ("en", "th"):
+        raise typer.BadParameter(f"unknown language {lang!r}; use en or th", param_hint="--lang")
+    path, problems = export_codebook(file, out, lang=lang)
+    typer.echo(f"{path}: written")
+    if problems:
+        typer.echo(f"fivep: warning: the codebook fails {len(problems)} of fivep's checks and was exported as it "
+                   f"is; first: {problems[0]}", err=True)
+
+
+@codebook_app.command("import")
+@handles_errors
+def codebook_import(file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+                    out: Annotated[Path | None, typer.Option("--out", "-o", help="The .yaml to write "
+                                                                                 "(default: FILE with .yaml).")] = None,
+                    ) -> None:
+    """Import a REFI-QDA codebook (.qdc) as a fivep codebook YAML."""
+    from fivep.exchange import import_qdc
+
+    report = import_qdc(file, out)
+    typer.echo(f"{report.target}: {report.codes} codes")
+    _print_exchange([f"note: {n}" for n in report.notes] + [f"not carried: {s}" for s in report.skipped]
+                    + [f"codebook: {p}" for p in report.codebook_problems[:10]])
+    if len(report.codebook_problems) > 10:
+        typer.echo(f"codebook: ... and {len(report.codebook_problems) - 10} more "
+                   f"(run 'fivep codebook check {report.target}')", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
