@@ -119,13 +119,17 @@ def demographics(study: StudyArg,
 @app.command()
 @handles_errors
 def run(study: StudyArg,
-        out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("fivep-out")) -> None:
-    """The main job: ingest, then analyse and write the outputs into OUT."""
+        out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("fivep-out"),
+        topics: Annotated[bool, typer.Option(help="Include exploratory topics (BERTopic).")] = True) -> None:
+    """The main job: ingest, code, analyse, explore topics and write the reports into OUT."""
     from fivep.pipeline import run_study
 
     console = _console()
-    result = run_study(study, out, console=console)
-    console.print(f"[green]done[/]: outputs in {out} ({', '.join(result.outputs)})")
+    with console.status("starting") as status:
+        result = run_study(study, out, console=console, topics=topics,
+                           step=lambda text: (status.update(text), console.print(f"[dim]·[/] {text}")))
+    console.print(f"[green]done[/]: outputs in {out}: {', '.join(result.outputs)}")
+    console.print("time per step (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
 
 
 codebook_app = typer.Typer(help="Check, export and import codebooks.", no_args_is_help=True)
@@ -402,6 +406,26 @@ def codebook_import(file: Annotated[Path, typer.Argument(help="A REFI-QDA codebo
     if len(report.codebook_problems) > 10:
         typer.echo(f"codebook: ... and {len(report.codebook_problems) - 10} more "
                    f"(run 'fivep codebook check {report.target}')", err=True)
+
+
+@app.command()
+@handles_errors
+def report(study: StudyArg,
+           out: Annotated[Path, typer.Option("--out", "-o", help="The report, a .docx file.")] = Path("report.docx"),
+           lang: Annotated[str, typer.Option(help="Report language: th or en.")] = "en",
+           template: Annotated[Path | None, typer.Option(help="A .docx whose styles (letterhead, fonts) to use.")] = None,
+           coder: Annotated[str | None, typer.Option(help="Whose codings are the evidence (default: the rule tagger).")] = None,
+           ) -> None:
+    """The recommendation report (DOCX, Thai or English), with evidence by group and de-identified quotes."""
+    from fivep.report.build import write_study_report
+    from fivep.study import Study
+
+    if lang not in ("th", "en"):
+        raise typer.BadParameter(f"unknown language {lang!r}; use th or en", param_hint="--lang")
+    s = Study.open(study)
+    path, figures = write_study_report(s, out, lang=lang, template=template, coder=coder)
+    _console().print(f"report: {path} ({len(figures)} figure files in {path.parent / 'figures'})")
+    s.close()
 
 
 def main() -> None:
