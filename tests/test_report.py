@@ -99,7 +99,7 @@ def test_thai_is_a_complex_script_in_every_style(reports: dict[str, Path]) -> No
             continue
         fonts = rpr.find(f"{W}rFonts")
         assert fonts is not None and fonts.get(f"{W}cs"), style.name
-        assert not any(k.endswith("Theme") or k.endswith("theme") for k in fonts.attrib), style.name
+        assert not any(k.endswith(("Theme", "theme")) for k in fonts.attrib), style.name
         lang = rpr.find(f"{W}lang")
         assert lang is not None and lang.get(f"{W}bidi") == "th-TH", style.name
         if rpr.find(f"{W}sz") is not None:

@@ -10,6 +10,7 @@ confirmed). Every sentence comes from the message catalogue of the report's lang
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,9 +290,9 @@ def _agreement(document: Any, inputs: ReportInputs, lang: str) -> None:
         label = t("pooled") if row.label == "pooled" else message(lang, f"dimensions.{row.label}")
 
         def num(x: Any) -> str:
-            return "–" if x is None or x != x else f"{x:.2f}"
+            return "–" if x is None or math.isnan(x) else f"{x:.2f}"
 
         rows.append([label, f"{num(row.alpha)} ({num(row.alpha_low)}–{num(row.alpha_high)})", num(row.cohen),
-                     "–" if row.percent != row.percent else f"{100 * row.percent:.1f}"])
+                     "–" if math.isnan(row.percent) else f"{100 * row.percent:.1f}"])
     add_table(document, [t("col_dimension"), t("col_alpha"), t("col_kappa"), t("col_percent")], rows,
               widths_cm=[4.5, 4.5, 3.5, 3.5], lang=lang, size=9)
