@@ -144,13 +144,17 @@ def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, 
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         header = next(reader)
+        rows = [(reader.line_num, row) for row in reader]
     except StopIteration:
         raise RosterError("the roster is empty", path=path,
                           hint="the first row must name the columns: respondent_id, group, ...") from None
-    rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        raise RosterError(f"not a readable CSV table: {error}", path=path, row=reader.line_num,
+                          hint="check the quotes on that row, or save the roster again as CSV") from None
     return header, rows
 
 
