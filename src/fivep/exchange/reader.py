@@ -179,7 +179,12 @@ class _Reader:
             if found is None:
                 project.skipped.append(f"source '{label}': its text '{path}' is not in the archive")
                 return
-            raw, _ = decode_bytes(self.archive.read(found), f"{self.archive.path}!{found}")
+            data = self.archive.read(found)
+            try:
+                raw, _ = decode_bytes(data, f"{self.archive.path}!{found}")
+            except InputError as error:
+                project.skipped.append(f"source '{label}': its text cannot be read ({error.message})")
+                return
             raw = raw.lstrip("\ufeff")
         else:
             project.skipped.append(f"source '{label}': it has no plain text (plainTextPath or PlainTextContent)")
