@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from fivep.coding.nlp import DEFAULT_ENGINE, ThaiTokenizer
@@ -37,14 +37,26 @@ def _tokenizer(engine: str) -> ThaiTokenizer:
     return ThaiTokenizer(engine=engine, custom_words=domain_words())
 
 
-class ThaiWords:
-    """A picklable tokenizer for scikit-learn vectorizers: lower-cased words, whitespace dropped."""
+@lru_cache(maxsize=50_000)
+def _words(engine: str, text: str) -> tuple[str, ...]:
+    tokens = _tokenizer(engine).tokenize(text)
+    if "".join(tokens) != text:
+        # nlpo3 1.4's "safe" mode can return overlapping, repeated pieces of longer texts (tokens that
+        # do not join back to the text); PyThaiNLP's newmm, the same algorithm, does not
+        tokens = _tokenizer("newmm").tokenize(text)
+    return tuple(t for t in tokens if any(c.isalnum() for c in t))
 
-    def __init__(self, engine: str = DEFAULT_ENGINE) -> None:
+
+class ThaiWords:
+    """A picklable tokenizer for scikit-learn vectorizers: lower-cased words; spaces and punctuation dropped."""
+
+    def __init__(self, engine: str = DEFAULT_ENGINE, stop_words: Iterable[str] = ()) -> None:
         self.engine = engine
+        self.stop_words = frozenset(stop_words)
 
     def __call__(self, text: str) -> list[str]:
-        return [t for t in _tokenizer(self.engine).tokenize(text.lower()) if t.strip()]
+        words = _words(self.engine, text.lower())
+        return [w for w in words if w not in self.stop_words] if self.stop_words else list(words)
 
 
 class CodeSuggester:

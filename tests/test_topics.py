@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from fivep import Study
+from fivep.coding.topics import TopicModel, find_topics, study_topics
+from fivep.errors import InputError
+from fivep.model import Segment
+
+
+@pytest.fixture(scope="module")
+def sample_topics(ingested_sample: Path) -> tuple[TopicModel, TopicModel, float]:
+    study = Study.open(ingested_sample)
+    if not any(c.startswith("rules@") for c in study.store.coders()):
+        study.code()
+    started = time.perf_counter()
+    first = study_topics(study, seed=7)
+    elapsed = time.perf_counter() - started
+    second = study_topics(study, seed=7)
+    study.close()
+    return first, second, elapsed
+
+
+@pytest.mark.slow
+def test_sample_topics_are_reproducible_and_fast(sample_topics: tuple[TopicModel, TopicModel, float]) -> None:
+    first, second, elapsed = sample_topics
+    assert elapsed < 120
+    assert first.assignments == second.assignments
+    assert [t.words for t in first.topics] == [t.words for t in second.topics]
+    assert 6 <= len(first.topics) <= 20 and first.outliers == 0
+    assert len(first.assignments) > 400          # greetings and one-word answers are left out
+
+
+def test_every_topic_has_words_representatives_and_code_overlap(
+        sample_topics: tuple[TopicModel, TopicModel, float]) -> None:
+    model = sample_topics[0]
+    for topic in model.topics:
+        assert len(topic.words) >= 5 and all(w.strip() for w in topic.words)
+        assert 1 <= len(topic.representatives) <= 3
+        assert all(model.assignments[s.id] == topic.id for s in topic.representatives)
+        assert 0.0 <= topic.uncoded <= 1.0 and all(0 < v <= 1 for v in topic.dimensions.values())
+    assert sum(t.size for t in model.topics) == len(model.assignments)
+    # the schools topic overlaps prevention more than any other dimension
+    schools = next(t for t in model.topics if "โรงเรียน" in t.words[:5])
+    assert max(schools.dimensions, key=schools.dimensions.__getitem__) == "prevention"
+    # and something the codebook misses: a topic most of whose segments no 5P code covers
+    assert max(t.uncoded for t in model.topics) > 0.5
+    table = model.table()
+    assert list(table["topic"]) == [t.id for t in model.topics] and "uncoded" in table.columns
+
+
+def test_a_different_seed_may_move_segments_but_keeps_the_shape(ingested_sample: Path,
+                                                                sample_topics: tuple[TopicModel, TopicModel, float]
+                                                                ) -> None:
+    study = Study.open(ingested_sample)
+    other = study_topics(study, seed=8, n_topics=5)
+    study.close()
+    assert len(other.topics) == 5
+    assert set(other.assignments) == set(sample_topics[0].assignments)
+
+
+def test_topics_need_enough_segments_and_a_known_clusterer() -> None:
+    few = [Segment(f"D#{i}", "D", i, 0, 50, "ล่ามไม่พอ " * 6, "R") for i in range(5)]
+    with pytest.raises(InputError, match="topics need 20 or more"):
+        find_topics(few)
+    many = [Segment(f"D#{i}", "D", i, 0, 50, f"ล่ามไม่พอ โรงเรียน ตำรวจ {i} " * 3, "R") for i in range(30)]
+    with pytest.raises(ValueError, match="hdbscan, kmeans"):
+        find_topics(many, clusterer="lda")
