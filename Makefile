@@ -24,7 +24,8 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_tagging.py
+	$(PY) benchmarks/bench_run.py
 
 clean:
 	rm -rf $(VENV) fivep-out data/sample/.fivep
