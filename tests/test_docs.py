@@ -9,7 +9,7 @@ from fivep.cli import app, codebook_app
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-def _names(typer_app) -> list[str]:  # noqa: ANN001
+def _names(typer_app) -> list[str]:
     return [c.name or c.callback.__name__ for c in typer_app.registered_commands]
 
 
