@@ -256,12 +256,16 @@ def _demographics_table(document: Any, result: dict[str, Any], ev: Evidence, lan
                             if v.get("pct") is not None) or "–"
         provinces = ", ".join(f"{_province(k, lang)} {v['n']}" for k, v in p["province"].items()
                               if v.get("n") is not None) or "–"
-        rows.append([ev.group_label(name), str(p["n"]), cell(p["sex"]["female"]), cell(p["sex"]["male"]),
+        rows.append([_capital(ev.group_label(name)), str(p["n"]), cell(p["sex"]["female"]), cell(p["sex"]["male"]),
                      stats(p["age"]), stats(p["years_experience"]), sectors, provinces])
     header = [message(lang, f"demographics.column_{k}") for k in ("group", "n", "female", "male", "age", "experience",
                                                                    "sector", "province")]
     add_table(document, header, rows, widths_cm=[2.6, 1.0, 1.9, 1.9, 2.0, 2.2, 2.6, 2.4], lang=lang, size=8,
               bold_first_column=True)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _province(name: str, lang: str) -> str:
