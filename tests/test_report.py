@@ -139,3 +139,20 @@ def test_report_cli_and_template(ingested_sample: Path, reports: dict[str, Path]
     assert made.styles["Normal"].font.name == "Angsana New"
     bad = CliRunner().invoke(app, ["report", str(ingested_sample), "--out", str(tmp_path / "r.pdf")])
     assert bad.exit_code == 1 and ".docx" in bad.stderr
+
+
+def test_translated_transcripts_are_marked(reports: dict[str, Path]) -> None:
+    assert "(the transcript's translation from Thai)" in _text(reports["en"])
+
+
+def test_small_cell_suppression_is_visible(sample_copy: Path, tmp_path: Path) -> None:
+    config = sample_copy / "study.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("min_cell = 0", "min_cell = 5"), encoding="utf-8")
+    study = Study.open(sample_copy)
+    study.ingest()
+    path, _ = write_study_report(study, tmp_path / "r.docx", lang="en")
+    study.close()
+    text = _text(path)
+    assert "Counts below 5 respondents are shown as <5" in text
+    assert "<5 of 15 minor victims" in text or "minor victims <5/15" in text
+    assert "3 from Phrae" not in text

@@ -49,8 +49,9 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
     roster = study.read_roster()
     codebook = study.codebook()
     frame = study_frame(study, coder)
+    translated = {d.id: str(d.meta["translated_from"]) for d in study.documents() if d.meta.get("translated_from")}
     evidence = Evidence(frame, roster, codebook, lang=lang, labels=study.config.group_labels,
-                        min_cell=study.config.min_cell)
+                        min_cell=study.config.min_cell, translated=translated)
     demo = demographics(roster, study.config.group_sets, min_cell=study.config.min_cell)
     path = study.root / "recommendations.yaml"
     if path.exists():

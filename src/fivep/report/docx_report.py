@@ -237,6 +237,11 @@ def _quote(document: Any, ev: Evidence, quote: Any, topic: str | None, lang: str
     add_run(paragraph, f"“{quote.text}”", italic=True, size=10, lang=lang)
     attribution = f" — {quote.respondent_id}, {ev.group_label(quote.group)}"
     add_run(paragraph, attribution, bold=True, size=9, lang=lang)
+    if quote.translated_from:
+        source = message(lang, f"languages.{quote.translated_from}") if quote.translated_from in ("th", "en") \
+            else quote.translated_from
+        add_run(paragraph, " " + message(lang, "report.translated", language=source), size=8.5, lang=lang,
+                color="595959")
     if topic:
         add_run(paragraph, f" ({topic})", size=8.5, lang=lang, color="595959")
 

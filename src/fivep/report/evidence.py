@@ -29,6 +29,7 @@ class Quote:
     respondent_id: str
     group: str
     segment_id: str
+    translated_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class Evidence:
     """Counts and quotes over a coded frame (:func:`fivep.analysis.frequencies.coded_frame`)."""
 
     def __init__(self, frame: pd.DataFrame, roster: Sequence[Respondent], codebook: Codebook, *,
-                 lang: str = "en", labels: Mapping[str, Mapping[str, str]] | None = None, min_cell: int = 0) -> None:
+                 lang: str = "en", labels: Mapping[str, Mapping[str, str]] | None = None, min_cell: int = 0,
+                 translated: Mapping[str, str] | None = None) -> None:
         self.frame = frame[frame["respondent_id"].notna()]
         self.roster = list(roster)
         self.codebook = codebook
@@ -57,6 +59,7 @@ class Evidence:
         self.groups = list(dict.fromkeys(r.group for r in self.roster))
         self.group_sizes = {g: sum(1 for r in self.roster if r.group == g) for g in self.groups}
         self.quoted: dict[str, int] = {}
+        self.translated = dict(translated or {})   # doc_id -> language the transcript was translated from
 
     # --- labels ---------------------------------------------------------------------------------
 
@@ -150,7 +153,8 @@ class Evidence:
                 if row.respondent_id in used_people:
                     continue
                 text = _shorten(str(row.text))
-                chosen.append(Quote(redact_text(text), row.respondent_id, row.group, row.segment_id))
+                chosen.append(Quote(redact_text(text), row.respondent_id, row.group, row.segment_id,
+                                    self.translated.get(row.doc_id)))
                 used_people.add(row.respondent_id)
                 self.quoted[group] = self.quoted.get(group, 0) + 1
                 break
