@@ -126,8 +126,12 @@ def run(study: StudyArg,
 
     console = _console()
     with console.status("starting") as status:
-        result = run_study(study, out, console=console, topics=topics,
-                           step=lambda text: (status.update(text), console.print(f"[dim]·[/] {text}")))
+
+        def step(text: str) -> None:
+            status.update(text)
+            console.print(f"[dim]·[/] {text}")
+
+        result = run_study(study, out, console=console, topics=topics, step=step)
     console.print(f"[green]done[/]: outputs in {out}: {', '.join(result.outputs)}")
     console.print("time per step (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
 
@@ -223,6 +227,8 @@ def tag(file: Annotated[str, typer.Argument(help="A text file, one segment per l
 def evaluate(study: StudyArg,
              coder: Annotated[list[str] | None, typer.Option(help="Human coder(s) to compare with (default: all).")] = None,
              format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+             model: Annotated[bool, typer.Option("--model", help="Cross-validate the learned suggestion model, "
+                                                                 "alone and combined with the rule tagger.")] = False,
              ) -> None:
     """Machine coding against human coders at segment level: P/R/F1 and kappa per dimension and sub-code."""
     from fivep.coding.evaluate import evaluate as run_evaluation
@@ -239,6 +245,8 @@ def evaluate(study: StudyArg,
     if not humans:
         raise FivepError("no human codings to compare with",
                          hint="put one CSV per coder in STUDY/codings/ and run 'fivep ingest'")
+    if model:
+        return _evaluate_model(s, coder or [], format)
     segments = s.segments()
     codebook = s.codebook()
     machine_codings = s.store.codings(machine)
@@ -426,6 +434,259 @@ def report(study: StudyArg,
     path, figures = write_study_report(s, out, lang=lang, template=template, coder=coder)
     _console().print(f"report: {path} ({len(figures)} figure files in {path.parent / 'figures'})")
     s.close()
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _ready(study: Path, *, machine: bool = False) -> Any:
+    """Open a study, ingesting it (and running the rule tagger) when the store lacks them."""
+    from fivep.study import Study
+
+    s = Study.open(study)
+    if not s.segments():
+        s.ingest()
+    if machine and not any(c.startswith("rules@") for c in s.store.coders()):
+        s.code()
+    return s
+
+
+@app.command()
+@handles_errors
+def agreement(study: StudyArg,
+              unit: Annotated[str, typer.Option(help="segment, sentence, character or document.")] = "segment",
+              coders: Annotated[str | None, typer.Option(help="Coders to compare, comma-separated "
+                                                              "(default: every human coder).")] = None,
+              vs_machine: Annotated[bool, typer.Option("--vs-machine", help="Also compare each coder with the "
+                                                                              "rule tagger.")] = False,
+              level: Annotated[str, typer.Option(help="dimension, code or both.")] = "dimension",
+              boot: Annotated[int, typer.Option(help="Bootstrap resamples for the alpha intervals.")] = 1000,
+              format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+              chart: Annotated[Path | None, typer.Option(help="Also draw alpha per label (PNG and SVG).")] = None,
+              ) -> None:
+    """Inter-coder reliability: percent agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha (95% CI)."""
+    import pandas as pd
+
+    from fivep.coding.reliability import LEVELS, UNITS, study_agreement
+    from fivep.report.frames import agreement_json, print_frame
+
+    if unit not in UNITS:
+        raise typer.BadParameter(f"unknown unit {unit!r}; use {', '.join(UNITS)}", param_hint="--unit")
+    if level not in (*LEVELS, "both") or format not in ("table", "json"):
+        raise typer.BadParameter("--level is dimension, code or both; --format is table or json")
+    s = _ready(study, machine=vs_machine)
+    humans = _split(coders) or [c for c, src in sorted(s.store.coder_sources().items()) if src == "human"]
+    comparisons = [humans] if len(humans) > 1 else []
+    if vs_machine:
+        machine = next(c for c in s.store.coders() if c.startswith("rules@"))
+        comparisons += [[h, machine] for h in humans if h != machine]
+    if not comparisons:
+        raise FivepError("nothing to compare: give two coders (--coders a,b) or add --vs-machine")
+    levels = LEVELS if level == "both" else (level,)
+    result = pd.concat([study_agreement(s, pair, unit=unit, levels=levels, n_boot=boot) for pair in comparisons],
+                       ignore_index=True)
+    codebook = s.codebook()
+    s.close()
+    if format == "json":
+        typer.echo(json.dumps(agreement_json(result), ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        for (name, lvl), rows in result.groupby(["coders", "level"], sort=False):
+            shown = rows.set_index("label")[["units", "coded", "percent", "cohen", "fleiss", "alpha"]].copy()
+            shown["95% CI"] = [f"{a:.2f}-{b:.2f}" for a, b in zip(rows["alpha_low"], rows["alpha_high"], strict=True)]
+            shown.index.name = lvl
+            print_frame(shown.rename(columns={"percent": "agree"}), console,
+                        title=f"{name}, per {unit}: alpha with a {boot}-resample bootstrap 95% CI")
+    if chart is not None:
+        from fivep.report.charts import agreement_chart, dimension_labels, save
+
+        labels = {**dimension_labels(codebook), "pooled": "รวม / pooled"}
+        files = save(agreement_chart(result[result["level"] == levels[0]], labels=labels), chart)
+        typer.echo(f"chart: {', '.join(map(str, files))}", err=True)
+
+
+@app.command()
+@handles_errors
+def frequencies(study: StudyArg,
+                by: Annotated[str, typer.Option(help="group, sector, province or method.")] = "group",
+                level: Annotated[str, typer.Option(help="dimension, code or actor.")] = "dimension",
+                measure: Annotated[str, typer.Option(help="respondents, segments or documents.")] = "respondents",
+                coder: Annotated[str | None, typer.Option(help="Whose codings (default: the rule tagger).")] = None,
+                format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+                chart: Annotated[Path | None, typer.Option(help="Also draw the shares by group (PNG and SVG).")
+                                 ] = None,
+                framework: Annotated[Path | None, typer.Option(help="Also write the framework matrix (XLSX).")
+                                     ] = None) -> None:
+    """Codes or dimensions by respondent group (sector, province, method): who raised what ("9 of 32")."""
+    from fivep.analysis import frequencies as freq
+    from fivep.report.frames import print_frame
+
+    if format not in ("table", "json", "csv"):
+        raise typer.BadParameter(f"unknown format {format!r}; use table, json or csv", param_hint="--format")
+    s = _ready(study, machine=coder is None)
+    frame = freq.study_frame(s, coder)
+    try:
+        table = freq.frequencies(frame, by=by, level=level, measure=measure, respondents=s.read_roster(), segments=s.segments(),
+                      group_sets=s.config.group_sets if by == "group" else None)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    if format == "json":
+        typer.echo(json.dumps({"measure": measure, "by": by, "of": table.attrs["of"],
+                               "counts": table.to_dict(orient="index")}, ensure_ascii=False, indent=2))
+    elif format == "csv":
+        sys.stdout.write(table.to_csv())
+    else:
+        print_frame(freq.with_denominators(table), _console(), title=f"{level} by {by}: {measure} who raised it")
+    if chart is not None:
+        from fivep.report.charts import dimension_labels, dimensions_by_group, save
+
+        groups = {k: v.get("th") or k for k, v in s.config.group_labels.items()}
+        columns = [c for c in table.columns if c != "total" and c not in s.config.group_sets]
+        files = save(dimensions_by_group(table, labels=dimension_labels(s.codebook()), group_labels=groups,
+                                         groups=columns), chart)
+        typer.echo(f"chart: {', '.join(map(str, files))}", err=True)
+    if framework is not None:
+        path = freq.write_framework_xlsx(freq.framework_matrix(frame, s.read_roster()), framework)
+        typer.echo(f"framework matrix: {path}", err=True)
+    s.close()
+
+
+@app.command()
+@handles_errors
+def topics(study: StudyArg,
+           seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same topics.")] = 42,
+           n_topics: Annotated[int | None, typer.Option("--topics", help="Number of topics (k-means).")] = None,
+           clusterer: Annotated[str, typer.Option(help="kmeans or hdbscan.")] = "kmeans",
+           coder: Annotated[str | None, typer.Option(help="Whose codes to compare the topics with.")] = None,
+           format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+           chart: Annotated[Path | None, typer.Option(help="Also draw the topics overview (PNG and SVG).")] = None,
+           ) -> None:
+    """Exploratory topics (BERTopic, offline) and how far the 5P codes cover each: what the codebook misses."""
+    from fivep.coding.topics import CLUSTERERS, study_topics
+
+    if clusterer not in CLUSTERERS or format not in ("table", "json"):
+        raise typer.BadParameter("--clusterer is kmeans or hdbscan; --format is table or json")
+    s = _ready(study, machine=coder is None)
+    model = study_topics(s, coder=coder, seed=seed, n_topics=n_topics, clusterer=clusterer)
+    s.close()
+    if format == "json":
+        typer.echo(json.dumps(model.to_json(), ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        console.print(f"{len(model.topics)} topics over {len(model.assignments)} segments (seed {seed}, {clusterer}; "
+                      f"{model.outliers} outliers)")
+        for t in model.topics:
+            dims = ", ".join(f"{d} {v:.0%}" for d, v in sorted(t.dimensions.items(), key=lambda x: -x[1])[:3])
+            console.print(f"\n[bold]topic {t.id}[/] ({t.size} segments; {t.uncoded:.0%} with no 5P code): "
+                          f"{', '.join(t.words[:8])}")
+            console.print(f"   5P: {dims or '-'}; codes: {', '.join(c for c, _ in t.codes[:3]) or '-'}")
+            for seg in t.representatives:
+                console.print(f"   [{seg.id}] {' '.join(seg.text.split())[:110]}")
+    if chart is not None:
+        from fivep.report.charts import save, topics_overview
+
+        typer.echo(f"chart: {', '.join(map(str, save(topics_overview(model), chart)))}", err=True)
+
+
+@app.command()
+@handles_errors
+def suggest(study: StudyArg,
+            coders: Annotated[str | None, typer.Option(help="Learn from these coders (default: every human).")
+                              ] = None,
+            min_score: Annotated[float, typer.Option(help="Store suggestions from this probability.")] = 0.35,
+            top_k: Annotated[int, typer.Option(help="At most this many suggestions per segment.")] = 5) -> None:
+    """Learn from the human codings and suggest codes for the segments no human coded (stored as pending)."""
+    from fivep.coding.suggest import suggest_for_study
+
+    s = _ready(study)
+    model, stored, suggester = suggest_for_study(s, coders=_split(coders) or None, min_score=min_score, top_k=top_k)
+    pending = len(s.store.suggestions(status="pending", model=model))
+    s.close()
+    _console().print(f"{model}: learned {len(suggester.classes_)} codes; {stored} new suggestions stored "
+                     f"({pending} pending). Review them with 'fivep suggestions list {study}'.")
+
+
+suggestions_app = typer.Typer(help="Review learned suggestions: list, accept, reject.", no_args_is_help=True)
+app.add_typer(suggestions_app, name="suggestions")
+
+
+@suggestions_app.command("list")
+@handles_errors
+def suggestions_list(study: StudyArg,
+                     status: Annotated[str, typer.Option(help="pending, accepted, rejected or all.")] = "pending",
+                     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+                     ) -> None:
+    """List suggestions with their id, segment, code, score and text."""
+    from fivep.study import Study
+
+    s = Study.open(study)
+    rows = s.store.suggestions(status=None if status == "all" else status)
+    texts = {seg.id: seg.text for seg in s.segments()}
+    s.close()
+    if format == "json":
+        from dataclasses import asdict
+
+        typer.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    for r in rows:
+        console.print(f"[bold]{r.id}[/] {r.segment_id} {r.code_id} {r.score:.2f} {r.status}"
+                      f"{' by ' + r.reviewer if r.reviewer else ''}: {' '.join(texts.get(r.segment_id, '').split())[:90]}")
+    console.print(f"{len(rows)} suggestion(s)")
+
+
+def _decide(study: Path, ids: list[int], status: str, reviewer: str) -> None:
+    from fivep.study import Study
+
+    s = Study.open(study)
+    decided = s.store.decide_suggestions(ids, status, reviewer)
+    s.close()
+    _console().print(f"{len(decided)} suggestion(s) {status} by {reviewer}"
+                     + (f"; codings added for coder '{reviewer}'" if status == "accepted" else ""))
+
+
+ReviewerOption = Annotated[str, typer.Option(help="The coder the decision (and an accepted coding) is recorded for.")]
+IdsArg = Annotated[list[int], typer.Argument(help="Suggestion ids (see 'fivep suggestions list').")]
+
+
+@suggestions_app.command("accept")
+@handles_errors
+def suggestions_accept(study: StudyArg, ids: IdsArg, reviewer: ReviewerOption = "reviewer") -> None:
+    """Accept suggestions: each becomes a human coding by REVIEWER."""
+    _decide(study, ids, "accepted", reviewer)
+
+
+@suggestions_app.command("reject")
+@handles_errors
+def suggestions_reject(study: StudyArg, ids: IdsArg, reviewer: ReviewerOption = "reviewer") -> None:
+    """Reject suggestions (they are not suggested again)."""
+    _decide(study, ids, "rejected", reviewer)
+
+
+def _evaluate_model(s: Any, humans: list[str], format: str) -> None:
+    """``fivep evaluate --model``: cross-validated micro P/R/F1 of the model, the rules and both."""
+    from fivep.coding.suggest import evaluate_model
+
+    result = evaluate_model(s, coders=humans or None)
+    s.close()
+    if format == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"learned model vs {'+'.join(result['coders'])}: {result['folds']}-fold cross-validation by "
+                        f"document ({result['documents']} documents, {result['segments']} segments, "
+                        f"{len(result['codes'])} learnable codes)", title_justify="left")
+    for column in ("coder", "level", "P", "R", "F1"):
+        table.add_column(column, justify="left" if column in ("coder", "level") else "right")
+    names = {"model": "model", "rules": result.get("rules_coder") or "rules",
+             "combined": f"rules + model (p >= {result['combine_threshold']})"}
+    for key in ("model", "rules", "combined"):
+        for level in ("codes", "dimensions") if key in result else ():
+            row = result[key][level]
+            table.add_row(names[key], level, *(f"{row[m]:.3f}" for m in ("precision", "recall", "f1")))
+    _console().print(table)
 
 
 def main() -> None:

@@ -140,8 +140,10 @@ class Store:
             sql += " WHERE coder = ?"
             args = (coder,)
         out = []
-        for *head, evidence in self.connection.execute(sql + " ORDER BY doc_id, start, code_id", args):
-            out.append(Coding(*head, evidence=tuple(Evidence(*e) for e in json.loads(evidence))))
+        for doc_id, segment_id, start, end, code_id, coder_, source, score, evidence in self.connection.execute(
+                sql + " ORDER BY doc_id, start, code_id", args):
+            out.append(Coding(doc_id, segment_id, start, end, code_id, coder_, source, score,
+                              tuple(Evidence(*e) for e in json.loads(evidence))))
         return out
 
     def coders(self) -> list[str]:

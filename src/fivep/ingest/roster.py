@@ -79,7 +79,8 @@ def _provinces() -> dict[str, str]:
     from pythainlp.corpus import provinces
 
     table: dict[str, str] = {}
-    for row in provinces(details=True):
+    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
+    for row in rows:
         name = row["name_en"]
         for spelling in (row["name_th"], row["name_en"], row["abbr_th"]):
             if spelling:
@@ -274,6 +275,7 @@ def _provinces_th() -> dict[str, str]:
     """Canonical English province name -> Thai name."""
     from pythainlp.corpus import provinces
 
-    table = {row["name_en"]: row["name_th"] for row in provinces(details=True)}
+    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
+    table = {row["name_en"]: row["name_th"] for row in rows}
     table.setdefault("Bangkok", "กรุงเทพมหานคร")
     return table

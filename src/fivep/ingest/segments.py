@@ -46,7 +46,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if thai_share(text) >= 0.5:
         from pythainlp.tokenize import sent_tokenize
 
-        pieces = sent_tokenize(text, engine="crfcut")
+        pieces = [str(p) for p in sent_tokenize(text, engine="crfcut")]
     else:
         if _EN_NLP is None:
             import spacy

@@ -187,10 +187,10 @@ def write_report(inputs: ReportInputs, out: Path, *, lang: str = "en", template:
     add_heading(document, t("appendix"), 1, lang=lang)
     add_heading(document, t("codebook"), 2, lang=lang)
     rows = []
-    for code in ev.codebook.codes:
-        if code.parent and code.dimension in DIMENSIONS:
-            definition = code.definition_th if lang == "th" and code.definition_th else code.definition
-            rows.append([code.id, code.label(lang), _first_sentence(definition)])
+    for entry in ev.codebook.codes:
+        if entry.parent and entry.dimension in DIMENSIONS:
+            definition = entry.definition_th if lang == "th" and entry.definition_th else entry.definition
+            rows.append([entry.id, entry.label(lang), _first_sentence(definition)])
     add_table(document, [t("col_code"), t("col_label"), t("col_definition")], rows, widths_cm=[4.3, 4.6, 7.7],
               lang=lang, size=8)
     add_heading(document, t("agreement"), 2, lang=lang)
