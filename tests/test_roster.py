@@ -95,3 +95,31 @@ def test_unreadable_rosters_are_clear_errors(tmp_path: Path, data: bytes) -> Non
     with pytest.raises(RosterError if not data or b"\x00" not in data else Exception) as info:
         read_roster(path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("อายุ 16 ปี", 16), ("16 y/o", 16), ("6 เดือน", 0.5), ("20+ ปี", 20), ("16ปี", 16), ("~12 years", 12),
+])
+def test_numbers_as_people_write_them(value: str, expected: float) -> None:
+    assert parse_number(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("Government official", "government"), ("ข้าราชการ", "government"), ("NGO staff member", "ngo"),
+    ("มูลนิธิ", "ngo"), ("Senior expert (NGO)", "expert"), ("Child victim", "victim"), ("เยาวชน", "victim"),
+    ("Interpreter", "interpreter"),
+])
+def test_group_spellings(value: str, expected: str) -> None:
+    from fivep.ingest.roster import normalize_group
+
+    assert normalize_group(value) == expected
+
+
+def test_province_inside_a_longer_place_and_headers_in_words(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Respondent ID,Respondent type,Gender / เพศ,Age (years),Province,Years of experience\n"
+                            "R1,Child victim,หญิง,อายุ ๑๖ ปี,อ.แม่สาย จ.เชียงราย,\n"
+                            "R2,Government official,M,45,\"Mae Rim, Chiang Mai\",20+\n")
+    r1, r2 = read_roster(path)
+    assert (r1.group, r1.get("sex"), r1.get("age"), r1.get("province")) == ("victim", "female", 16, "Chiang Rai")
+    assert (r2.group, r2.get("province"), r2.get("years_experience")) == ("government", "Chiang Mai", 20)
+    assert normalize_province("Chiang Mai / Lamphun") is None

@@ -90,9 +90,19 @@ def _provinces() -> dict[str, str]:
 
 
 def normalize_province(value: str) -> str | None:
+    """A province in Thai or English script (``จ.เชียงราย``, ``Chiangrai``) -> its canonical English name.
+
+    A value naming a place inside one province (``อ.แม่สาย จ.เชียงราย``, ``Mae Sai, Chiang Rai``) gives that
+    province; a value naming two different provinces, or none, gives None.
+    """
     text = re.sub(r"^(?:จังหวัด|จ\.|จ\s)\s*", "", value.strip())
     text = re.sub(r"\s*(?:province|จังหวัด)$", "", text, flags=re.IGNORECASE)
-    return _provinces().get(_key(text))
+    found = _provinces().get(_key(text))
+    if found:
+        return found
+    key = _key(value)
+    named = {canonical for spelling, canonical in _provinces().items() if len(spelling) >= 3 and spelling in key}
+    return named.pop() if len(named) == 1 else None
 
 
 def normalize_sex(value: str) -> str | None:
@@ -100,15 +110,20 @@ def normalize_sex(value: str) -> str | None:
 
 
 def parse_number(value: str) -> float | None:
-    """``"16"``, ``"๑๖"``, ``"16 ปี"``, ``"12.5 years"``, ``"1 ปี 6 เดือน"`` -> a number, else None."""
+    """``"16"``, ``"๑๖"``, ``"16 ปี"``, ``"อายุ 16 ปี"``, ``"12.5 years"``, ``"16 y/o"``, ``"1 ปี 6 เดือน"``,
+    ``"6 เดือน"`` (0.5), ``"20+"`` (20) -> a number, else None."""
     text = thai_to_arabic_digits(value).strip().casefold().replace(",", ".")
+    text = re.sub(r"^(?:อายุ|age|ประสบการณ์|ประมาณ|approx\.?|about|~)\s*", "", text)
     match = re.fullmatch(
-        r"(?P<n>\d+(?:\.\d+)?)\s*(?:ปี|yrs?\.?|years?(?: old)?|y)?(?:\s*(?P<m>\d+)\s*(?:เดือน|months?|mos?\.?))?",
+        r"(?P<n>\d+(?:\.\d+)?)\s*\+?\s*(?P<unit>ปี|yrs?\.?|years?(?: old)?|y/?o|y|เดือน|months?|mos?\.?)?"
+        r"(?:\s*(?P<m>\d+)\s*(?:เดือน|months?|mos?\.?))?",
         text,
     )
     if not match:
         return None
     number = float(match.group("n"))
+    if (match.group("unit") or "").startswith(("เดือน", "month", "mo")):
+        return number / 12
     if match.group("m"):
         number += int(match.group("m")) / 12
     return number
@@ -127,15 +142,55 @@ normalize_method = _lookup(_METHOD)
 _group_lookup = _lookup(_GROUP)
 
 
+# When no spelling matches exactly, a word in the value decides (first rule that matches wins: an
+# "NGO expert" is an expert, an "NGO officer" NGO staff, a "child victim" a victim).
+_GROUP_WORDS = (
+    ("expert", ("expert", "specialist", "academic", "key informant", "ผู้เชี่ยวชาญ", "ผู้ทรงคุณวุฒิ", "นักวิชาการ")),
+    ("ngo", ("ngo", "non-gov", "nongov", "civil society", "cso", "foundation", "เอกชน", "มูลนิธิ", "เอ็นจีโอ",
+             "ประชาสังคม")),
+    ("victim", ("victim", "survivor", "child", "youth", "young", "minor", "ผู้เสียหาย", "เหยื่อ", "เด็ก", "เยาวชน")),
+    ("government", ("gov", "official", "officer", "civil servant", "public sector", "state", "police", "social worker",
+                    "รัฐ", "ราชการ", "เจ้าหน้าที่")),
+)
+
+
 def normalize_group(value: str) -> str:
     """Known spellings map to government / ngo / expert / victim; other groups are kept as a slug."""
-    return _group_lookup(value) or re.sub(r"\s+", "_", value.strip().casefold())
+    exact = _group_lookup(value)
+    if exact:
+        return exact
+    low = value.strip().casefold()
+    for group, words in _GROUP_WORDS:
+        if any(word in low for word in words):
+            return group
+    return re.sub(r"\s+", "_", low)
+
+
+# Header words, for headers no alias matches exactly ("Respondent ID", "Age (years)", "Gender / เพศ").
+_HEADER_WORDS = (
+    ("respondent_id", ("respondent id", "respondent code", "id code", "participant id", "รหัส")),
+    ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน")),
+    ("age", ("age", "อายุ")),
+    ("sex", ("sex", "gender", "เพศ")),
+    ("province", ("province", "จังหวัด")),
+    ("session_id", ("session", "transcript", "ครั้งที่")),
+    ("method", ("method", "interview type", "data collection", "วิธี")),
+    ("sector", ("sector", "organisation type", "organization type", "affiliation", "หน่วยงาน", "สังกัด")),
+    ("group", ("group", "category", "type", "กลุ่ม", "ประเภท")),
+)
 
 
 def _normalize_header(name: str) -> str:
     text = name.replace("\ufeff", "").strip()
     slug = re.sub(r"[\s\-]+", "_", text.casefold())
-    return _HEADER_ALIASES.get(slug, _HEADER_ALIASES.get(slug.replace("_", ""), slug))
+    exact = _HEADER_ALIASES.get(slug, _HEADER_ALIASES.get(slug.replace("_", "")))
+    if exact:
+        return exact
+    words = re.sub(r"\(.*?\)|[_/]", " ", text.casefold())
+    for column, cues in _HEADER_WORDS:
+        if any(cue in words for cue in cues):
+            return column
+    return slug
 
 
 def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
