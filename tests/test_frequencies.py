@@ -125,3 +125,24 @@ def test_sample_dimensions_by_group_as_respondents(ingested_sample: Path) -> Non
     assert (table["practitioners"] == table["government"] + table["ngo"]).all()
     assert table.loc["partnership", "victim"] <= 2            # young victims hardly speak of partnerships
     assert (human["total"] <= table["total"]).all()           # coder_a coded 10 of the 20 transcripts
+
+
+def test_frequencies_cli_table_json_chart_and_framework(ingested_sample: Path, tmp_path: Path) -> None:
+    import json
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    runner = CliRunner()
+    table = runner.invoke(app, ["frequencies", str(ingested_sample), "--chart", str(tmp_path / "dims"),
+                                "--framework", str(tmp_path / "fw.xlsx")])
+    assert table.exit_code == 0, table.output
+    assert "of 32" in table.stdout and "of 44" in table.stdout
+    assert (tmp_path / "dims.png").stat().st_size > 10_000
+    assert load_workbook(tmp_path / "fw.xlsx").active.max_row == 69            # header + 68 respondents
+    data = json.loads(runner.invoke(app, ["frequencies", str(ingested_sample), "--by", "province", "--measure",
+                                          "documents", "-f", "json"]).stdout)
+    assert data["by"] == "province" and set(data["counts"]["protection"]) >= {"Chiang Mai", "Chiang Rai", "Phrae"}
+    assert runner.invoke(app, ["frequencies", str(ingested_sample), "--measure", "words"]).exit_code == 2

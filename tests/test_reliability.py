@@ -208,3 +208,26 @@ def test_sample_agreement_humans_agree_more_with_each_other_than_with_the_machin
     assert (h["alpha_low"] <= h["alpha"]).all() and (h["alpha"] <= h["alpha_high"]).all()
     # with two coders and binary data, Cohen, Fleiss (Scott's pi) and alpha nearly coincide
     assert h["cohen"].sub(h["alpha"]).abs().max() < 0.01
+
+
+def test_agreement_cli_compares_the_coders_and_each_with_the_machine(coded_sample: Path, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    result = CliRunner().invoke(app, ["agreement", str(coded_sample), "--vs-machine", "--boot", "50", "-f", "json",
+                                      "--chart", str(tmp_path / "alpha")])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["coders"] for r in rows} == {"coder_a+coder_b", "coder_a+rules@1.0", "coder_b+rules@1.0"}
+    pooled = {r["coders"]: r for r in rows if r["label"] == "pooled"}
+    assert pooled["coder_a+coder_b"]["alpha"] > pooled["coder_a+rules@1.0"]["alpha"]
+    assert all(r["alpha_low"] <= r["alpha"] <= r["alpha_high"] for r in rows)
+    assert (tmp_path / "alpha.png").exists() and (tmp_path / "alpha.svg").exists()
+    table = CliRunner().invoke(app, ["agreement", str(coded_sample), "--boot", "20", "--unit", "document"])
+    assert table.exit_code == 0 and "coder_a+coder_b, per document" in table.stdout
+    assert CliRunner().invoke(app, ["agreement", str(coded_sample), "--unit", "word"]).exit_code == 2
+    lonely = CliRunner().invoke(app, ["agreement", str(coded_sample), "--coders", "coder_a"])
+    assert lonely.exit_code == 1 and "nothing to compare" in lonely.stderr

@@ -117,3 +117,32 @@ def test_sample_cross_validated_quality(coded_sample: Path) -> None:
     assert 0.3 < model["codes"]["f1"] < rules["codes"]["f1"]       # 236 segments teach less than the codebook
     assert model["dimensions"]["f1"] > model["codes"]["f1"]
     assert combined["codes"]["recall"] >= rules["codes"]["recall"]
+
+
+def test_suggest_and_review_from_the_cli(sample_copy: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["suggest", str(sample_copy), "--min-score", "0.5"])
+    assert made.exit_code == 0, made.output
+    assert "suggest@1.0: learned" in made.stdout
+    listed = json.loads(runner.invoke(app, ["suggestions", "list", str(sample_copy), "-f", "json"]).stdout)
+    assert listed and all(r["status"] == "pending" and r["score"] >= 0.5 for r in listed)
+    first, second = listed[0]["id"], listed[1]["id"]
+    assert runner.invoke(app, ["suggestions", "accept", str(sample_copy), str(first), "--reviewer", "dr_k"]).exit_code == 0
+    assert runner.invoke(app, ["suggestions", "reject", str(sample_copy), str(second), "--reviewer", "dr_k"]).exit_code == 0
+    study = Study.open(sample_copy)
+    coded = study.store.codings("dr_k")
+    statuses = {s.id: s.status for s in study.store.suggestions()}
+    # the reviewer coded one segment, not whole documents: training data and defaults stay with coder_a, coder_b
+    assert training_data(study).coders == ["coder_a", "coder_b"]
+    study.close()
+    assert [(c.segment_id, c.code_id, c.source) for c in coded] == [(listed[0]["segment_id"], listed[0]["code_id"],
+                                                                     "human")]
+    assert statuses[first] == "accepted" and statuses[second] == "rejected"
+    missing = runner.invoke(app, ["suggestions", "accept", str(sample_copy), "999999"])
+    assert missing.exit_code == 1 and "no suggestion with id 999999" in missing.stderr

@@ -69,3 +69,19 @@ def test_topics_need_enough_segments_and_a_known_clusterer() -> None:
     many = [Segment(f"D#{i}", "D", i, 0, 50, f"ล่ามไม่พอ โรงเรียน ตำรวจ {i} " * 3, "R") for i in range(30)]
     with pytest.raises(ValueError, match="hdbscan, kmeans"):
         find_topics(many, clusterer="lda")
+
+
+def test_topics_cli_json(ingested_sample: Path, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    result = CliRunner().invoke(app, ["topics", str(ingested_sample), "--topics", "6", "-f", "json",
+                                      "--chart", str(tmp_path / "topics")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["topics"]) == 6 and data["seed"] == 42
+    assert all(t["words"] and t["representatives"] for t in data["topics"])
+    assert (tmp_path / "topics.svg").exists()

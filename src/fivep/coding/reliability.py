@@ -389,8 +389,14 @@ def agreement(data: ReliabilityData, *, n_boot: int = 1000, seed: int = 0) -> pd
 
 
 def coverage_of(study: Any, coder: str) -> set[str]:
-    """The documents a coder of a study coded: those with a coding or a segment kind by them."""
-    docs = {c.doc_id for c in study.store.codings(coder)}
+    """The documents a coder of a study coded: those with a coding or a segment kind by them.
+
+    Codings that come from accepting a model's suggestions do not count: reviewing a suggestion is not
+    coding the whole document.
+    """
+    reviewed = {(x.segment_id, x.code_id) for x in study.store.suggestions(status="accepted")
+                if x.reviewer == coder}
+    docs = {c.doc_id for c in study.store.codings(coder) if (c.segment_id, c.code_id) not in reviewed}
     kinds = study.store.segment_kinds(coder)
     if kinds:
         doc_of = {s.id: s.doc_id for s in study.segments()}

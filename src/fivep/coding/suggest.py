@@ -179,30 +179,41 @@ def human_coders(study: Any) -> list[str]:
     return [c for c, source in sorted(study.store.coder_sources().items()) if source == "human"]
 
 
-def training_data(study: Any, coders: Sequence[str] | None = None) -> TrainingData:
-    """The segments of the documents ``coders`` (default: every human coder) coded, and their codes."""
+def training_data(study: Any, coders: Sequence[str] | None = None, *, reviewed: bool = True) -> TrainingData:
+    """The segments of the documents ``coders`` coded, and their codes.
+
+    By default the coders are every human coder who coded whole documents (a reviewer who only accepted
+    suggestions has not). With ``reviewed``, segments where a researcher accepted suggestions are added
+    too, labelled with the accepted codes.
+    """
     from fivep.coding.reliability import coverage_of
 
-    coders = list(coders) if coders else human_coders(study)
-    if not coders:
+    coverage = {c: coverage_of(study, c) for c in (list(coders) if coders else human_coders(study))}
+    if coders:
+        for coder, docs in coverage.items():
+            if not docs:
+                raise InputError(f"no codings by coder '{coder}'",
+                                 hint=f"coders in the store: {', '.join(study.store.coders())}")
+    coverage = {c: d for c, d in coverage.items() if d}
+    if not coverage:
         raise InputError("no human codings to learn from",
                          hint="put one CSV per coder in STUDY/codings/ and run 'fivep ingest'")
-    covered: set[str] = set()
+    covered = set().union(*coverage.values())
     labels: dict[str, set[str]] = {}
     known = study.codebook()
-    for coder in coders:
-        docs = coverage_of(study, coder)
-        if not docs:
-            raise InputError(f"no codings by coder '{coder}'", hint=f"coders in the store: "
-                                                                   f"{', '.join(study.store.coders())}")
-        covered |= docs
+    for coder in coverage:
         for c in study.store.codings(coder):
-            if c.segment_id and c.code_id in known:
+            if c.segment_id and c.code_id in known and c.doc_id in covered:
                 labels.setdefault(c.segment_id, set()).add(c.code_id)
+    accepted: dict[str, set[str]] = {}
+    if reviewed:
+        for x in study.store.suggestions(status="accepted"):
+            if x.doc_id not in covered and x.code_id in known:
+                accepted.setdefault(x.segment_id, set()).add(x.code_id)
     segments = study.segments()
-    coded = [s for s in segments if s.doc_id in covered]
-    return TrainingData(coded, [labels.get(s.id, set()) for s in coded], coders,
-                        [s for s in segments if s.doc_id not in covered])
+    coded = [s for s in segments if s.doc_id in covered or s.id in accepted]
+    return TrainingData(coded, [labels.get(s.id, set()) | accepted.get(s.id, set()) for s in coded],
+                        list(coverage), [s for s in segments if s.doc_id not in covered and s.id not in accepted])
 
 
 def model_name(codebook: Codebook) -> str:
@@ -288,7 +299,7 @@ def cross_validate(segments: Sequence[Segment], codes: Sequence[set[str]], codeb
 
 def evaluate_model(study: Any, *, coders: Sequence[str] | None = None, folds: int = 5) -> dict[str, Any]:
     """:func:`cross_validate` on a study's human codings, with its rule tagger's codings when present."""
-    data = training_data(study, coders)
+    data = training_data(study, coders, reviewed=False)
     machine = next((c for c in study.store.coders() if c.startswith("rules@")), None)
     rules: dict[str, set[str]] | None = None
     if machine is not None:
