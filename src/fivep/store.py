@@ -203,7 +203,7 @@ class Store:
             from fivep.errors import InputError
 
             raise InputError(f"no suggestion with id {', '.join(map(str, missing))}",
-                             hint="list them with 'fivep suggestions STUDY'")
+                             hint="list them with 'fivep suggestions list STUDY'")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
             for i in wanted:

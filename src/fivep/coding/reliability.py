@@ -151,7 +151,8 @@ def krippendorff_alpha(table: Any, *, level: str = "nominal") -> float:
         return float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
     values = np.array([float(c) for c in categories])
     data = np.where(np.isnan(codes), np.nan, values[np.nan_to_num(codes).astype(int)])
-    return float(krippendorff.alpha(reliability_data=data.T, level_of_measurement=level))
+    measurement: Any = level
+    return float(krippendorff.alpha(reliability_data=data.T, level_of_measurement=measurement))
 
 
 def _coincidences(codes: np.ndarray, n_categories: int, clusters: np.ndarray) -> np.ndarray:

@@ -188,13 +188,13 @@ def _describe(topic_id: int, model: Any, segments: Sequence[Segment], labels: np
     per_code: Counter[str] = Counter()
     uncoded = 0
     for i in members:
-        found = codes.get(segments[i].id, set())
+        found = codes.get(segments[int(i)].id, set())
         fivep = {c for c in found if codebook is None or (c in codebook and codebook[c].dimension in DIMENSIONS)}
         per_code.update(fivep)
         per_dim.update({codebook[c].dimension for c in fivep} if codebook else set())
         uncoded += not fivep
     size = len(members)
-    return Topic(topic_id, size, words, [segments[i] for i in order[:k]],
+    return Topic(topic_id, size, words, [segments[int(i)] for i in order[:k]],
                  {d: per_dim[d] / size for d in DIMENSIONS if per_dim[d]},
                  sorted(per_code.items(), key=lambda x: (-x[1], x[0]))[:5], uncoded / size)
 

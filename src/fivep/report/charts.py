@@ -31,7 +31,7 @@ def register_thai_font() -> str:
     return FONT
 
 
-def style() -> dict[str, Any]:
+def style() -> Any:
     """matplotlib rc settings for fivep charts (use with ``plt.rc_context``)."""
     return {"font.family": [register_thai_font(), "DejaVu Sans"], "font.size": 9, "svg.fonttype": "none",
             "axes.spines.top": False, "axes.spines.right": False}
