@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -20,7 +21,15 @@ from fivep.exchange.qdc import describe_code, parse_description, write_qdc
 from fivep.exchange.refi import guid
 from fivep.exchange.safety import UnsafeArchiveError
 
-REFI = Path(__file__).resolve().parents[2] / "shared" / "refi"
+
+def _refi_dir() -> Path:
+    """The REFI-QDA schemas and samples: $FIVEP_REFI_DIR, ../shared/refi next to the repo, or /work/shared/refi."""
+    candidates = [Path(os.environ["FIVEP_REFI_DIR"])] if os.environ.get("FIVEP_REFI_DIR") else []
+    candidates += [Path(__file__).resolve().parents[2] / "shared" / "refi", Path("/work/shared/refi")]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+REFI = _refi_dir()
 SAMPLES = REFI / "samples"
 runner = CliRunner()
 
