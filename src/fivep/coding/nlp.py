@@ -96,7 +96,13 @@ def _nlpo3_factory(words: frozenset[str]) -> Callable[[str], list[str]]:
     nlpo3.load_dict(str(path), name)  # a no-op when the name is already loaded
 
     def segment(text: str) -> list[str]:
-        return list(nlpo3.segment(text, name, True))
+        # nlpo3's "safe" mode (True) can return overlapping pieces that do not join back to the text
+        # (nlpo3 1.4.0); the normal mode gives newmm's segmentation.
+        tokens = list(nlpo3.segment(text, name, False))
+        if "".join(tokens) != text:   # never seen with safe=False; kept as a guard on the contract
+            tokens = [piece for chunk in re.split(r"(\s+)", text) if chunk
+                      for piece in (nlpo3.segment(chunk, name, False) if not chunk.isspace() else [chunk])]
+        return tokens
 
     return segment
 
