@@ -1,8 +1,11 @@
 """Recall and precision of identifier detection on the labelled sets (run with ``pytest -s`` to see them).
 
-``tests/data/privacy/dev.jsonl`` was used to tune the rules; ``heldout.jsonl`` was written apart from
-them and is read only here. A gold identifier is found when a detection overlaps it; a detection is
-correct when it overlaps a gold identifier. The figures are written into ``docs/privacy.md``.
+``tests/data/privacy/dev.jsonl`` and ``dev2.jsonl`` were used to tune the rules. ``heldout.jsonl`` was
+written apart from them, but its per-type figures were seen before the second round of tuning, so its
+figures are reported as contaminated. ``heldout2.jsonl`` was written by someone who never saw the rules
+and is read only here: the target (recall >= 0.95) is checked on it. A gold identifier is found when a
+detection overlaps it; a detection is correct when it overlaps a gold identifier. The figures are written
+into ``docs/privacy.md``.
 """
 
 from __future__ import annotations
@@ -61,14 +64,25 @@ def table(name: str, r: dict) -> str:
     return "\n".join(rows)
 
 
+SETS = {
+    "dev": "dev set (tuning)",
+    "dev2": "dev2 set (tuning)",
+    "heldout": "heldout set (contaminated by having been measured before tuning)",
+    "heldout2": "heldout2 set (kept apart from tuning)",
+}
+
+
 @pytest.fixture(scope="module")
 def results() -> dict[str, dict]:
-    return {name: evaluate(DATA / f"{name}.jsonl") for name in ("dev", "heldout")}
+    return {name: evaluate(DATA / f"{name}.jsonl") for name in SETS}
+
+
+def _recall(r: dict) -> float:
+    return sum(r["found"].values()) / (sum(r["found"].values()) + sum(r["missed"].values()))
 
 
 def test_recall_and_precision(results: dict[str, dict]) -> None:
-    text = "\n\n".join(table(f"{name} set" + (" (tuning)" if name == "dev" else " (kept apart from tuning)"), r)
-                       for name, r in results.items())
+    text = "\n\n".join(table(SETS[name], r) for name, r in results.items())
     print("\n" + text)
     if DOC.exists() and START in DOC.read_text(encoding="utf-8"):
         doc = DOC.read_text(encoding="utf-8")
@@ -76,16 +90,15 @@ def test_recall_and_precision(results: dict[str, dict]) -> None:
         updated = head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
         if updated != doc:
             DOC.write_text(updated, encoding="utf-8")
-    heldout = results["heldout"]
+    heldout = results["heldout2"]
     assert sum(heldout["found"].values()) + sum(heldout["missed"].values()) >= 150, \
         "the held-out set must hold at least 150 identifiers"
-    dev = results["dev"]
-    assert sum(dev["found"].values()) / (sum(dev["found"].values()) + sum(dev["missed"].values())) >= 0.95
+    assert _recall(results["dev"]) >= 0.95
+    assert _recall(results["dev2"]) >= 0.95
 
 
-@pytest.mark.xfail(strict=False, reason="first held-out measurement: recall 0.914 (PERSON 0.846); the target of "
-                                        "0.95 is not reached yet, see docs/privacy.md")
+@pytest.mark.xfail(strict=False, reason="heldout2, measured once after tuning on dev and dev2: recall 0.813 "
+                                        "(PERSON 0.722, 83 of 115 names found), precision 0.980; the target of 0.95 "
+                                        "is not reached, see docs/privacy.md")
 def test_heldout_recall_reaches_the_target(results: dict[str, dict]) -> None:
-    heldout = results["heldout"]
-    gold = sum(heldout["found"].values()) + sum(heldout["missed"].values())
-    assert sum(heldout["found"].values()) / gold >= 0.95
+    assert _recall(results["heldout2"]) >= 0.95

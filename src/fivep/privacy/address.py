@@ -19,7 +19,10 @@ _D = "[0-9๐-๙]"
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 
 # Thai parts whose name is checked with the word list.
-_TH_NAMED = re.compile(r"(?P<kind>บ้าน(?!เลขที่)|ตำบล|ต\.(?!\s?ค\.)|อำเภอ|อ\.|ถนน|ถ\.|(?<!ข้าว)ซอย|ซ\.|แขวง)"
+# "ร.ต.อ.", "พ.ต.ท.": a letter and a dot before ต. / อ. make a police or army rank, not an address;
+# "ปลัดอำเภอ", "นายอำเภอ" and "ผอ." (a director) are officials.
+_TH_NAMED = re.compile(r"(?P<kind>บ้าน(?!เลขที่)|ตำบล|(?<![ก-ฮ]\.)ต\.(?!\s?ค\.)|(?<!ปลัด)(?<!นาย)อำเภอ|(?<![ก-ฮ]\.)(?<!ผ)อ\."
+                       r"|ถนน|ถ\.|(?<!ข้าว)ซอย|ซ\.|แขวง)"
                        r"(?P<space>\s?)")
 _TH_NUMBERED = re.compile(
     f"(?:บ้านเลขที่|เลขที่)\\s?{_D}{{1,4}}(?:/{_D}{{1,4}})?|(?:หมู่ที่|หมู่)\\s?{_D}{{1,2}}(?![0-9๐-๙])"
@@ -63,6 +66,8 @@ def _thai_name_end(text: str, start: int, kind: str) -> int | None:
             return None
     elif first in lex.boundary:
         return None
+    elif kind == "อ." and (first in lex.given_names or first in lex.nicknames) and first not in lex.words:
+        return None  # "อ.สุดารัตน์": อ. for อาจารย์ before a given name
     elif kind in ("อำเภอ", "ตำบล", "ถนน", "แขวง", "ซอย") and (
             first in lex.generic_place or not (lex.is_unknown(first) or any(first.startswith(p) for p in lex.village_prefixes))):
         return None  # "อำเภอชายแดน" is a kind of district, "ถนนขึ้นไปลำบาก" a road; "อ.เมือง" is one district

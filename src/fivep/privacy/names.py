@@ -91,7 +91,9 @@ def _extend(lex: ThaiLexicon, tokens: _Tokens, first: int) -> int:
         if not _is_thai_word(token) or token in lex.boundary or token in lex.titles or token in lex.not_a_name:
             break
         after_prefix = joined in lex.prefixes or lex.is_unknown(joined[-2:]) and len(tokens.get(k - 1)) <= 2
-        if lex.is_known_name(joined + token) or (not known and (lex.is_rare(token) or after_prefix)):
+        # "เจ|ส|สิ|ก้า": a letter no word holds glues the pieces around it into one name
+        glued = lex.is_fragment(token) or lex.is_fragment(tokens.get(k - 1)) and (lex.is_rare(token) or len(token) <= 3)
+        if lex.is_known_name(joined + token) or glued or (not known and (lex.is_rare(token) or after_prefix)):
             joined += token
             known = lex.is_known_name(joined)
             k += 1
@@ -135,6 +137,11 @@ def _naming_run(lex: ThaiLexicon, tokens: _Tokens, j: int) -> int | None:
 def _thai_line(text: str, base: int) -> Iterator[Span]:
     lex = thai()
     tokens = _Tokens(text, base)
+    yield from _thai_cued(lex, tokens, text, base)
+    yield from _thai_subjects(lex, tokens)
+
+
+def _thai_cued(lex: ThaiLexicon, tokens: _Tokens, text: str, base: int) -> Iterator[Span]:
     i = 0
     while i < len(tokens):
         token = tokens.get(i)
@@ -145,12 +152,22 @@ def _thai_line(text: str, base: int) -> Iterator[Span]:
             start = i
             i += 1 if token in lex.distinctive_prefixes else 2
             nxt = tokens.get(i)
-            if _is_thai_word(nxt) and nxt not in lex.boundary and (lex.is_rare(nxt) or lex.is_fragment(nxt)):
+            if _is_thai_word(nxt) and nxt not in lex.boundary and nxt not in lex.not_a_name and (
+                    lex.is_rare(nxt) or lex.is_fragment(nxt) or lex.is_known_name(nxt) or nxt in lex.prefixes
+                    or not lex.is_common(nxt)):
                 end = _extend(lex, tokens, i)
                 yield Span(tokens.starts[start], tokens.end(end - 1), "PERSON", "".join(tokens.words[start:end]),
                            "th.prefix")
                 i = end
             continue
+        if not strength and token in _COMPANION_VERBS and tokens.get(i + 1) in _WITH:
+            j = i + 2
+            end = _companion_end(lex, tokens, j)
+            if end is not None:
+                yield Span(tokens.starts[j], tokens.end(end - 1), "PERSON", "".join(tokens.words[j:end]),
+                           "th.companion")
+                i = end
+                continue
         if not strength:
             if (token in lex.given_names and token not in lex.words and len(token) >= 3
                     and token not in lex.family_names and _stands_alone(tokens, i)):
@@ -177,7 +194,11 @@ def _thai_line(text: str, base: int) -> Iterator[Span]:
                 i = j
                 continue
             end = _naming_run(lex, tokens, j) if first in lex.boundary else None
-            if end is None and _accept_first(lex, first, tokens.get(j + 1), "medium"):
+            if end is None and first in lex.boundary and first in lex.nicknames and _person_before(lex, tokens, i) \
+                    and (tokens.get(j + 1) in _PARTICLES or not _is_thai_word(tokens.get(j + 1))):
+                end = j + 1  # "พี่สาวชื่อไหม": a nickname that is also a particle, after a person's ชื่อ
+            if end is None and first not in lex.boundary and (_accept_first(lex, first, tokens.get(j + 1), "medium")
+                                                              or _uncommon_after_naming(lex, first)):
                 end = _extend(lex, tokens, j)
         elif _accept_first(lex, first, tokens.get(j + 1), strength) and not _glued_word(lex, token, first):
             end = _extend(lex, tokens, j)
@@ -194,6 +215,83 @@ def _thai_line(text: str, base: int) -> Iterator[Span]:
                        "".join(tokens.words[end + 1 : second]), "th.conjunction")
             end = second
         i = end
+
+
+# Verbs after which "กับ" / "หา" introduces a person: "อยู่กับส้มโอ", "คุยกับเจสสิก้า", "โทรหาแบงค์".
+_COMPANION_VERBS = frozenset({
+    "อยู่", "ไป", "มา", "คุย", "เจอ", "หนี", "เที่ยว", "ทำงาน", "ทะเลาะ", "ติดต่อ", "นอน", "เล่น", "พัก", "ย้าย",
+    "เดินทาง", "สนิท", "รู้จัก", "โทร", "ไลน์", "ทัก", "แชท", "ไปหา", "มาหา", "ถาม", "บอก", "เลิก", "คบ", "แต่งงาน",
+    "ประสาน", "ปรึกษา",
+})
+_WITH = frozenset({"กับ", "หา"})
+# What a person does: after a name as the subject ("แตงโมก็เอาบัตรไป", "ต้นเขาก็มาขอไลน์").
+_SUBJECT_AFTER = re.compile(
+    "^(?:(?P<pronoun>เขา|เค้า|เอง)?(?P<also>ก็|เลย|ก็เลย)?)(?:มา|ไป)?"
+    "(?P<verb>บอก|ไลน์|โทร|ทัก|ชวน|พา|เอา|ขอ|ถาม|เล่า|พูด|ส่ง|หนี|ร้องไห้|โกหก|ยืม|ตอบ|เรียก|แนะนำ|ช่วย|คุย|"
+    "รับ|จ่าย|โอน|เจอ|หา|รู้|คิด|อยาก|ชอบ|เป็นคน|สัญญา|หลอก|ขู่|ด่า|ตี|ขาย|ซื้อ|ติดต่อ|แชท|อู้|ว่า)"
+)
+_SPEECH = frozenset({"บอก", "ไลน์", "โทร", "ทัก", "ชวน", "ถาม", "เล่า", "พูด", "ตอบ", "ขอ", "หลอก", "อู้", "ร้องไห้",
+                     "โกหก", "แชท", "ขู่", "ด่า", "สัญญา", "อยาก", "คิด", "รู้"})
+_CLAUSE_BEFORE = frozenset({"", " ", "แล้ว", "พอ", "คือ", "ว่า", "แต่", "ส่วน", "ทีนี้", "และ", "ก็เลย", "ตอนนั้น",
+                            "ตอนหลัง", "ต่อมา", "สุดท้าย", "เพราะ", "ซึ่ง", "เลย"})
+
+
+def _companion_end(lex: ThaiLexicon, tokens: _Tokens, j: int) -> int | None:
+    """After "คุยกับ": a known name, or a run of pieces no dictionary holds, up to a common word."""
+    first = tokens.get(j)
+    if (not _is_thai_word(first) or first in lex.boundary or first in lex.not_a_name or first in lex.titles
+            or first.startswith(_NOT_NAME_STARTS)):
+        return None
+    k = j
+    while k < len(tokens) and k - j < 6:
+        token = tokens.get(k)
+        if not _is_thai_word(token) or token in lex.boundary or token in lex.titles or token in lex.not_a_name:
+            break
+        if k > j and not (lex.is_rare(token) or lex.is_fragment(token) or lex.is_fragment(tokens.get(k - 1))
+                          or lex.is_known_name("".join(tokens.words[j : k + 1]))):
+            break
+        k += 1
+    pieces = tokens.words[j:k]
+    joined = "".join(pieces)
+    if lex.is_known_name(joined) and len(joined) >= 2:
+        after = tokens.get(k)
+        if not lex.is_common(joined, 400):
+            return k
+        # "ไปหาเงิน", "ไหลไปกับน้ำ": a nickname that is a common word needs กับ and a pause after it
+        if tokens.get(j - 1) == "กับ" and (after in _PARTICLES or after in ("ก็", "เขา", "เค้า")):
+            return k
+        return None
+    if len(pieces) >= 2 and any(lex.is_fragment(p) or lex.is_unknown(p) for p in pieces) and len(joined) >= 3:
+        return k
+    return None
+
+
+def _thai_subjects(lex: ThaiLexicon, tokens: _Tokens) -> Iterator[Span]:
+    """A known name or nickname opening a clause and doing what people do: "แล้วฝนก็มาบอกว่า"."""
+    for i, token in enumerate(tokens.words):
+        if (len(token) < 2 or not lex.is_known_name(token) or token in lex.not_a_name or token in lex.titles
+                or token in lex.boundary or tokens.get(i - 1) not in _CLAUSE_BEFORE):
+            continue
+        following = "".join(tokens.words[i + 1 : i + 6])
+        match = _SUBJECT_AFTER.match(following)
+        # a common word before ก็ may be a fronted object ("เงินก็โอนมาแล้ว"): only a person speaks
+        if match and (match.group("pronoun") or match.group("also") and (
+                not lex.is_common(token, 400) or match.group("verb") in _SPEECH)):
+            yield Span(tokens.starts[i], tokens.end(i), "PERSON", token, "th.subject")
+
+
+def _uncommon_after_naming(lex: ThaiLexicon, token: str) -> bool:
+    """After ``ชื่อ``, a dictionary word the corpus seldom counts is a name too ("ชื่อแดเนียล")."""
+    return (_is_thai_word(token) and len(token) >= 3 and token not in lex.boundary and token not in lex.not_a_name
+            and token not in lex.titles and not token.startswith(_NOT_NAME_STARTS) and lex.freq.get(token, 0) < 1000
+            and not any(token.startswith(w) for w in lex.not_after_naming if len(w) >= 2))
+
+
+def _person_before(lex: ThaiLexicon, tokens: _Tokens, i: int) -> bool:
+    """Whether the word before ``tokens[i]`` names a person ("พี่สาว", "เพื่อน", "ผู้หญิง")."""
+    before = tokens.get(i - 1)
+    return bool(before) and (before in lex.titles or before in lex.not_a_name
+                             or before.endswith(("สาว", "ชาย", "หญิง")) and _is_thai_word(before))
 
 
 def _glued_word(lex: ThaiLexicon, title: str, first: str) -> bool:
@@ -218,11 +316,38 @@ def _stands_alone(tokens: _Tokens, i: int) -> bool:
 
 def find_thai_names(text: str) -> Iterator[Span]:
     """Thai personal names (see the module docstring)."""
+    lex = thai()
     position = 0
+    found: list[Span] = []
+    lines: list[tuple[int, str]] = []
     for line in text.split("\n"):
         if _THAI.search(line):
-            yield from _thai_line(line, position)
+            lines.append((position, line))
+            for span in _thai_line(line, position):
+                found.append(span)
+                yield span
         position += len(line) + 1
+    # a name found once is a name wherever it stands as a word of its own ("ส้มโอ ... ส้มโอก็")
+    names = {s.text for s in found if _is_thai_word(s.text) and len(s.text) >= 2 and s.text not in lex.not_a_name}
+    if not names:
+        return
+    covered = {(s.start, s.end) for s in found}
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    for position, line in lines:
+        tokens = None
+        for match in pattern.finditer(line):
+            start, end = match.start() + position, match.end() + position
+            if any(a < end and start < b for a, b in covered):
+                continue
+            tokens = tokens or _Tokens(line, position)
+            if start not in tokens.starts or end not in set(tokens.starts) | {position + len(line)}:
+                continue
+            k = tokens.starts.index(end) if end in tokens.starts else len(tokens)
+            after = tokens.get(k)
+            if lex.is_common(match.group(0), 400) and after and _is_thai_word(after) and after not in lex.boundary:
+                continue  # "วันนั้นฝนตก": a common word that names someone elsewhere is a word here
+            covered.add((start, end))
+            yield Span(start, end, "PERSON", match.group(0), "th.again")
 
 
 # --- English ------------------------------------------------------------------------------------------
@@ -230,6 +355,27 @@ def find_thai_names(text: str) -> Iterator[Span]:
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _INITIAL = re.compile(r"(?:^|[.!?…:;\"“(\[—–]|\n)\s*$")
 _JOINED = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(?=[A-Z])")
+# "May called me", "Bank told her": a capitalised word followed by what a person does.
+_EN_SUBJECT = re.compile(
+    r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:(?:then|just|also|later|finally|never|always|even)\s+)?"
+    r"(?:said|says|told|tells|called|calls|texted|texts|messaged|asked|asks|cried|replied|answered|admitted|"
+    r"explained|promised|lied|phoned|rang|introduced|recruited|invited|convinced|persuaded|warned|threatened)"
+    r"\s+(?:me|her|him|us|them|my|that|to|and|,)(?![A-Za-z])"
+)
+# Karen Naw / Saw, Shan Sai / Sao, Burmese Maung / Daw begin a name and stay in it: "Saw Eh Doh".
+_EN_MINORITY = re.compile(
+    r"(?<![A-Za-z])(?<!Mae )(?<!the )(?<!The )(?:Naw|Saw|Sai|Maung|Mahn|Daw|Sao)\s+"
+    r"(?!(?:Police|District|Subdistrict|Road|Hospital|Province|Village|School|Station|Market|Temple|Checkpoint|"
+    r"Border|Airport|Bus|Office|Court|Shelter|Centre|Center)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?![A-Za-z])"
+)
+_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december"})
+_NOT_SUBJECTS = frozenset({
+    "someone", "somebody", "everyone", "everybody", "nobody", "anyone", "anybody", "people", "others", "staff",
+    "police", "nurse", "doctor", "mom", "mum", "dad", "mama", "papa", "grandma", "grandpa", "auntie", "aunty",
+    "nong", "phi", "pee", "khun", "interviewer", "respondent", "god", "customers", "client", "clients",
+    "boss", "owner", "mother", "father", "sister", "brother", "teacher", "officer", "agent", "broker", "she", "he",
+})
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
 
 
@@ -309,6 +455,20 @@ def find_english_names(text: str) -> Iterator[Span]:
             span = _english_run(text, 0, run.start(), run.end(), cue=True)
             if span:
                 yield Span(span.start, span.end, "PERSON", span.text, "en.cue")
+    for match in _EN_SUBJECT.finditer(text):
+        word = match.group(1)
+        low = word.casefold()
+        if (low in lex.function_words or low in _NOT_SUBJECTS or low in {t.casefold() for t in lex.titles}
+                or low in lex.gazetteer and low not in _MONTHS or any(low == c.casefold() for c in lex.naming)
+                or low.endswith("s") and low[:-1] in lex.known):
+            continue
+        span = make_span_at(text, 0, match.start(1), match.end(1))
+        if span:
+            yield Span(span.start, span.end, "PERSON", span.text, "en.subject")
+    for match in _EN_MINORITY.finditer(text):
+        span = make_span_at(text, 0, match.start(), match.end())
+        if span:
+            yield Span(span.start, span.end, "PERSON", span.text, "en.minority")
     found: list[Span] = []
     for run in _LATIN_RUN.finditer(text):
         words = run.group(0).split()

@@ -183,6 +183,21 @@ def _looks_like_handle(token: str, known: frozenset[str], first: bool) -> bool:
     return first and token.islower() and len(token) >= 5 and token.isalpha() and token not in known
 
 
+_NOT_HANDLE_ENDS = frozenset({
+    "com", "net", "org", "th", "co", "go", "ac", "or", "in", "io", "me", "ly", "asia", "info", "biz", "gov", "edu",
+    "pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png", "gif", "mp3", "mp4", "mov", "zip",
+    "ppt", "pptx", "html", "htm", "php", "exe", "apk", "json", "xml", "md", "py",
+})
+
+
+def _dotted_after_cue(text: str, start: int, token: str) -> bool:
+    """A dotted name (``jeab.job``) is a handle when a Line or social cue came earlier on its line."""
+    if "." not in token or token.rsplit(".", 1)[1].casefold() in _NOT_HANDLE_ENDS:
+        return False
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    return any(r.search(line) for r in (_LINE_CUE, _SOCIAL_CUE, _ID_WORD))
+
+
 def find_handles(text: str) -> Iterator[Span]:
     """Line IDs and social-media handles: ``@handle``, a handle after ``ไลน์`` / ``Line ID`` / ``TikTok``,
     and handle-shaped tokens (``jobdee_cm99``, ``natty.model2``) anywhere."""
@@ -208,7 +223,8 @@ def find_handles(text: str) -> Iterator[Span]:
                 break
     for match in _SHAPED_HANDLE.finditer(text):
         span = make_span(text, match.start(), match.end(), "LINE_ID", "handle.shape")
-        if span and (any(c.isdigit() for c in span.text) or "_" in span.text) and span.text not in _NOT_HANDLES:
+        if span and span.text not in _NOT_HANDLES and (
+                any(c.isdigit() for c in span.text) or "_" in span.text or _dotted_after_cue(text, span.start, span.text)):
             yield Span(span.start, span.end, _platform(text, span.start, span.end), span.text, "handle.shape")
 
 
