@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fivep.ingest.thai import normalize_text
 
@@ -350,8 +350,7 @@ def _count_words(tokens: list[str]) -> int:
 # --- term matching -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     start: int
     end: int
     term: str

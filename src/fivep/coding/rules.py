@@ -62,7 +62,7 @@ class TagResult:
     kind: str
     codes: tuple[CodeResult, ...]
     actors: tuple[CodeResult, ...] = ()
-    cues: tuple[EvidenceSpan, ...] = field(default=(), compare=False)
+    cues: tuple[tuple[int, int], ...] = field(default=(), compare=False)   # spans of the kind cues found
 
     def to_json(self) -> dict[str, Any]:
         def code(c: CodeResult) -> dict[str, Any]:
@@ -187,8 +187,7 @@ class RuleTagger:
         kind = self._kind(cue_counts, negated_count, bool(results))
         results.sort(key=lambda r: (-r.score, r.code))
         actors.sort(key=lambda r: (-r.score, r.code))
-        cues = tuple(EvidenceSpan(a, b, text[a:b]) for a, b in cue_spans)
-        return TagResult(text, analysis.lang, kind, tuple(results), tuple(actors), cues)
+        return TagResult(text, analysis.lang, kind, tuple(results), tuple(actors), tuple(cue_spans))
 
     def predict(self, segments: Sequence[Segment]) -> tuple[list[Coding], dict[str, str]]:
         """Code segments. Returns ``(codings, kinds)``; ``kinds`` maps segment ids to their kind."""
