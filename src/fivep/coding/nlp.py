@@ -237,9 +237,13 @@ class Analysis:
     tokenize: Callable[[str], list[str]] | None = None
     _chunks: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     _spaces: list[int] | None = None
+    _last: tuple[int, int, list[int]] | None = None
 
     def bounds_around(self, start: int, end: int) -> list[int]:
         """Ascending word boundaries of the whitespace-delimited chunk(s) holding ``text[start:end]``."""
+        last = self._last
+        if last is not None and last[0] <= start and end <= last[1]:
+            return last[2]
         text = self.text
         spaces = self._spaces
         if spaces is None:
@@ -252,6 +256,7 @@ class Analysis:
         if cached is None:
             tokens = self.tokenize(text[a:b]) if self.tokenize else [text[a:b]]
             cached = self._chunks[(a, b)] = list(accumulate(map(len, tokens), initial=a))
+        self._last = (a, b, cached)
         return cached
 
     @property
