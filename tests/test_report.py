@@ -156,3 +156,29 @@ def test_small_cell_suppression_is_visible(sample_copy: Path, tmp_path: Path) ->
     assert "Counts below 5 respondents are shown as <5" in text
     assert "<5 of 15 minor victims" in text or "minor victims <5/15" in text
     assert "3 from Phrae" not in text
+
+
+def test_run_outputs_leak_no_planted_identifier(sample_copy: Path, sample_dir: Path, tmp_path: Path) -> None:
+    """Every file `fivep run` writes (JSON, CSV, XLSX, DOCX) is scanned for the sample's planted identifiers."""
+    import openpyxl
+
+    from fivep.pipeline import run_study
+
+    out = tmp_path / "out"
+    result = run_study(sample_copy, out, topics=True)
+    assert {"report.docx", "report_th.docx", "demographics.json", "codings.csv", "framework_matrix.xlsx",
+            "topics.json"} <= set(result.outputs)
+    texts = []
+    for path in out.rglob("*"):
+        if path.suffix in (".json", ".csv", ".svg"):
+            texts.append(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".docx":
+            texts.append(_text(path))
+        elif path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path, read_only=True)
+            texts.extend(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                         for v in row if v is not None)
+    blob = "\n".join(texts)
+    assert "GOV-CM-03" in blob                      # the scan reads the outputs' real content
+    leaked = [p for p in _planted(sample_dir) if p in blob]
+    assert leaked == []

@@ -570,8 +570,14 @@ def topics(study: StudyArg,
     s = _ready(study, machine=coder is None)
     model = study_topics(s, coder=coder, seed=seed, n_topics=n_topics, clusterer=clusterer)
     s.close()
+    from fivep.privacy.redact import redact_text
+
     if format == "json":
-        typer.echo(json.dumps(model.to_json(), ensure_ascii=False, indent=2))
+        data = model.to_json()
+        for topic in data["topics"]:
+            for example in topic["representatives"]:
+                example["text"] = redact_text(example["text"])
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         console = _console()
         console.print(f"{len(model.topics)} topics over {len(model.assignments)} segments (seed {seed}, {clusterer}; "
@@ -582,7 +588,7 @@ def topics(study: StudyArg,
                           f"{', '.join(t.words[:8])}")
             console.print(f"   5P: {dims or '-'}; codes: {', '.join(c for c, _ in t.codes[:3]) or '-'}")
             for seg in t.representatives:
-                console.print(f"   [{seg.id}] {' '.join(seg.text.split())[:110]}")
+                console.print(f"   [{seg.id}] {redact_text(' '.join(seg.text.split()))[:110]}")
     if chart is not None:
         from fivep.report.charts import save, topics_overview
 

@@ -21,8 +21,13 @@ class RunResult:
 
 
 def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, topics: bool = True,
-              step: Callable[[str], None] | None = None) -> RunResult:
-    """Run every step on the study and write the outputs into ``out``."""
+              step: Callable[[str], None] | None = None, redact: bool = True) -> RunResult:
+    """Run every step on the study and write the outputs into ``out``.
+
+    With ``redact=True`` (the default) every text written (coded statements in the framework matrix,
+    evidence, topic examples, report quotes) passes the identifier filter
+    (:func:`fivep.privacy.redact.redact_text`): the outputs are meant to be shared.
+    """
     import time
 
     from fivep.analysis.demographics import demographics
@@ -65,7 +70,8 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         coder, n = study.code()
         from fivep.report.exports import write_codings_csv
 
-        write_codings_csv(study, out / "codings.csv")
+        text_filter = _redactor() if redact else None
+        write_codings_csv(study, out / "codings.csv", text_filter=text_filter)
         result.outputs.append("codings.csv")
         done("code")
         say(f"{n} codings by {coder}")
@@ -74,6 +80,8 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         from fivep.analysis.frequencies import framework_matrix, study_frame, write_framework_xlsx
 
         frame = study_frame(study, coder)
+        if text_filter is not None:
+            frame = frame.assign(text=frame["text"].map(text_filter))
         write_framework_xlsx(framework_matrix(frame, study.read_roster()), out / "framework_matrix.xlsx")
         result.outputs.append("framework_matrix.xlsx")
         agreement = _agreement(study, out, result)
@@ -81,7 +89,7 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
 
         if topics:
             say("exploring topics (BERTopic)")
-            _topics(study, out, result)
+            _topics(study, out, result, text_filter)
             done("topics")
 
         from fivep.report.build import write_study_report
@@ -120,7 +128,16 @@ def _agreement(study: Any, out: Path, result: RunResult) -> Any:
     return table
 
 
-def _topics(study: Any, out: Path, result: RunResult) -> None:
+def _redactor() -> Callable[[str], str]:
+    """The identifier filter, remembering texts it has already seen."""
+    from functools import lru_cache
+
+    from fivep.privacy.redact import redact_text
+
+    return lru_cache(maxsize=None)(redact_text)
+
+
+def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str], str] | None) -> None:
     try:
         from fivep.coding import topics
     except ImportError:  # pragma: no cover - topics ship with fivep; an install without bertopic skips them
@@ -130,5 +147,9 @@ def _topics(study: Any, out: Path, result: RunResult) -> None:
         return
     found = runner(study)
     data = found.to_json() if hasattr(found, "to_json") else found
+    if text_filter is not None:
+        for topic in data.get("topics", []):
+            for example in topic.get("representatives", []):
+                example["text"] = text_filter(example["text"])
     _write_json(out / "topics.json", data)
     result.outputs.append("topics.json")

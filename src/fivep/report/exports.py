@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,8 +14,12 @@ CODING_COLUMNS = ["doc_id", "segment_id", "respondent_id", "group", "start", "en
                   "source", "score", "kind", "evidence"]
 
 
-def write_codings_csv(study: Study, path: str | Path, coder: str | None = None) -> int:
-    """Write codings (all coders, or one) with respondent, group, dimension, kind and evidence."""
+def write_codings_csv(study: Study, path: str | Path, coder: str | None = None,
+                      text_filter: Callable[[str], str] | None = None) -> int:
+    """Write codings (all coders, or one) with respondent, group, dimension, kind and evidence.
+
+    ``text_filter`` (e.g. :func:`fivep.privacy.redact.redact_text`) is applied to the evidence text.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     segments = {s.id: s for s in study.segments()}
@@ -31,6 +36,10 @@ def write_codings_csv(study: Study, path: str | Path, coder: str | None = None) 
             writer.writerow([c.doc_id, c.segment_id, rid, groups.get(rid or ""), c.start, c.end, c.code_id,
                              codebook[c.code_id].dimension if c.code_id in codebook else "", c.coder, c.source,
                              "" if c.score is None else c.score, kinds.get(c.coder, {}).get(c.segment_id or "", ""),
-                             " | ".join(e.text for e in c.evidence)])
+                             _filtered(" | ".join(e.text for e in c.evidence), text_filter)])
             rows += 1
     return rows
+
+
+def _filtered(text: str, text_filter: Callable[[str], str] | None) -> str:
+    return text_filter(text) if text_filter is not None and text else text
