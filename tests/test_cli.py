@@ -68,3 +68,16 @@ def test_import_and_help_stay_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("zz.txt", "I: hi\nR99: hello\n", "unknown speaker label 'R99'"),
+    ("zz.docx", "PK\x03\x04 truncated", "damaged or truncated"),
+    ("zz.txt", "", "the file is empty"),
+])
+def test_ingest_bad_transcript_exits_1_with_one_line(sample_copy: Path, name: str, content: str, message: str) -> None:
+    (sample_copy / "transcripts" / name).write_bytes(content.encode("latin-1"))
+    result = runner.invoke(app, ["ingest", str(sample_copy)])
+    assert result.exit_code == 1
+    assert message in result.stderr and name in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
