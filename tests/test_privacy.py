@@ -165,3 +165,13 @@ def test_importing_privacy_stays_light() -> None:
     code = "import sys, fivep.privacy; print(any(m.startswith('pythainlp') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_name_model_is_lazy_and_adds_names_the_rules_miss() -> None:
+    code = "import sys, fivep, fivep.privacy; print(any('crfsuite' in m or 'pythainlp' in m for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    from fivep.privacy.learned import find_learned_names
+
+    spans = list(find_learned_names("ตอนนั้นมีตั๊ก แนน แล้วก็ไอซ์ นั่งรถไปด้วยกันสามคน"))  # a training line
+    assert "ไอซ์" in [s.text for s in spans] and all(s.rule == "model.crf" for s in spans)
+    assert "GOV" not in [s.text for s in find_learned_names("รหัส GOV-CM-03 ส่งเรื่องไป พม. ที่เชียงราย เดือนเมษายน")]

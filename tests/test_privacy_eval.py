@@ -1,8 +1,8 @@
 """Recall and precision of identifier detection on the labelled sets (run with ``pytest -s`` to see them).
 
-``tests/data/privacy/dev.jsonl`` and ``dev2.jsonl`` were used to tune the rules. ``heldout.jsonl`` was
-written apart from them, but its per-type figures were seen before the second round of tuning, so its
-figures are reported as contaminated. ``heldout2.jsonl`` was written by someone who never saw the rules
+``tests/data/privacy/dev.jsonl``, ``dev2.jsonl``, ``heldout.jsonl`` and ``heldout2.jsonl`` tuned the rules
+and are the training data of the learned name labeller (``tools/train_person_crf.py``): their figures say
+nothing about unseen text. ``heldout3.jsonl`` was written by someone who never saw the rules or the data,
 and is read only here: the target (recall >= 0.95) is checked on it. A gold identifier is found when a
 detection overlaps it; a detection is correct when it overlaps a gold identifier. The figures are written
 into ``docs/privacy.md``.
@@ -65,10 +65,11 @@ def table(name: str, r: dict) -> str:
 
 
 SETS = {
-    "dev": "dev set (tuning)",
-    "dev2": "dev2 set (tuning)",
-    "heldout": "heldout set (contaminated by having been measured before tuning)",
-    "heldout2": "heldout2 set (kept apart from tuning)",
+    "dev": "dev set (rule tuning; training data of the name model)",
+    "dev2": "dev2 set (rule tuning; training data of the name model)",
+    "heldout": "heldout set (training data of the name model)",
+    "heldout2": "heldout2 set (training data of the name model)",
+    "heldout3": "heldout3 set (test: kept apart from tuning and training)",
 }
 
 
@@ -90,15 +91,12 @@ def test_recall_and_precision(results: dict[str, dict]) -> None:
         updated = head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
         if updated != doc:
             DOC.write_text(updated, encoding="utf-8")
-    heldout = results["heldout2"]
+    heldout = results["heldout3"]
     assert sum(heldout["found"].values()) + sum(heldout["missed"].values()) >= 150, \
         "the held-out set must hold at least 150 identifiers"
     assert _recall(results["dev"]) >= 0.95
     assert _recall(results["dev2"]) >= 0.95
 
 
-@pytest.mark.xfail(strict=False, reason="heldout2, measured once after tuning on dev and dev2: recall 0.813 "
-                                        "(PERSON 0.722, 83 of 115 names found), precision 0.980; the target of 0.95 "
-                                        "is not reached, see docs/privacy.md")
 def test_heldout_recall_reaches_the_target(results: dict[str, dict]) -> None:
-    assert _recall(results["heldout2"]) >= 0.95
+    assert _recall(results["heldout3"]) >= 0.95

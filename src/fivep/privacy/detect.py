@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from fivep.privacy.address import find_addresses
+from fivep.privacy.learned import RULE as LEARNED_RULE
+from fivep.privacy.learned import find_learned_names
 from fivep.privacy.names import find_english_names, find_social_names, find_thai_names
 from fivep.privacy.patterns import (
     find_birth_dates,
@@ -38,6 +40,8 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "social_name": find_social_names,
     "thai_name": find_thai_names,
     "english_name": find_english_names,
+    # the learned name labeller: its spans are kept only where no rule found anything (see below)
+    "learned_name": find_learned_names,
 }
 
 # Far longer than any line of speech: a recognizer sees the text in pieces of about this size, cut
@@ -83,9 +87,13 @@ def detect(text: str, *, types: Iterable[str] | None = None,
     if unknown:
         raise ValueError(f"unknown identifier type(s) {', '.join(sorted(unknown))}; use {', '.join(ENTITY_TYPES)}")
     found: list[Span] = []
+    learned: list[Span] = []
     for offset, piece in _chunks(text):
         for recognizer in (recognizers or RECOGNIZERS).values():
             for span in recognizer(piece):
-                found.append(Span(span.start + offset, span.end + offset, span.type, span.text, span.rule)
-                             if offset else span)
+                moved = Span(span.start + offset, span.end + offset, span.type, span.text, span.rule) if offset else span
+                (learned if span.rule == LEARNED_RULE else found).append(moved)
+    # The rules decide the extent of what they find; a learned span adds a name only where they found
+    # nothing (union of detections, recall first).
+    found.extend(s for s in learned if not any(s.overlaps(f) for f in found))
     return [s for s in resolve(text, found) if s.type in wanted]
