@@ -22,7 +22,7 @@ import tempfile
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
@@ -209,6 +209,39 @@ class EnglishAnalyzer:
         rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
         return [(i, i + n, text[i : i + n]) for i, n, space in rows if not space]
 
+    def bounds(self, text: str) -> tuple[list[int], list[int]]:
+        """Token starts and token ends of spaCy's tokenisation, ascending (array arithmetic, no Token objects)."""
+        from spacy.attrs import IDX, LENGTH
+
+        doc = self.nlp.tokenizer(text)
+        if not len(doc):
+            return [], []
+        rows = doc.to_array([IDX, LENGTH])
+        return rows[:, 0].tolist(), (rows[:, 0] + rows[:, 1]).tolist()
+
+    @cached_property
+    def _forms(self) -> dict[str, frozenset[str]]:
+        """lemma -> every form spaCy's lookup table maps to it."""
+        forms: dict[str, set[str]] = {}
+        try:
+            import srsly
+            from spacy_lookups_data import en
+
+            path = Path(en["lemma_lookup"])
+            gz = path.with_name(path.name + ".gz")
+            data = srsly.read_gzip_json(gz) if gz.exists() else srsly.read_json(path)
+        except (ImportError, KeyError, OSError, ValueError):
+            data = {}
+        for form, lemma in data.items():
+            forms.setdefault(str(lemma).lower(), set()).add(str(form).lower())
+        return {k: frozenset(v) for k, v in forms.items()}
+
+    def inflections(self, word: str) -> frozenset[str]:
+        """Every form that shares ``word``'s lemma (``interpreter`` -> interpreter, interpreters)."""
+        low = word.lower()
+        lemma = self.lemma(word)
+        return frozenset({low, lemma}) | self._forms.get(lemma, frozenset())
+
 
 @cache
 def english() -> EnglishAnalyzer:
@@ -231,9 +264,8 @@ class Analysis:
     lowered: str
     lang: str
     has_thai: bool
-    words: list[tuple[int, int, str, str]]   # (start, end, text, lemma) for Latin words and punctuation
-    lemma_text: str = " "                    # " lemma1 lemma2 ... " for matching English terms
-    lemma_offsets: list[int] = field(default_factory=list)   # where each word's lemma starts in it
+    en_starts: list[int] | None = None       # spaCy token starts and ends (English texts); None: Thai text,
+    en_ends: list[int] | None = None         # where a Latin-script term needs only non-letters around it
     tokenize: Callable[[str], list[str]] | None = None
     _chunks: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     _spaces: list[int] | None = None
@@ -287,23 +319,10 @@ class Analyzer:
     def analyse(self, text: str) -> Analysis:
         lang = detect_language(text)
         has_thai = THAI.search(text) is not None
+        en_starts = en_ends = None
         if lang == "en":
-            spans = self.english.tokens(text)
-        elif _LATIN_WORD.search(text):
-            spans = [(m.start(), m.end(), m.group()) for m in _LATIN_IN_THAI.finditer(text)]
-        else:
-            spans = []
-        words: list[tuple[int, int, str, str]] = []
-        lemma_text = " "
-        offsets: list[int] = []
-        if spans:
-            cache = self.english._cache
-            lemma = self.english.lemma
-            lemmas = [cache.get(w) or lemma(w) for _, _, w in spans]
-            words = [(a, b, w, x) for (a, b, w), x in zip(spans, lemmas, strict=True)]
-            lemma_text = " " + " ".join(lemmas) + " "
-            offsets = list(accumulate((len(x) + 1 for x in lemmas[:-1]), initial=1))
-        return Analysis(text, ascii_lower(text), lang, has_thai, words, lemma_text, offsets, self.tokenizer.tokenize)
+            en_starts, en_ends = self.english.bounds(text)
+        return Analysis(text, ascii_lower(text), lang, has_thai, en_starts, en_ends, self.tokenizer.tokenize)
 
     def _base_tokens(self, text: str) -> list[str]:
         cached = self._base_cache.get(text)
@@ -355,6 +374,44 @@ def _count_words(tokens: list[str]) -> int:
 # --- term matching -----------------------------------------------------------------------------
 
 
+_ASCII_WORD = re.compile("[A-Za-z0-9]")
+_MAX_VARIANTS = 256
+
+
+def latin_boundary_ok(analysis: Analysis, start: int, end: int) -> bool:
+    """May a Latin-script term occupy ``text[start:end]``: on spaCy's token boundaries in an English
+    text, and with no letter or digit glued to it in a Thai one."""
+    if analysis.en_starts is not None and analysis.en_ends is not None:
+        starts, ends = analysis.en_starts, analysis.en_ends
+        i = bisect_left(starts, start)
+        j = bisect_left(ends, end)
+        return i < len(starts) and starts[i] == start and j < len(ends) and ends[j] == end
+    text = analysis.text
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (_ASCII_WORD.match(before) or _ASCII_WORD.match(after))
+
+
+def english_variants(analyzer: Analyzer, term: str) -> tuple[list[str], bool]:
+    """The lower-case spellings that match an English term (every inflection of each word, as spaCy's
+    lookup table lemmatises them), and whether it is an acronym matched as written (MDT, PR)."""
+    acronym = term.isupper() and len(term) <= 6
+    if acronym:
+        return [term], True
+    pieces: list[list[str]] = []
+    position = 0
+    for start, end, word in analyzer.english.tokens(term):
+        if start > position:
+            pieces.append([term[position:start].lower()])
+        forms = sorted(analyzer.english.inflections(word)) if word.isalpha() else [word.lower()]
+        pieces.append(forms[:16])
+        position = end
+    variants = [""]
+    for options in pieces:
+        variants = [v + o for v in variants for o in options][:_MAX_VARIANTS]
+    return [v for v in variants if v], False
+
+
 class Hit(NamedTuple):
     start: int
     end: int
@@ -381,7 +438,8 @@ class TermMatcher:
         self.strict = strict
         self.strict_prefix = strict_prefix
         thai: dict[str, list[tuple[str, str]]] = {}
-        english: dict[str, list[tuple[tuple[str, ...] | None, str, str]]] = {}
+        english: dict[str, list[tuple[str, str]]] = {}
+        acronyms: dict[str, list[tuple[str, str]]] = {}
         for term, label in terms:
             term = " ".join(term.split())
             if not term:
@@ -389,12 +447,9 @@ class TermMatcher:
             if THAI.search(term):
                 thai.setdefault(ascii_lower(normalize_text(term)), []).append((term, label))
                 continue
-            words = [w for _, _, w in analyzer.english.tokens(term)]
-            if not words:
-                continue
-            acronym = term.isupper() and len(term) <= 6
-            key = " " + " ".join(analyzer.english.lemma(w) for w in words) + " "
-            english.setdefault(key, []).append((tuple(words) if acronym else None, term, label))
+            variants, acronym = english_variants(analyzer, term)
+            for variant in variants:
+                (acronyms if acronym else english).setdefault(variant, []).append((term, label))
 
         def is_strict(label: str) -> bool:
             return bool(strict_prefix) and label.startswith(strict_prefix or "")
@@ -404,15 +459,18 @@ class TermMatcher:
             loose = tuple(e for e in entries if not is_strict(e[1]))
             tight = tuple(e for e in entries if is_strict(e[1]))
             self._thai.add_word(key, (len(key), loose, tight))
-        self._english = ahocorasick.Automaton()
-        for key, entries_en in english.items():
-            self._english.add_word(key, (len(key), key.count(" ") - 1, tuple(entries_en)))
+        self._english = ahocorasick.Automaton()   # matched on the ASCII-lower-cased text
+        self._acronyms = ahocorasick.Automaton()  # matched on the text as written
+        for automaton, table in ((self._english, english), (self._acronyms, acronyms)):
+            for key, entries_en in table.items():
+                automaton.add_word(key, (len(key), tuple(entries_en)))
+            if table:
+                automaton.make_automaton()
         self._has_thai = bool(thai)
         self._has_english = bool(english)
+        self._has_acronyms = bool(acronyms)
         if thai:
             self._thai.make_automaton()
-        if english:
-            self._english.make_automaton()
 
     def find(self, analysis: Analysis) -> list[Hit]:
         hits: list[Hit] = []
@@ -424,17 +482,13 @@ class TermMatcher:
                     hits.extend(Hit(start, end, term, label) for term, label in loose)
                 if tight and boundary_ok(analysis, start, end, strict=True):
                     hits.extend(Hit(start, end, term, label) for term, label in tight)
-        if self._has_english and analysis.words:
-            words = analysis.words
-            offsets = analysis.lemma_offsets
-            for end_index, (length, n, entries) in self._english.iter(analysis.lemma_text):
-                first = bisect_left(offsets, end_index + 2 - length)
-                window = words[first : first + n]
-                if len(window) < n or any(window[k + 1][0] - window[k][1] > 1 for k in range(n - 1)):
-                    continue
-                for acronym, term, label in entries:
-                    if acronym is None or all(w[2] == x for w, x in zip(window, acronym, strict=True)):
-                        hits.append(Hit(window[0][0], window[-1][1], term, label))
+        for present, automaton, haystack in ((self._has_english, self._english, analysis.lowered),
+                                             (self._has_acronyms, self._acronyms, analysis.text)):
+            if present:
+                for end_index, (length, entries) in automaton.iter(haystack):
+                    start, end = end_index + 1 - length, end_index + 1
+                    if latin_boundary_ok(analysis, start, end):
+                        hits.extend(Hit(start, end, term, label) for term, label in entries)
         if not self.longest_only or len(hits) < 2:
             return sorted(hits, key=lambda h: (h.start, h.end))
         if self.strict_prefix is None:
@@ -463,9 +517,8 @@ class CueCounter:
                 key = ascii_lower(normalize_text(term))
                 self._thai.add_word(key, (len(key), label))
             elif term:
-                words = [w for _, _, w in analyzer.english.tokens(term)]
-                key = " " + " ".join(analyzer.english.lemma(w) for w in words) + " "
-                self._english.add_word(key, (len(key), label))
+                for variant in english_variants(analyzer, term)[0]:
+                    self._english.add_word(variant.lower(), (len(variant), label))
         self._thai.make_automaton()
         self._english.make_automaton()
 
@@ -482,13 +535,11 @@ class CueCounter:
                 if i < len(ordered) and ordered[i] == start and j < len(ordered) and ordered[j] == end:
                     counts[label] = counts.get(label, 0) + 1
                     spans.append((start, end))
-        if analysis.words:
-            words, offsets = analysis.words, analysis.lemma_offsets
-            for end_index, (length, label) in self._english.iter_long(analysis.lemma_text):
-                first = bisect_left(offsets, end_index + 2 - length)
-                last = bisect_left(offsets, end_index) - 1
+        for end_index, (length, label) in self._english.iter_long(analysis.lowered):
+            start, end = end_index + 1 - length, end_index + 1
+            if latin_boundary_ok(analysis, start, end):
                 counts[label] = counts.get(label, 0) + 1
-                spans.append((words[first][0], words[max(first, last)][1]))
+                spans.append((start, end))
         return counts, spans
 
 

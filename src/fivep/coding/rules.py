@@ -22,7 +22,6 @@ codes a segment but a weak keyword needs a second keyword of the same code.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +121,8 @@ class RuleTagger:
         self.cues = CueCounter(self.analyzer, cue_terms)
         negators = sorted((re.escape(str(t)) for t in cues["negation"]["th"]), key=len, reverse=True)
         self._negation_th_re = re.compile(f"(?:{'|'.join(negators)})\\s*$")
-        self._negation_en = {str(t).lower() for t in cues["negation"]["en"]}
+        english = "|".join(re.escape(str(t)) for t in cues["negation"]["en"] if str(t) != "n't")
+        self._negation_en_re = re.compile(rf"(?:\b(?:{english})\b|n't)(?:\W+\w+){{0,2}}\W*$", re.IGNORECASE)
 
     @property
     def coder(self) -> str:
@@ -130,15 +130,12 @@ class RuleTagger:
 
     # --- decide -----------------------------------------------------------------------------
 
-    def _negated(self, analysis: Analysis, hit: Hit, ends: list[int]) -> bool:
+    def _negated(self, analysis: Analysis, hit: Hit) -> bool:
         """Is the hit under negation: a Thai negator right before it, or an English one among the 3 words before?"""
-        if self._negation_th_re.search(analysis.text, max(0, hit.start - 12), hit.start):
+        text = analysis.text
+        if self._negation_th_re.search(text, max(0, hit.start - 12), hit.start):
             return True
-        if not ends:
-            return False
-        index = bisect_right(ends, hit.start)
-        previous = analysis.words[max(0, index - 3) : index]
-        return any(w[2].lower() in self._negation_en or w[3] in self._negation_en for w in previous)
+        return self._negation_en_re.search(text, max(0, hit.start - 40), hit.start) is not None
 
     def _kind(self, found: dict[str, int], negated: int, has_codes: bool) -> str:
         counts: dict[str, int] = defaultdict(int, found)
@@ -156,9 +153,8 @@ class RuleTagger:
         """Code one text; offsets in the result index ``text``."""
         analysis = self.analyzer.analyse(text)
         by_code: dict[str, list[tuple[Hit, bool]]] = defaultdict(list)
-        ends = [w[1] for w in analysis.words]
         for hit in self.matcher.find(analysis):
-            by_code[hit.label].append((hit, self._negated(analysis, hit, ends)))
+            by_code[hit.label].append((hit, self._negated(analysis, hit)))
         results: list[CodeResult] = []
         actors: list[CodeResult] = []
         negated_count = 0
