@@ -80,7 +80,8 @@ def _provinces() -> frozenset[str]:
     from pythainlp.corpus import provinces
 
     names: set[str] = set()
-    for row in provinces(details=True):
+    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
+    for row in rows:
         names.update(str(row.get(k, "")) for k in ("name_th", "name_en"))
         names.update(str(row.get("name_en", "")).split())
     return frozenset(n.casefold() for n in names if n)

@@ -155,18 +155,18 @@ def _thai_cued(lex: ThaiLexicon, tokens: _Tokens, text: str, base: int) -> Itera
             if _is_thai_word(nxt) and nxt not in lex.boundary and nxt not in lex.not_a_name and (
                     lex.is_rare(nxt) or lex.is_fragment(nxt) or lex.is_known_name(nxt) or nxt in lex.prefixes
                     or not lex.is_common(nxt)):
-                end = _extend(lex, tokens, i)
-                yield Span(tokens.starts[start], tokens.end(end - 1), "PERSON", "".join(tokens.words[start:end]),
-                           "th.prefix")
-                i = end
+                prefix_end = _extend(lex, tokens, i)
+                yield Span(tokens.starts[start], tokens.end(prefix_end - 1), "PERSON",
+                           "".join(tokens.words[start:prefix_end]), "th.prefix")
+                i = prefix_end
             continue
         if not strength and token in _COMPANION_VERBS and tokens.get(i + 1) in _WITH:
             j = i + 2
-            end = _companion_end(lex, tokens, j)
-            if end is not None:
-                yield Span(tokens.starts[j], tokens.end(end - 1), "PERSON", "".join(tokens.words[j:end]),
-                           "th.companion")
-                i = end
+            companion_end = _companion_end(lex, tokens, j)
+            if companion_end is not None:
+                yield Span(tokens.starts[j], tokens.end(companion_end - 1), "PERSON",
+                           "".join(tokens.words[j:companion_end]), "th.companion")
+                i = companion_end
                 continue
         if not strength:
             if (token in lex.given_names and token not in lex.words and len(token) >= 3
