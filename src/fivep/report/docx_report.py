@@ -164,14 +164,17 @@ def write_report(inputs: ReportInputs, out: Path, *, lang: str = "en", template:
         for rec in recs:
             for actor in rec.actors or ("actor",):
                 by_actor.setdefault(actor, []).append(rec)
+        quoted: set[str] = set()
         for actor, items in by_actor.items():
             add_heading(document, ev.code_label(actor), 3, lang=lang)
             for rec in items:
                 paragraph = document.add_paragraph(style="List Bullet")
                 add_run(paragraph, _text(rec, lang), lang=lang)
                 add_run(paragraph, f" — {ev.evidence_line(set(rec.respondents))}", italic=True, size=9.5, lang=lang)
-                for quote in rec.quotes[:1]:
-                    _quote(document, ev, quote, None, lang)
+                if rec.id not in quoted:   # a recommendation shared by several actors is quoted once
+                    quoted.add(rec.id)
+                    for quote in rec.quotes[:1]:
+                        _quote(document, ev, quote, None, lang)
         named = ev.frame[(ev.frame["kind"] == "recommendation")
                          & ev.frame["segment_id"].isin(ev.frame.loc[ev.frame["dimension"] == dimension, "segment_id"])
                          & (ev.frame["dimension"] == "actor")]
