@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from fivep.coding.codebook import ACTOR
 from fivep.coding.nlp import DEFAULT_ENGINE, Analysis, Analyzer, CueCounter, Hit, TermMatcher
@@ -36,16 +36,14 @@ from fivep.model import DIMENSIONS, Codebook, Coding, Evidence, Segment
 KINDS = ("obstacle", "recommendation", "other")
 
 
-@dataclass(frozen=True)
-class EvidenceSpan:
+class EvidenceSpan(NamedTuple):
     start: int
     end: int
     text: str
     negated: bool = False
 
 
-@dataclass(frozen=True)
-class CodeResult:
+class CodeResult(NamedTuple):
     code: str
     dimension: str
     score: float
