@@ -9,19 +9,6 @@ from typing import Any
 GROUP_COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6"]
 
 
-def thai_font() -> str:
-    """Register the Sarabun font shipped by ``fontpkg-sarabun`` with matplotlib; return its family name."""
-    from fontpkg_sarabun import ROOT
-    from matplotlib import font_manager
-
-    files = sorted((Path(ROOT) / "files").glob("Sarabun-*.ttf"))
-    known = {f.fname for f in font_manager.fontManager.ttflist}
-    for path in files:
-        if str(path) not in known:
-            font_manager.fontManager.addfont(str(path))
-    return "Sarabun"
-
-
 def share_chart(labels: Sequence[str], shares: Mapping[str, Sequence[float]], group_labels: Mapping[str, str],
                 path: Path, *, title: str = "", xlabel: str = "%", ax: Any = None) -> list[Path]:
     """Horizontal grouped bars: one row per topic, one bar per group; writes PNG and SVG next to ``path``."""
@@ -30,7 +17,9 @@ def share_chart(labels: Sequence[str], shares: Mapping[str, Sequence[float]], gr
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    family = thai_font()
+    from fivep.report.charts import register_thai_font
+
+    family = register_thai_font()
     with plt.rc_context({"font.family": family, "font.size": 9, "svg.fonttype": "none"}):
         groups = list(shares)
         height = max(2.4, 0.3 * len(labels) * (1 + len(groups) / 4) + 1.1)
