@@ -1,9 +1,9 @@
 """Train the CRF name labeller of ``fivep.privacy.learned`` and measure it by cross-validation.
 
     .venv/bin/python tools/train_person_crf.py --cv        # leave-one-file-out figures, no model written
-    .venv/bin/python tools/train_person_crf.py              # train on all four files, write the model
+    .venv/bin/python tools/train_person_crf.py              # train on all five files, write the model
 
-Training data: ``tests/data/privacy/{dev,dev2,heldout,heldout2}.jsonl`` only (never ``heldout3``, the
+Training data: ``tests/data/privacy/{dev,dev2,heldout,heldout2,train3}.jsonl`` only (never ``heldout3``, the
 test set). Each non-space token is labelled B / I (inside a PERSON span) or O. The model is written to
 ``src/fivep/data/privacy/person.crfsuite``.
 """
@@ -27,7 +27,7 @@ from fivep.privacy.detect import RECOGNIZERS
 from fivep.privacy.learned import MODEL, find_learned_names, line_items
 
 DATA = ROOT / "tests" / "data" / "privacy"
-FILES = ("dev", "dev2", "heldout", "heldout2")
+FILES = ("dev", "dev2", "heldout", "heldout2", "train3")
 OUT = ROOT / "src" / "fivep" / "data" / "privacy" / MODEL
 PARAMS = {"c1": 0.2, "c2": 0.2, "max_iterations": 200, "feature.possible_transitions": True}
 
