@@ -146,3 +146,21 @@ def test_frequencies_cli_table_json_chart_and_framework(ingested_sample: Path, t
                                           "documents", "-f", "json"]).stdout)
     assert data["by"] == "province" and set(data["counts"]["protection"]) >= {"Chiang Mai", "Chiang Rai", "Phrae"}
     assert runner.invoke(app, ["frequencies", str(ingested_sample), "--measure", "words"]).exit_code == 2
+
+
+def test_small_cells_are_hidden_in_crosstabs(ingested_sample) -> None:
+    from fivep import Study
+    from fivep.analysis.frequencies import frequencies, study_frame, suppress_small_cells
+
+    study = Study.open(ingested_sample)
+    study.code()
+    table = frequencies(study_frame(study), by="group", level="dimension", measure="respondents",
+                        respondents=study.read_roster())
+    hidden = suppress_small_cells(table, 5)
+    small = [(r, c) for r in table.index for c in table.columns if 0 < table.loc[r, c] < 5]
+    assert small, "the sample has small cells to hide"
+    assert all(hidden.loc[r, c] == "<5" for r, c in small)
+    assert all(hidden.loc[r, c] == table.loc[r, c] for r in table.index for c in table.columns
+               if not 0 < table.loc[r, c] < 5)
+    assert suppress_small_cells(table, 0) is table
+    study.close()

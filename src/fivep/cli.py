@@ -517,7 +517,9 @@ def frequencies(study: StudyArg,
                 chart: Annotated[Path | None, typer.Option(help="Also draw the shares by group (PNG and SVG).")
                                  ] = None,
                 framework: Annotated[Path | None, typer.Option(help="Also write the framework matrix (XLSX).")
-                                     ] = None) -> None:
+                                     ] = None,
+                min_cell: Annotated[int | None, typer.Option(
+                    help="Hide counts below this many (default: study.toml privacy.min_cell).")] = None) -> None:
     """Codes or dimensions by respondent group (sector, province, method): who raised what ("9 of 32")."""
     from fivep.analysis import frequencies as freq
     from fivep.report.frames import print_frame
@@ -531,6 +533,11 @@ def frequencies(study: StudyArg,
                       group_sets=s.config.group_sets if by == "group" else None)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
+    k = s.config.min_cell if min_cell is None else min_cell
+    shown = freq.suppress_small_cells(table, k) if measure == "respondents" else table
+    if k > 0 and measure == "respondents":
+        typer.echo(f"counts below {k} respondents are shown as <{k}", err=True)
+    table, raw = shown, table
     if format == "json":
         typer.echo(json.dumps({"measure": measure, "by": by, "of": table.attrs["of"],
                                "counts": table.to_dict(orient="index")}, ensure_ascii=False, indent=2))
@@ -543,7 +550,7 @@ def frequencies(study: StudyArg,
 
         groups = {k: v.get("th") or k for k, v in s.config.group_labels.items()}
         columns = [c for c in table.columns if c != "total" and c not in s.config.group_sets]
-        files = save(dimensions_by_group(table, labels=dimension_labels(s.codebook()), group_labels=groups,
+        files = save(dimensions_by_group(raw, labels=dimension_labels(s.codebook()), group_labels=groups,
                                          groups=columns), chart)
         typer.echo(f"chart: {', '.join(map(str, files))}", err=True)
     if framework is not None:

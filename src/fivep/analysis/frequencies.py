@@ -181,6 +181,21 @@ def with_denominators(table: pd.DataFrame) -> pd.DataFrame:
     return table.apply(lambda col: [f"{n} of {of[col.name]}" if col.name in of else str(n) for n in col])
 
 
+def suppress_small_cells(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Hide counts of fewer than ``min_cell`` respondents (but not zeros): they become ``<k`` strings.
+
+    Small groups (three young people from one province) can identify people. Denominators in
+    ``table.attrs["of"]`` below ``min_cell`` are hidden the same way.
+    """
+    if min_cell <= 0:
+        return table
+    hidden = table.astype(object).map(lambda n: f"<{min_cell}" if 0 < int(n) < min_cell else int(n))
+    hidden.attrs = {**table.attrs, "of": {k: (f"<{min_cell}" if 0 < v < min_cell else v)
+                                          for k, v in table.attrs.get("of", {}).items()},
+                    "min_cell": min_cell}
+    return hidden
+
+
 def cooccurrence(frame: pd.DataFrame, *, level: str = "code") -> pd.DataFrame:
     """Segments coded with both labels (diagonal: segments coded with the label)."""
     import pandas as pd
