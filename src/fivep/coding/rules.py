@@ -34,6 +34,7 @@ from fivep.coding.nlp import DEFAULT_ENGINE, Analysis, Analyzer, CueCounter, Hit
 from fivep.model import DIMENSIONS, Codebook, Coding, Evidence, Segment
 
 KINDS = ("obstacle", "recommendation", "other")
+_LATIN = re.compile("[A-Za-z]")
 
 
 class EvidenceSpan(NamedTuple):
@@ -131,8 +132,10 @@ class RuleTagger:
     def _negated(self, analysis: Analysis, hit: Hit) -> bool:
         """Is the hit under negation: a Thai negator right before it, or an English one among the 3 words before?"""
         text = analysis.text
-        if self._negation_th_re.search(text, max(0, hit.start - 12), hit.start):
+        if analysis.has_thai and self._negation_th_re.search(text, max(0, hit.start - 12), hit.start):
             return True
+        if analysis.lang != "en" and not _LATIN.search(text, max(0, hit.start - 40), hit.start):
+            return False   # no English word right before a hit in Thai speech
         return self._negation_en_re.search(text, max(0, hit.start - 40), hit.start) is not None
 
     def _kind(self, found: dict[str, int], negated: int, has_codes: bool) -> str:
