@@ -112,38 +112,14 @@ def _word_class(token: str) -> list[str]:
     if _THAI_CHARS.match(token):
         lex = thai()
         out = ["th"]
-        if token in lex.strong_titles:
-            out.append("title.strong")
-        if token in lex.medium_titles:
-            out.append("title.medium")
-        if token in lex.weak_titles:
-            out.append("title.weak")
-        if token in lex.naming:
-            out.append("naming")
-        if token in lex.possessive:
-            out.append("possessive")
-        if token in lex.boundary:
-            out.append("boundary")
-        if token in lex.not_a_name:
-            out.append("not_a_name")
-        if token in _PARTICLES:
-            out.append("particle")
-        if token in _SPEECH:
-            out.append("speech")
-        if token in _COMPANION:
-            out.append("with")
-        if token in lex.words:
-            out.append("dict")
-        else:
-            out.append("oov")
-        if token in lex.given_names:
-            out.append("given")
-        if token in lex.family_names:
-            out.append("family")
-        if token in lex.nicknames:
-            out.append("nick")
-        if token in lex.prefixes:
-            out.append("prefix")
+        thai_flags = (("title.strong", lex.strong_titles), ("title.medium", lex.medium_titles),
+                      ("title.weak", lex.weak_titles), ("naming", lex.naming), ("possessive", lex.possessive),
+                      ("boundary", lex.boundary), ("not_a_name", lex.not_a_name), ("particle", _PARTICLES),
+                      ("speech", _SPEECH), ("with", _COMPANION))
+        out.extend(flag for flag, words in thai_flags if token in words)
+        out.append("dict" if token in lex.words else "oov")
+        out.extend(flag for flag, words in (("given", lex.given_names), ("family", lex.family_names),
+                                            ("nick", lex.nicknames), ("prefix", lex.prefixes)) if token in words)
         if lex.is_fragment(token):
             out.append("fragment")
         out.append("freq=" + _freq_bin(lex.freq.get(token)))
@@ -157,20 +133,11 @@ def _word_class(token: str) -> list[str]:
             out.append("cap")
         if len(token) > 1 and token.isupper():
             out.append("allcaps")
-        if low in en.common:
-            out.append("en.common")
-        if low in en.known:
-            out.append("en.known")
-        if low in en.gazetteer:
-            out.append("en.gazetteer")
-        if low in en.function_words:
-            out.append("en.function")
-        if low in {t.casefold().rstrip(".") for t in en.titles}:
-            out.append("en.title")
-        if low in _EN_NAMING:
-            out.append("en.naming")
-        if low in _EN_SPEECH:
-            out.append("en.speech")
+        titles = {t.casefold().rstrip(".") for t in en.titles}
+        english_flags = (("en.common", en.common), ("en.known", en.known), ("en.gazetteer", en.gazetteer),
+                         ("en.function", en.function_words), ("en.title", titles), ("en.naming", _EN_NAMING),
+                         ("en.speech", _EN_SPEECH))
+        out.extend(flag for flag, words in english_flags if low in words)
         if low in _provinces():
             out.append("province")
         if token[0].isupper() and low not in en.known and low not in en.common:
