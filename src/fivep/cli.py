@@ -162,8 +162,8 @@ def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook .yaml f
 @handles_errors
 def code(study: StudyArg,
          engine: Annotated[str, typer.Option(help="Thai tokenizer: nlpo3, newmm, longest, mm.")] = "nlpo3",
-         out: Annotated[Path | None, typer.Option(help="Where to write codings.csv (default: STUDY/codings.csv "
-                                                       "is NOT used; the store is updated and the CSV goes here).")] = None,
+         out: Annotated[Path | None, typer.Option(help="Where to write codings.csv as well as the store "
+                                                       "(default: STUDY/.fivep/codings.csv).")] = None,
          ) -> None:
     """Machine-code every respondent segment with the codebook (coder rules@VERSION)."""
     from fivep.report.exports import write_codings_csv
@@ -238,10 +238,9 @@ def evaluate(study: StudyArg,
     s = Study.open(study)
     if not s.segments():
         s.ingest()
-    machine = next((c for c in s.store.coders() if c.startswith("rules@")), None)
-    if machine is None:
-        machine, _ = s.code()
-    humans = coder or [c for c, src in s.store.coder_sources().items() if src == "human"]
+    machine = s.machine_coder()
+    assert machine is not None
+    humans = coder or s.human_coders()
     if not humans:
         raise FivepError("no human codings to compare with",
                          hint="put one CSV per coder in STUDY/codings/ and run 'fivep ingest'")
@@ -447,8 +446,8 @@ def _ready(study: Path, *, machine: bool = False) -> Any:
     s = Study.open(study)
     if not s.segments():
         s.ingest()
-    if machine and not any(c.startswith("rules@") for c in s.store.coders()):
-        s.code()
+    if machine:
+        s.machine_coder()
     return s
 
 
@@ -476,10 +475,10 @@ def agreement(study: StudyArg,
     if level not in (*LEVELS, "both") or format not in ("table", "json"):
         raise typer.BadParameter("--level is dimension, code or both; --format is table or json")
     s = _ready(study, machine=vs_machine)
-    humans = _split(coders) or [c for c, src in sorted(s.store.coder_sources().items()) if src == "human"]
+    humans = _split(coders) or s.human_coders()
     comparisons = [humans] if len(humans) > 1 else []
     if vs_machine:
-        machine = next(c for c in s.store.coders() if c.startswith("rules@"))
+        machine = s.machine_coder()
         comparisons += [[h, machine] for h in humans if h != machine]
     if not comparisons:
         raise FivepError("nothing to compare: give two coders (--coders a,b) or add --vs-machine")

@@ -114,9 +114,7 @@ def _write_json(path: Path, data: Any) -> None:
 def _agreement(study: Any, out: Path, result: RunResult) -> Any:
     from fivep.coding.reliability import study_agreement
     from fivep.errors import InputError
-    from fivep.report.build import human_coders
-
-    humans = human_coders(study)
+    humans = study.human_coders()
     if len(humans) < 2:
         return None
     try:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 ROSTER_NAMES = ("respondents.csv", "respondents.xlsx", "roster.csv", "roster.xlsx")
 STORE_NAME = ".fivep/fivep.sqlite"
+MACHINE_PREFIX = "rules@"
 
 
 @dataclass
@@ -247,6 +248,18 @@ class Study:
             if progress is not None:
                 progress(segment)
         return tagger.coder, self.store.replace_codings(tagger.coder, codings, kinds)
+
+    def machine_coder(self, *, code: bool = True) -> str | None:
+        """The rule tagger's coder name in the store (``rules@<version>``); codes the study first when
+        it has no machine codings and ``code`` is true."""
+        coder = next((c for c in self.store.coders() if c.startswith(MACHINE_PREFIX)), None)
+        if coder is None and code:
+            coder, _ = self.code()
+        return coder
+
+    def human_coders(self) -> list[str]:
+        """Coders whose codings came from people (imported CSVs, accepted suggestions), sorted."""
+        return sorted(c for c, source in self.store.coder_sources().items() if source == "human")
 
     def documents(self) -> list[Document]:
         return self.store.documents()

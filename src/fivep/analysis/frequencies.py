@@ -73,7 +73,7 @@ def study_frame(study: Any, coder: str | None = None) -> pd.DataFrame:
 
     coders = study.store.coders()
     if coder is None:
-        coder = next((c for c in coders if c.startswith("rules@")), coders[0] if coders else None)
+        coder = study.machine_coder(code=False) or (coders[0] if coders else None)
     if coder is None or coder not in coders:
         raise InputError(f"no codings by coder '{coder}'" if coder else "the study has no codings yet",
                          hint="run 'fivep code STUDY' (or name a coder in the store)")

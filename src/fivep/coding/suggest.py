@@ -175,10 +175,6 @@ class TrainingData:
     uncoded: list[Segment] = field(default_factory=list)   # segments of documents no human coded
 
 
-def human_coders(study: Any) -> list[str]:
-    return [c for c, source in sorted(study.store.coder_sources().items()) if source == "human"]
-
-
 def training_data(study: Any, coders: Sequence[str] | None = None, *, reviewed: bool = True) -> TrainingData:
     """The segments of the documents ``coders`` coded, and their codes.
 
@@ -188,7 +184,7 @@ def training_data(study: Any, coders: Sequence[str] | None = None, *, reviewed: 
     """
     from fivep.coding.reliability import coverage_of
 
-    coverage = {c: coverage_of(study, c) for c in (list(coders) if coders else human_coders(study))}
+    coverage = {c: coverage_of(study, c) for c in (list(coders) if coders else study.human_coders())}
     if coders:
         for coder, docs in coverage.items():
             if not docs:
@@ -300,7 +296,7 @@ def cross_validate(segments: Sequence[Segment], codes: Sequence[set[str]], codeb
 def evaluate_model(study: Any, *, coders: Sequence[str] | None = None, folds: int = 5) -> dict[str, Any]:
     """:func:`cross_validate` on a study's human codings, with its rule tagger's codings when present."""
     data = training_data(study, coders, reviewed=False)
-    machine = next((c for c in study.store.coders() if c.startswith("rules@")), None)
+    machine = study.machine_coder(code=False)
     rules: dict[str, set[str]] | None = None
     if machine is not None:
         rules = {}

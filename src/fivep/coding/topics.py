@@ -203,7 +203,7 @@ def study_topics(study: Any, *, coder: str | None = None, **options: Any) -> Top
     """:func:`find_topics` over a study's segments, with the overlap measured against ``coder``'s codes
     (default: the rule tagger, else the first coder in the store)."""
     coders = study.store.coders()
-    coder = coder or next((c for c in coders if c.startswith("rules@")), coders[0] if coders else None)
+    coder = coder or study.machine_coder(code=False) or (coders[0] if coders else None)
     codes: dict[str, set[str]] = {}
     if coder is not None:
         for c in study.store.codings(coder):

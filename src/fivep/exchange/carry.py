@@ -25,7 +25,9 @@ def file_name(text: str) -> str:
 
 def coder_source(coder: str) -> str:
     """Machine coders are named ``engine@version`` (``rules@1.0``); everyone else is human."""
-    if coder.startswith("rules@"):
+    from fivep.study import MACHINE_PREFIX
+
+    if coder.startswith(MACHINE_PREFIX):
         return "rule"
     if re.match(r"^(model|suggest|ml)@", coder):
         return "model"

@@ -14,17 +14,6 @@ if TYPE_CHECKING:
 LANGUAGES = ("en", "th")
 
 
-def _machine_coder(study: Study) -> str:
-    coder = next((c for c in study.store.coders() if c.startswith("rules@")), None)
-    if coder is None:
-        coder, _ = study.code()
-    return coder
-
-
-def human_coders(study: Study) -> list[str]:
-    return sorted(c for c, source in study.store.coder_sources().items() if source == "human")
-
-
 def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_dir: Path,
            agreement: Any = None) -> ReportInputs:
     """Collect what the report shows. ``coder`` picks whose codings are the evidence (default: the rule
@@ -44,7 +33,8 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
         raise InputError(f"unknown report language {lang!r}", hint="use --lang th or --lang en")
     if not study.segments():
         study.ingest()
-    machine = _machine_coder(study)
+    machine = study.machine_coder()
+    assert machine is not None
     coder = coder or machine
     roster = study.read_roster()
     codebook = study.codebook()
@@ -62,7 +52,7 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
 
         recommendations = [r for d in DIMENSIONS for r in voiced_recommendations(evidence, d)]
         written = False
-    humans = human_coders(study)
+    humans = study.human_coders()
     coders_label = ""
     if agreement is None and len(humans) >= 2:
         from fivep.coding.reliability import study_agreement
