@@ -136,15 +136,9 @@ def _redactor() -> Callable[[str], str]:
 
 
 def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str], str] | None) -> None:
-    try:
-        from fivep.coding import topics
-    except ImportError:  # pragma: no cover - topics ship with fivep; an install without bertopic skips them
-        return
-    runner = getattr(topics, "study_topics", None)
-    if runner is None:
-        return
-    found = runner(study)
-    data = found.to_json() if hasattr(found, "to_json") else found
+    from fivep.coding.topics import study_topics
+
+    data = study_topics(study).to_json()
     if text_filter is not None:
         for topic in data.get("topics", []):
             for example in topic.get("representatives", []):

@@ -291,12 +291,6 @@ class Analysis:
         self._last = (a, b, cached)
         return cached
 
-    @property
-    def sorted_bounds(self) -> list[int]:
-        """Every Thai word boundary of the text (segments the whole text)."""
-        if not self.has_thai:
-            return [0]
-        return self.bounds_around(0, len(self.text)) if self.text.strip() else [0]
 
 
 class Analyzer:
@@ -423,20 +417,17 @@ class TermMatcher:
     """Find terms (Thai or English) in analysed texts, on word boundaries.
 
     Thai terms (any term containing Thai script) are matched character-wise and kept on word
-    boundaries (:meth:`Analyzer.thai_boundary_ok`). English terms are matched on lemmas, token by
-    token, case-insensitively; a term written in capitals of up to six letters (``MDT``, ``PR``) is
-    an acronym and matched case-sensitively. Overlapping hits keep the longest
-    (``longest_only=True``).
+    boundaries (:meth:`Analyzer.thai_boundary_ok`). English terms are matched in every inflection
+    (:func:`english_variants`) on spaCy's token boundaries, case-insensitively; a term written in
+    capitals of up to six letters (``MDT``, ``PR``) is an acronym and matched as written. Overlapping
+    hits keep the longest (``longest_only=True``).
     """
 
-    def __init__(self, analyzer: Analyzer, terms: Iterable[tuple[str, str]], *, longest_only: bool = True,
-                 strict: bool = False, strict_prefix: str | None = None) -> None:
+    def __init__(self, analyzer: Analyzer, terms: Iterable[tuple[str, str]], *, longest_only: bool = True) -> None:
         import ahocorasick
 
         self.analyzer = analyzer
         self.longest_only = longest_only
-        self.strict = strict
-        self.strict_prefix = strict_prefix
         thai: dict[str, list[tuple[str, str]]] = {}
         english: dict[str, list[tuple[str, str]]] = {}
         acronyms: dict[str, list[tuple[str, str]]] = {}
@@ -451,14 +442,9 @@ class TermMatcher:
             for variant in variants:
                 (acronyms if acronym else english).setdefault(variant, []).append((term, label))
 
-        def is_strict(label: str) -> bool:
-            return bool(strict_prefix) and label.startswith(strict_prefix or "")
-
         self._thai = ahocorasick.Automaton()
         for key, entries in thai.items():
-            loose = tuple(e for e in entries if not is_strict(e[1]))
-            tight = tuple(e for e in entries if is_strict(e[1]))
-            self._thai.add_word(key, (len(key), loose, tight))
+            self._thai.add_word(key, (len(key), tuple(entries)))
         self._english = ahocorasick.Automaton()   # matched on the ASCII-lower-cased text
         self._acronyms = ahocorasick.Automaton()  # matched on the text as written
         for automaton, table in ((self._english, english), (self._acronyms, acronyms)):
@@ -476,12 +462,10 @@ class TermMatcher:
         hits: list[Hit] = []
         if self._has_thai and analysis.has_thai:
             boundary_ok = self.analyzer.thai_boundary_ok
-            for end_index, (length, loose, tight) in self._thai.iter(analysis.lowered):
+            for end_index, (length, entries) in self._thai.iter(analysis.lowered):
                 start, end = end_index + 1 - length, end_index + 1
-                if loose and boundary_ok(analysis, start, end, strict=self.strict):
-                    hits.extend(Hit(start, end, term, label) for term, label in loose)
-                if tight and boundary_ok(analysis, start, end, strict=True):
-                    hits.extend(Hit(start, end, term, label) for term, label in tight)
+                if boundary_ok(analysis, start, end):
+                    hits.extend(Hit(start, end, term, label) for term, label in entries)
         for present, automaton, haystack in ((self._has_english, self._english, analysis.lowered),
                                              (self._has_acronyms, self._acronyms, analysis.text)):
             if present:
@@ -491,11 +475,7 @@ class TermMatcher:
                         hits.extend(Hit(start, end, term, label) for term, label in entries)
         if not self.longest_only or len(hits) < 2:
             return sorted(hits, key=lambda h: (h.start, h.end))
-        if self.strict_prefix is None:
-            return _longest(hits)
-        prefix = self.strict_prefix
-        return _longest([h for h in hits if not h.label.startswith(prefix)]) + \
-            _longest([h for h in hits if h.label.startswith(prefix)])
+        return _longest(hits)
 
 
 class CueCounter:
@@ -527,12 +507,10 @@ class CueCounter:
         counts: dict[str, int] = {}
         spans: list[tuple[int, int]] = []
         if analysis.has_thai:
+            boundary_ok = self.analyzer.thai_boundary_ok
             for end_index, (length, label) in self._thai.iter_long(analysis.lowered):
                 start, end = end_index + 1 - length, end_index + 1
-                ordered = analysis.bounds_around(start, end)
-                i = bisect_left(ordered, start)
-                j = bisect_left(ordered, end)
-                if i < len(ordered) and ordered[i] == start and j < len(ordered) and ordered[j] == end:
+                if boundary_ok(analysis, start, end, strict=True):
                     counts[label] = counts.get(label, 0) + 1
                     spans.append((start, end))
         for end_index, (length, label) in self._english.iter_long(analysis.lowered):

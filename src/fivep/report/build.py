@@ -39,7 +39,8 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
     roster = study.read_roster()
     codebook = study.codebook()
     frame = study_frame(study, coder)
-    translated = {d.id: str(d.meta["translated_from"]) for d in study.documents() if d.meta.get("translated_from")}
+    documents = study.documents()
+    translated = {d.id: str(d.meta["translated_from"]) for d in documents if d.meta.get("translated_from")}
     evidence = Evidence(frame, roster, codebook, lang=lang, labels=study.config.group_labels,
                         min_cell=study.config.min_cell, translated=translated)
     demo = demographics(roster, study.config.group_sets, min_cell=study.config.min_cell)
@@ -63,7 +64,6 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
             agreement = None
     if agreement is not None and len(agreement):
         coders_label = str(agreement["coders"].iloc[0])
-    documents = study.documents()
     methods = {
         "interviews": sum(1 for d in documents if _method(d, roster) == "interview"),
         "groups": sum(1 for d in documents if _method(d, roster) == "focus_group"),

@@ -1,4 +1,4 @@
-"""Exports of the store: CSV (and, later, XLSX and REFI-QDA)."""
+"""CSV export of the store's codings (XLSX and REFI-QDA exports are in :mod:`fivep.exchange`)."""
 
 from __future__ import annotations
 
