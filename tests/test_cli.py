@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,22 @@ def test_ingest_bad_transcript_exits_1_with_one_line(sample_copy: Path, name: st
     assert result.exit_code == 1
     assert message in result.stderr and name in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_ingest_format_override(sample_copy: Path) -> None:
+    for path in (sample_copy / "transcripts").iterdir():
+        if path.suffix != ".txt":
+            path.unlink()
+        else:
+            path.rename(path.with_suffix(".transcript"))
+    (sample_copy / "study.toml").write_text('title = "t"\n', encoding="utf-8")
+    shutil.rmtree(sample_copy / "codings")   # they name transcripts this test removes
+    detected = runner.invoke(app, ["ingest", str(sample_copy)])
+    assert detected.exit_code == 1 and "no transcripts found" in detected.stderr
+    for path in (sample_copy / "transcripts").iterdir():
+        path.rename(path.with_suffix(".txt"))
+    forced = runner.invoke(app, ["ingest", str(sample_copy), "--format", "md"])
+    assert forced.exit_code == 0, forced.output
+    assert "12 documents" in forced.stdout
+    bad = runner.invoke(app, ["ingest", str(sample_copy), "--format", "xls"])
+    assert bad.exit_code == 1 and "unknown format 'xls'" in bad.stderr

@@ -64,14 +64,17 @@ def _progress(total: int, description: str) -> Any:
 @app.command()
 @handles_errors
 def ingest(study: StudyArg,
-           unit: Annotated[str, typer.Option(help="Segment unit: turn or sentence.")] = "turn") -> None:
+           unit: Annotated[str, typer.Option(help="Segment unit: turn or sentence.")] = "turn",
+           format: Annotated[str | None, typer.Option(
+               "--format", help="Read every transcript as this format (txt, md, docx, odt, pdf, vtt, srt) "
+                                "instead of detecting it.")] = None) -> None:
     """Read the roster and transcripts into the study's store."""
     from fivep.study import Study
 
     s = Study.open(study)
     progress, task = _progress(len(s.transcript_paths()), "reading transcripts")
     with progress:
-        report = s.ingest(unit=unit, progress=lambda path: progress.advance(task))
+        report = s.ingest(unit=unit, format=format, progress=lambda path: progress.advance(task))
     console = _console()
     for warning in report.warnings:
         typer.echo(f"fivep: warning: {warning}", err=True)

@@ -139,9 +139,9 @@ class Study:
         return sorted(p for p in folder.iterdir()
                       if p.is_file() and p.suffix.lower() in _EXTENSIONS and not p.name.startswith((".", "~$")))
 
-    def read_documents(self, roster: list[Respondent] | None = None,
-                       progress: Any = None) -> tuple[list[Document], list[str]]:
-        """Read every transcript. Returns ``(documents, warnings)``."""
+    def read_documents(self, roster: list[Respondent] | None = None, progress: Any = None,
+                       format: str | None = None) -> tuple[list[Document], list[str]]:
+        """Read every transcript (``format`` forces one reader for all). Returns ``(documents, warnings)``."""
         from fivep.ingest.readers import read_transcript
         from fivep.ingest.turns import INTERVIEWER_LABELS, SpeakerResolver, build_document
 
@@ -152,7 +152,7 @@ class Study:
         warnings: list[str] = []
         seen: dict[str, str] = {}
         for path in self.transcript_paths():
-            parsed = build_document(read_transcript(path), resolver, doc_id=path.stem)
+            parsed = build_document(read_transcript(path, format), resolver, doc_id=path.stem)
             doc = parsed.document
             if doc.id in seen:
                 raise TranscriptError(f"document id '{doc.id}' is used by {seen[doc.id]} too", path=path,
@@ -179,12 +179,12 @@ class Study:
             self._store.close()
             self._store = None
 
-    def ingest(self, *, unit: str = "turn", progress: Any = None) -> IngestReport:
+    def ingest(self, *, unit: str = "turn", progress: Any = None, format: str | None = None) -> IngestReport:
         """Read roster and transcripts and replace the corpus in the store (one transaction)."""
         from fivep.ingest.segments import segment_documents
 
         roster = self.read_roster()
-        documents, warnings = self.read_documents(roster, progress=progress)
+        documents, warnings = self.read_documents(roster, progress=progress, format=format)
         if not documents:
             raise InputError("no transcripts found", path=self.transcripts_dir,
                              hint="put .txt .docx .pdf .odt .vtt or .srt files there")
