@@ -69,9 +69,12 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
         "groups": sum(1 for d in documents if _method(d, roster) == "focus_group"),
         "documents": len(documents), "segments": len(study.segments()),
         "codes": sum(1 for c in codebook.codes if c.parent),
-        "human": len({c.doc_id for h in humans for c in study.store.codings(h)}),
+        "human": len({c.doc_id for h in humans for c in study.store.codings(h)}),  # transcripts humans coded
     }
-    confirmed = confirmed_share(study.store.codings(machine), {h: study.store.codings(h) for h in humans})
+    human_codings = {h: study.store.codings(h) for h in humans}
+    human_docs = {c.doc_id for codings in human_codings.values() for c in codings}
+    read = {s.id for s in study.segments() if s.doc_id in human_docs}
+    confirmed = confirmed_share(study.store.codings(machine), human_codings, read)
     title = (study.config.title_th if lang == "th" and study.config.title_th else study.config.title)
     return ReportInputs(title, evidence, demo, describe(demo, lang, study.config.group_labels), methods,
                         recommendations, written, agreement, coders_label, machine, confirmed, figures_dir)

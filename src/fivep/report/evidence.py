@@ -232,10 +232,13 @@ def voiced_recommendations(evidence: Evidence, dimension: str, *, limit: int = 5
     return out
 
 
-def confirmed_share(machine: Sequence[Any], humans: Mapping[str, Sequence[Any]]) -> tuple[int, int, int]:
-    """``(confirmed, machine codes on human-coded segments, human-coded segments)``."""
+def confirmed_share(machine: Sequence[Any], humans: Mapping[str, Sequence[Any]],
+                    human_segments: set[str]) -> tuple[int, int, int]:
+    """``(confirmed, machine codes on human-coded segments, human-coded segments)``.
+
+    ``human_segments`` are the statements the human coders read (those they left uncoded included).
+    """
     human_pairs = {(c.segment_id, c.code_id) for codings in humans.values() for c in codings}
-    human_segments = {c.segment_id for codings in humans.values() for c in codings}
     on_coded = [c for c in machine if c.segment_id in human_segments]
     confirmed = sum(1 for c in on_coded if (c.segment_id, c.code_id) in human_pairs)
     return confirmed, len(on_coded), len(human_segments)
