@@ -231,3 +231,62 @@ def test_detection_on_hostile_text_is_bounded() -> None:
         spans = detect(text)
         assert time.perf_counter() - started < 10, text[:10]
         assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+# --- linear steps ------------------------------------------------------------------------------------------
+
+def _longest_reference(hits: list[Any]) -> list[Any]:
+    """The plain quadratic definition the linear ``_longest`` must agree with."""
+    kept: list[Any] = []
+    taken: list[tuple[int, int]] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if any(hit.start < e and s < hit.end for s, e in taken):
+            if any(k.start == hit.start and k.end == hit.end and k.label != hit.label for k in kept):
+                kept.append(hit)
+            continue
+        kept.append(hit)
+        taken.append((hit.start, hit.end))
+    return sorted(kept, key=lambda h: (h.start, h.end, h.label))
+
+
+@FAST
+@given(spans=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8), st.sampled_from("abc")), min_size=1,
+                      max_size=40))
+def test_longest_match_agrees_with_its_definition(spans: list[tuple[int, int, str]]) -> None:
+    from fivep.coding.nlp import Hit, _longest
+
+    hits = [Hit(s, s + n, f"t{n}", label) for s, n, label in spans]
+    assert _longest(hits) == _longest_reference(hits)
+
+
+def test_a_qdc_with_200000_codes_is_refused_at_once(tmp_path: Path) -> None:
+    """200,000 codes once hung the import (the parent check scanned every code for each code)."""
+    from fivep.coding.codebook import MAX_CODES
+    from fivep.exchange.qdc import read_qdc
+
+    codes = "".join(f'<Code guid="{i:08d}-0000-4000-8000-000000000000" name="c" isCodable="true"/>'
+                    for i in range(200_000))
+    path = tmp_path / "huge.qdc"
+    path.write_text(f'<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0">'
+                    f"<Codes>{codes}</Codes></CodeBook>", encoding="utf-8")
+    with pytest.raises(FivepError) as info:
+        read_qdc(path)
+    assert f"200000 codes, more than the limit of {MAX_CODES}" in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_yaml_codebook_with_too_many_codes_is_refused(tmp_path: Path) -> None:
+    from fivep.coding.codebook import MAX_CODES, parse_codebook
+
+    path = tmp_path / "codebook.yaml"
+    path.write_text("name: x\nversion: '1'\ncodes:\n" + "- 0\n" * (MAX_CODES + 1), encoding="utf-8")
+    with pytest.raises(FivepError, match=f"more than the limit of {MAX_CODES}"):
+        parse_codebook(path)
+
+
+def test_repeated_code_names_get_distinct_ids() -> None:
+    from fivep.exchange.qdc import codes_to_yaml
+    from fivep.exchange.refi import RefiCode
+
+    codes = [RefiCode(guid=f"{i:08d}-0000-4000-8000-000000000000", name="Same", parent=None) for i in range(3000)]
+    entries, ids, _ = codes_to_yaml(codes)
+    assert len({e["id"] for e in entries}) == 3000 and len(set(ids.values())) == 3000

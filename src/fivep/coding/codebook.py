@@ -26,6 +26,8 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 _LIST_FIELDS = ("examples", "keywords_th", "keywords_en", "weak_keywords_th", "weak_keywords_en")
 _KEYWORD_FIELDS = ("keywords_th", "keywords_en", "weak_keywords_th", "weak_keywords_en")
 _TEXT_FIELDS = ("label_en", "label_th", "definition", "definition_th", "include", "exclude")
+MAX_CODES = 10_000                # a codebook (YAML, .qdc or a project's) holds at most this many codes
+MAX_CODEBOOK_BYTES = 16 * 2**20   # the built-in 5P codebook is 160 KB
 
 
 def keyword_key(keyword: str) -> str:
@@ -67,6 +69,10 @@ def _compose(path: Path) -> Any:
     import yaml
 
     try:
+        size = path.stat().st_size
+        if size > MAX_CODEBOOK_BYTES:
+            raise CodebookError(f"the codebook file is {size // 2**20} MB, more than the limit of "
+                                f"{MAX_CODEBOOK_BYTES // 2**20} MB", path=path, hint="is this really a codebook?")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CodebookError("codebook not found", path=path) from None
@@ -86,6 +92,13 @@ def _scalar(node: Any) -> Any:
     return yaml.SafeLoader(" ").construct_object(node, deep=True) if node is not None else None
 
 
+def check_code_count(count: int, path: str | Path) -> None:
+    """Refuse a codebook of more than :data:`MAX_CODES` codes (a hostile file, or not a codebook)."""
+    if count > MAX_CODES:
+        raise CodebookError(f"the codebook holds {count} codes, more than the limit of {MAX_CODES}", path=path,
+                            hint="a codebook this large is not one a team codes with; check the file")
+
+
 def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str, int]]:
     """Parse a codebook file, collecting every problem with its line.
 
@@ -103,6 +116,7 @@ def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str,
     if not isinstance(codes_node, yaml.SequenceNode):
         raise CodebookError("'codes' must be a list of codes", path=path,
                             line=(codes_node.start_mark.line + 1) if codes_node is not None else 1)
+    check_code_count(len(codes_node.value), path)
     codes: list[Code] = []
     lines: dict[str, int] = {}
     keyword_owner: dict[str, tuple[str, int]] = {}
@@ -164,11 +178,12 @@ def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str,
                           lists["keywords_en"], str(parent) if parent else None, texts["definition_th"],
                           lists["weak_keywords_th"] + lists["weak_keywords_en"]))
     known = set(lines)
+    parents = {c.parent for c in codes if c.parent}
     for code in codes:
         line = lines[code.id]
         if code.parent and code.parent not in known:
             problems.append(Problem(line, f"code '{code.id}' has unknown parent '{code.parent}'"))
-        has_children = any(c.parent == code.id for c in codes)
+        has_children = code.id in parents
         if code.parent and not has_children and not (code.keywords_th or code.keywords_en):
             problems.append(Problem(line, f"code '{code.id}' has no keywords (keywords_th and keywords_en are empty)"))
         elif code.parent and not has_children and not (code.keywords_th and code.keywords_en):

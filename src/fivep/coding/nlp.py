@@ -522,14 +522,23 @@ class CueCounter:
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
-    """Keep the longest hits; a hit overlapping a longer one is dropped (ties: first listed)."""
+    """Keep the longest hits; a hit overlapping a longer one is dropped (ties: first listed).
+
+    Linear in the text and the hits: the characters already taken are marked in a byte array over
+    the hits' extent (kept hits never overlap, except the same words carrying two labels).
+    """
+    origin = min(h.start for h in hits)
+    taken = bytearray(max(h.end for h in hits) - origin)
+    labels: dict[tuple[int, int], set[str]] = {}
     kept: list[Hit] = []
-    taken: list[tuple[int, int]] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if any(hit.start < e and s < hit.end for s, e in taken):
-            if any(k.start == hit.start and k.end == hit.end and k.label != hit.label for k in kept):
+        start, end = hit.start - origin, hit.end - origin
+        if taken.find(1, start, end) != -1:
+            if labels.get((hit.start, hit.end), set()) - {hit.label}:
                 kept.append(hit)   # the same words carry two labels: keep both
+                labels[(hit.start, hit.end)].add(hit.label)
             continue
         kept.append(hit)
-        taken.append((hit.start, hit.end))
+        labels.setdefault((hit.start, hit.end), set()).add(hit.label)
+        taken[start:end] = b"\x01" * (end - start)
     return sorted(kept, key=lambda h: (h.start, h.end, h.label))

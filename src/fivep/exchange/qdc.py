@@ -238,6 +238,7 @@ def codes_to_yaml(codes: list[RefiCode]) -> tuple[list[dict[str, Any]], dict[str
     by_guid: dict[str, dict[str, Any]] = {}
     ids: dict[str, str] = {}
     used: set[str] = set()
+    suffixes: dict[str, int] = {}   # the next number to try after a taken id (linear, however many repeat)
     entries: list[dict[str, Any]] = []
     notes: list[str] = []
     outside: list[str] = []
@@ -255,9 +256,10 @@ def codes_to_yaml(codes: list[RefiCode]) -> tuple[list[dict[str, Any]], dict[str
             else:
                 slug = _slug(code.name) or f"code_{norm_guid(code.guid)[:8] or len(entries)}"
                 wanted = f"{parent['id']}.{slug}" if parent else slug
-                base, n = wanted, 2
+                base, n = wanted, suffixes.get(wanted, 2)
                 while wanted in used:
                     wanted, n = f"{base}_{n}", n + 1
+                suffixes[base] = n
         used.add(wanted)
         if not dimension:
             dimension = wanted.split(".")[0]
@@ -329,6 +331,7 @@ def parse_origin(text: str | None) -> tuple[str | None, str | None]:
 
 def read_qdc(path: str | Path) -> tuple[list[RefiCode], str | None, list[str]]:
     """The codes of a ``.qdc`` file (any namespace). Returns ``(codes, origin, skipped)``."""
+    from fivep.coding.codebook import check_code_count
     from fivep.exchange.safety import parse_xml
 
     path = Path(path)
@@ -350,6 +353,7 @@ def read_qdc(path: str | Path) -> tuple[list[RefiCode], str | None, list[str]]:
                          path=path, hint="export the codebook again as .qdc")
     codes_element = kid(root, "Codes")
     codes = read_codes(codes_element) if codes_element is not None else []
+    check_code_count(len(codes), path)
     skipped = []
     sets = kid(root, "Sets")
     if sets is not None and len(sets):

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
+from fivep.coding.codebook import check_code_count
 from fivep.errors import InputError
 from fivep.exchange.refi import (
     PROJECT_NS,
@@ -242,6 +243,7 @@ class _Reader:
         codebook = kid(root, "CodeBook")
         codes = kid(codebook, "Codes") if codebook is not None else None
         project.codes = read_codes(codes) if codes is not None else []
+        check_code_count(len(project.codes), self.where)
         declared: dict[str, str] = {}
         for variable in root.iter():
             if local(variable.tag) == "Variable" and variable.get("guid") and variable.get("name"):
