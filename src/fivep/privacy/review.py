@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fivep.errors import InputError
+from fivep.privacy.private import write_private
 from fivep.privacy.pseudonyms import KeyEntry
 from fivep.privacy.spans import ENTITY_TYPES
 
@@ -68,14 +69,13 @@ def context(text: str, start: int, end: int, width: int = CONTEXT) -> tuple[str,
 
 
 def write_review(path: Path, detections: Iterable[Detection]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for d in detections:
         writer.writerow([d.id, d.doc_id, d.start, d.end, d.type, d.text, d.before, d.after, d.rule, d.pseudonym,
                          d.decision, d.replacement])
-    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    write_private(path, buffer.getvalue(), encoding="utf-8-sig")
 
 
 def read_review(path: Path, documents: dict[str, str]) -> list[Detection]:
@@ -134,14 +134,9 @@ def read_review(path: Path, documents: dict[str, str]) -> list[Detection]:
 
 
 def write_key(path: Path, entries: Sequence[KeyEntry]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("type", "original", "pseudonym"))
     for entry in entries:
         writer.writerow((entry.type, entry.original, entry.pseudonym))
-    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
-    try:
-        path.chmod(0o600)
-    except OSError:  # pragma: no cover - filesystems without permissions
-        pass
+    write_private(path, buffer.getvalue(), encoding="utf-8-sig")
