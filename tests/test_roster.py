@@ -123,3 +123,98 @@ def test_province_inside_a_longer_place_and_headers_in_words(tmp_path: Path) -> 
     assert (r1.group, r1.get("sex"), r1.get("age"), r1.get("province")) == ("victim", "female", 16, "Chiang Rai")
     assert (r2.group, r2.get("province"), r2.get("years_experience")) == ("government", "Chiang Mai", 20)
     assert normalize_province("Chiang Mai / Lamphun") is None
+
+
+def test_nan_is_a_province_not_a_missing_value(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,province,sex\nR1,ngo,Nan,F\nR2,ngo,น่าน,-\nR3,ngo,n/a,\nR4,ngo,NAN ,M\n")
+    assert [r.get("province") for r in read_roster(path)] == ["Nan", "Nan", None, "Nan"]
+    assert [r.get("sex") for r in read_roster(path)] == ["female", None, None, "male"]
+
+
+def test_nan_written_by_pandas_is_an_error_not_a_guess(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,sex\nR1,ngo,nan\n")
+    with pytest.raises(RosterError, match="pandas writes an empty cell"):
+        read_roster(path)
+
+
+def test_typos_are_reported_with_the_closest_known_value(tmp_path: Path) -> None:
+    from fivep.ingest.roster import load_roster
+
+    path = _write(tmp_path, "respondent_id,group,province\nR1,goverment,Chiang Mai\nR2,interpreter,Nan\n"
+                            "R3,interpreter,Nan\nR4,interpeter,Nan\nR5,vicitm,Nan\n")
+    read = load_roster(path)
+    assert [r.group for r in read.respondents] == ["government", "interpreter", "interpreter", "interpeter", "vicitm"]
+    text = "\n".join(read.warnings)
+    assert "row 2, column 'group': 'goverment' read as 'government'" in text
+    assert "row 5, column 'group': 'interpeter' is not one of" in text and "did you mean 'interpreter'?" in text
+    assert "row 6, column 'group': 'vicitm'" in text and "did you mean 'victim'?" in text
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,sex,province,age\nR1,ngo,x,Chaing Mai,16\n"
+                            "R2,,F,Nan,200\nR1,ngo,M,Nan,sixteen\n")
+    with pytest.raises(RosterError) as info:
+        read_roster(path)
+    problems = info.value.problems
+    assert [(p.row, p.column) for p in problems] == [
+        (2, "sex"), (2, "province"), (3, "group"), (3, "age"), (4, "respondent_id"), (4, "age")]
+    text = str(info.value)
+    assert "6 problems" in text and "did you mean 'Chiang Mai'?" in text and "cannot read sex 'x'" in text
+    assert all(str(path) in str(p) for p in problems)
+
+
+def test_ids_differing_only_by_invisible_characters_are_one_respondent(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group\nGOV-01,ngo\nGOV\u200b-01,ngo\n")
+    with pytest.raises(RosterError, match="duplicate respondent_id 'GOV-01' \\(first on row 2\\)"):
+        read_roster(path)
+    path = _write(tmp_path, "respondent_id,group\n\u202eGOV-01,ngo\nGOV-02,ngo\n")
+    warnings: list[str] = []
+    assert [r.id for r in read_roster(path, warnings)] == ["GOV-01", "GOV-02"]
+    assert any("U+202E removed" in w and "row 2" in w for w in warnings)
+
+
+def test_ids_that_speaker_labels_cannot_tell_apart_are_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group\nGOV-01,ngo\ngov01,ngo\n")
+    with pytest.raises(RosterError, match="cannot be told apart from 'GOV-01'"):
+        read_roster(path)
+
+
+def test_missing_markers_belong_to_their_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,sex,age,years_experience,role\n"
+                            "R1,ngo,ไม่ระบุ,-,n/a,-\nR2,ngo,unknown,?,,none\n")
+    r1, r2 = read_roster(path)
+    assert (r1.get("sex"), r1.get("age"), r1.get("years_experience")) == (None, None, None)
+    assert (r2.get("sex"), r2.get("age")) == (None, None)
+    assert (r1.get("role"), r2.get("role")) == ("-", "none")  # free text is kept as written
+
+
+def test_xlsx_with_a_stale_dimension_is_read_fully(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["respondent_id", "group", "province"])
+    for i in range(1, 6):
+        sheet.append([f"R{i}", "ngo", "Nan"])
+    fresh = tmp_path / "fresh.xlsx"
+    book.save(fresh)
+    stale = tmp_path / "respondents.xlsx"
+    with zipfile.ZipFile(fresh) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:C3"', data)
+                assert n == 1
+            target.writestr(item, data)
+    respondents = read_roster(stale)
+    assert [r.id for r in respondents] == ["R1", "R2", "R3", "R4", "R5"]
+    assert {r.get("province") for r in respondents} == {"Nan"}
+
+
+def test_two_columns_read_as_one_are_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,Age,Age (years)\nR1,ngo,16,17\n")
+    with pytest.raises(RosterError, match="columns 'Age' and 'Age \\(years\\)' are both read as 'age'"):
+        read_roster(path)

@@ -111,6 +111,8 @@ def demographics(study: StudyArg,
     s = Study.open(study)
     sets = {**s.config.group_sets, **parse_combine(combine or [])}
     result = compute(s.read_roster(), sets, min_cell=s.config.min_cell if min_cell is None else min_cell)
+    for warning in s.roster_warnings:
+        typer.echo(f"fivep: warning: {warning}", err=True)
     if format == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif format == "csv":

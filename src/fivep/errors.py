@@ -28,6 +28,7 @@ class FivepError(Exception):
         self.row = row
         self.column = column
         self.hint = hint
+        self.problems: list[FivepError] = []  # every problem, when one error reports several
         super().__init__(self._render())
 
     def _render(self) -> str:

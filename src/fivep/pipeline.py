@@ -56,6 +56,8 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         say("ingesting transcripts and roster")
         report = study.ingest()
         done("ingest")
+        for warning in report.warnings:
+            say(f"warning: {warning}")
         say(f"ingested {report.documents} documents, {report.turns} turns, {report.segments} segments; "
             f"{report.speaking} of {report.respondents} respondents speak")
         demo = demographics(study.read_roster(), study.config.group_sets, min_cell=study.config.min_cell)

@@ -18,6 +18,7 @@ from fivep.model import Codebook, Coding, Document, Respondent, Segment
 if TYPE_CHECKING:
     import pandas as pd
 
+    from fivep.ingest.roster import RosterRead
     from fivep.store import Store
 
 ROSTER_NAMES = ("respondents.csv", "respondents.xlsx", "roster.csv", "roster.xlsx")
@@ -100,6 +101,7 @@ class Study:
         self.config = config
         self._store: Store | None = None
         self._codebook: Codebook | None = None
+        self._roster: RosterRead | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> Study:
@@ -126,9 +128,19 @@ class Study:
         return self.root / self.config.transcripts
 
     def read_roster(self) -> list[Respondent]:
-        from fivep.ingest.roster import read_roster
+        """The roster (read once per Study); what was read differently is in :attr:`roster_warnings`."""
+        from fivep.ingest.roster import load_roster
 
-        return read_roster(self.roster_path)
+        if self._roster is None:
+            self._roster = load_roster(self.roster_path)
+        return list(self._roster.respondents)
+
+    @property
+    def roster_warnings(self) -> list[str]:
+        """Every roster value stored differently from how it was written (reading the roster if needed)."""
+        self.read_roster()
+        assert self._roster is not None
+        return list(self._roster.warnings)
 
     def transcript_paths(self) -> list[Path]:
         from fivep.ingest.readers import _EXTENSIONS
@@ -185,6 +197,7 @@ class Study:
 
         roster = self.read_roster()
         documents, warnings = self.read_documents(roster, progress=progress, format=format)
+        warnings = self.roster_warnings + warnings
         if not documents:
             raise InputError("no transcripts found", path=self.transcripts_dir,
                              hint="put .txt .docx .pdf .odt .vtt or .srt files there")

@@ -1,196 +1,137 @@
-"""The respondent roster: one row per respondent, values normalised, errors naming the row.
+"""The respondent roster: one row per respondent, values normalised, every problem named by row.
 
 Required columns: ``respondent_id``, ``group``. Known columns are normalised (``sex``, ``age``,
 ``province``, ``years_experience``, ``method``, ``sector``, ``session_id``); any other column is
-kept as an attribute, as written.
+kept as an attribute, as written. What each column accepts is in :mod:`fivep.ingest.vocabulary`.
+
+Nothing is changed silently: every value stored differently from how it was written (``F`` ->
+``female``, ``16 ปี`` -> 16, spaces trimmed, invisible characters removed) is reported as a warning
+naming the rows, and every value that cannot be read is an error; all errors of a roster are
+reported at once, each with its row, column and the closest known value.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fivep.errors import RosterError
 from fivep.ingest.encoding import decode_bytes
-from fivep.ingest.thai import thai_to_arabic_digits
+from fivep.ingest.thai import invisible_characters, normalize_id
+from fivep.ingest.vocabulary import (
+    KNOWN_GROUPS,
+    NUMERIC,
+    REQUIRED,
+    _normalize_header,
+    _provinces_th,
+    closest,
+    is_missing,
+    known_group,
+    known_spellings,
+    normalize_group,
+    normalize_method,
+    normalize_province,
+    normalize_sex,
+    parse_number,
+)
 from fivep.model import Respondent
 
-REQUIRED = ("respondent_id", "group")
-NUMERIC = ("age", "years_experience")
+__all__ = [
+    "RosterRead",
+    "_provinces_th",
+    "load_roster",
+    "normalize_group",
+    "normalize_method",
+    "normalize_province",
+    "normalize_sex",
+    "parse_number",
+    "read_roster",
+]
 
-_HEADER_ALIASES = {
-    "id": "respondent_id", "respondent": "respondent_id", "code": "respondent_id", "รหัส": "respondent_id",
-    "รหัสผู้ให้ข้อมูล": "respondent_id", "respondentid": "respondent_id",
-    "กลุ่ม": "group", "respondent_group": "group",
-    "เพศ": "sex", "gender": "sex",
-    "อายุ": "age", "age_years": "age",
-    "จังหวัด": "province",
-    "ประสบการณ์": "years_experience", "ประสบการณ์ทำงาน": "years_experience", "experience": "years_experience",
-    "years": "years_experience", "yearsexperience": "years_experience", "years_of_experience": "years_experience",
-    "ภาค": "sector", "หน่วยงาน": "sector", "วิธีการ": "method", "session": "session_id", "sessionid": "session_id",
+_READERS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "sex": (normalize_sex, "use F/M, female/male, หญิง/ชาย, ญ/ช or other"),
+    "province": (normalize_province, "use a Thai province name in Thai or English script"),
+    "method": (normalize_method, "use interview or focus_group"),
+    "age": (parse_number, "write a number such as 16 or ๑๖ ปี"),
+    "years_experience": (parse_number, "write a number such as 16 or ๑๖ ปี"),
 }
 
-_SEX = {
-    "f": "female", "female": "female", "woman": "female", "girl": "female", "w": "female",
-    "หญิง": "female", "ญ": "female", "ผู้หญิง": "female", "เพศหญิง": "female", "ด.ญ": "female",
-    "m": "male", "male": "male", "man": "male", "boy": "male",
-    "ชาย": "male", "ช": "male", "ผู้ชาย": "male", "เพศชาย": "male", "ด.ช": "male",
-    "other": "other", "nonbinary": "other", "non-binary": "other", "x": "other",
-    "lgbtq": "other", "lgbtq+": "other", "เพศทางเลือก": "other", "อื่นๆ": "other", "อื่น": "other",
-}
-_MISSING = {"", "-", "–", "na", "n/a", "none", "null", "nan", "ไม่ระบุ", "ไม่ทราบ", "unknown", "?"}
 
-_GROUP = {
-    "government": "government", "gov": "government", "government official": "government",
-    "government officials": "government", "official": "government", "officials": "government",
-    "ภาครัฐ": "government", "เจ้าหน้าที่รัฐ": "government", "รัฐ": "government",
-    "ngo": "ngo", "ngos": "ngo", "ngo staff": "ngo", "civil society": "ngo", "ภาคประชาสังคม": "ngo",
-    "เอ็นจีโอ": "ngo", "องค์กรพัฒนาเอกชน": "ngo", "เจ้าหน้าที่องค์กรพัฒนาเอกชน": "ngo",
-    "expert": "expert", "experts": "expert", "senior expert": "expert", "senior experts": "expert",
-    "ผู้เชี่ยวชาญ": "expert", "ผู้ทรงคุณวุฒิ": "expert",
-    "victim": "victim", "victims": "victim", "minor victim": "victim", "minor victims": "victim",
-    "young person": "victim", "survivor": "victim", "survivors": "victim", "ผู้เสียหาย": "victim",
-    "เหยื่อ": "victim", "เด็กผู้เสียหาย": "victim", "ผู้เสียหายที่เป็นเด็ก": "victim",
-}
-_METHOD = {
-    "interview": "interview", "in-depth interview": "interview", "indepth interview": "interview",
-    "idi": "interview", "ii": "interview", "สัมภาษณ์": "interview", "สัมภาษณ์เชิงลึก": "interview",
-    "focus group": "focus_group", "focus_group": "focus_group", "focus-group": "focus_group",
-    "fgd": "focus_group", "fg": "focus_group", "focus group discussion": "focus_group",
-    "สนทนากลุ่ม": "focus_group", "การสนทนากลุ่ม": "focus_group",
-}
-_PROVINCE_EXTRA = {"bangkok": "Bangkok", "bkk": "Bangkok", "กทม": "Bangkok", "กรุงเทพ": "Bangkok",
-                   "กรุงเทพฯ": "Bangkok", "chiangmai": "Chiang Mai", "chiangrai": "Chiang Rai",
-                   "cm": "Chiang Mai", "cr": "Chiang Rai", "cnx": "Chiang Mai", "cei": "Chiang Rai"}
+@dataclass
+class RosterRead:
+    """A roster as read: its respondents and the warnings about values stored differently."""
+
+    respondents: list[Respondent]
+    warnings: list[str] = field(default_factory=list)
 
 
-def _key(value: str) -> str:
-    return re.sub(r"[\s_.\-]+", "", value).casefold()
+@dataclass
+class _Problem:
+    row: int | None
+    column: str | None
+    message: str
+    hint: str | None = None
 
 
-@lru_cache(maxsize=1)
-def _provinces() -> dict[str, str]:
-    """Lookup from every spelling we accept to the canonical English name (PyThaiNLP's list)."""
-    from pythainlp.corpus import provinces
+class _Collector:
+    """Errors and value changes of one roster, reported together at the end."""
 
-    table: dict[str, str] = {}
-    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
-    for row in rows:
-        name = row["name_en"]
-        for spelling in (row["name_th"], row["name_en"], row["abbr_th"]):
-            if spelling:
-                table[_key(spelling)] = name
-    table.update({_key(k): v for k, v in _PROVINCE_EXTRA.items()})
-    return table
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[_Problem] = []
+        self.changes: dict[tuple[str, str, str], list[int]] = {}
+        self.trimmed: dict[str, list[int]] = {}
+        self.notes: list[str] = []
+        self.unknown: dict[tuple[str, str, str], list[int]] = {}
 
+    def error(self, row: int | None, column: str | None, message: str, hint: str | None = None) -> None:
+        self.problems.append(_Problem(row, column, message, hint))
 
-def normalize_province(value: str) -> str | None:
-    """A province in Thai or English script (``จ.เชียงราย``, ``Chiangrai``) -> its canonical English name.
+    def changed(self, row: int, column: str, written: str, stored: str) -> None:
+        self.changes.setdefault((column, written, stored), []).append(row)
 
-    A value naming a place inside one province (``อ.แม่สาย จ.เชียงราย``, ``Mae Sai, Chiang Rai``) gives that
-    province; a value naming two different provinces, or none, gives None.
-    """
-    text = re.sub(r"^(?:จังหวัด|จ\.|จ\s)\s*", "", value.strip())
-    text = re.sub(r"\s*(?:province|จังหวัด)$", "", text, flags=re.IGNORECASE)
-    found = _provinces().get(_key(text))
-    if found:
-        return found
-    key = _key(value)
-    named = {canonical for spelling, canonical in _provinces().items() if len(spelling) >= 3 and spelling in key}
-    return named.pop() if len(named) == 1 else None
+    def raise_if_any(self) -> None:
+        if not self.problems:
+            return
+        first = self.problems[0]
+        if len(self.problems) == 1:
+            raise RosterError(first.message, path=self.path, row=first.row, column=first.column, hint=first.hint)
+        lines = []
+        for p in self.problems:
+            where = ", ".join(x for x in (f"row {p.row}" if p.row else "", f"column '{p.column}'" if p.column else "")
+                              if x)
+            lines.append(f"  {where}: {p.message}" + (f" ({p.hint})" if p.hint else ""))
+        error = RosterError(f"{len(self.problems)} problems in the roster, all listed below; fix them and run again:\n"
+                            + "\n".join(lines), path=self.path)
+        error.problems = [RosterError(p.message, path=self.path, row=p.row, column=p.column, hint=p.hint)
+                          for p in self.problems]
+        raise error
 
-
-def normalize_sex(value: str) -> str | None:
-    return _SEX.get(value.strip().rstrip(".").casefold())
-
-
-def parse_number(value: str) -> float | None:
-    """``"16"``, ``"๑๖"``, ``"16 ปี"``, ``"อายุ 16 ปี"``, ``"12.5 years"``, ``"16 y/o"``, ``"1 ปี 6 เดือน"``,
-    ``"6 เดือน"`` (0.5), ``"20+"`` (20) -> a number, else None."""
-    text = thai_to_arabic_digits(value).strip().casefold().replace(",", ".")
-    text = re.sub(r"^(?:อายุ|age|ประสบการณ์|ประมาณ|approx\.?|about|~)\s*", "", text)
-    match = re.fullmatch(
-        r"(?P<n>\d+(?:\.\d+)?)\s*\+?\s*(?P<unit>ปี|yrs?\.?|years?(?: old)?|y/?o|y|เดือน|months?|mos?\.?)?"
-        r"(?:\s*(?P<m>\d+)\s*(?:เดือน|months?|mos?\.?))?",
-        text,
-    )
-    if not match:
-        return None
-    number = float(match.group("n"))
-    if (match.group("unit") or "").startswith(("เดือน", "month", "mo")):
-        return number / 12
-    if match.group("m"):
-        number += int(match.group("m")) / 12
-    return number
+    def warnings(self) -> list[str]:
+        out = list(self.notes)
+        for (column, written, stored), rows in self.changes.items():
+            out.append(f"{self.path}, {_rows(rows)}, column '{column}': {written!r} read as {stored}")
+        for (column, written, stored), rows in self.unknown.items():
+            commoner = [s for (c, _, s), r in self.unknown.items() if c == column and s != stored and len(r) > len(rows)]
+            near = (closest(written, KNOWN_GROUPS, cutoff=0.7) or closest(written, known_spellings(column), cutoff=0.8)
+                    or closest(stored, commoner, cutoff=0.8))
+            out.append(f"{self.path}, {_rows(rows)}, column '{column}': {written!r} is not one of "
+                       f"{', '.join(KNOWN_GROUPS)}; kept as a group of its own, {stored!r}"
+                       + (f" (did you mean '{near}'?)" if near else ""))
+        for column, rows in self.trimmed.items():
+            out.append(f"{self.path}, {_rows(rows)}, column '{column}': spaces around the value removed")
+        return out
 
 
-def _lookup(table: dict[str, str]) -> Callable[[str], str | None]:
-    keyed = {_key(k): v for k, v in table.items()}
-
-    def find(value: str) -> str | None:
-        return keyed.get(_key(value))
-
-    return find
-
-
-normalize_method = _lookup(_METHOD)
-_group_lookup = _lookup(_GROUP)
-
-
-# When no spelling matches exactly, a word in the value decides (first rule that matches wins: an
-# "NGO expert" is an expert, an "NGO officer" NGO staff, a "child victim" a victim).
-_GROUP_WORDS = (
-    ("expert", ("expert", "specialist", "academic", "key informant", "ผู้เชี่ยวชาญ", "ผู้ทรงคุณวุฒิ", "นักวิชาการ")),
-    ("ngo", ("ngo", "non-gov", "nongov", "civil society", "cso", "foundation", "เอกชน", "มูลนิธิ", "เอ็นจีโอ",
-             "ประชาสังคม")),
-    ("victim", ("victim", "survivor", "child", "youth", "young", "minor", "ผู้เสียหาย", "เหยื่อ", "เด็ก", "เยาวชน")),
-    ("government", ("gov", "official", "officer", "civil servant", "public sector", "state", "police", "social worker",
-                    "รัฐ", "ราชการ", "เจ้าหน้าที่")),
-)
-
-
-def normalize_group(value: str) -> str:
-    """Known spellings map to government / ngo / expert / victim; other groups are kept as a slug."""
-    exact = _group_lookup(value)
-    if exact:
-        return exact
-    low = value.strip().casefold()
-    for group, words in _GROUP_WORDS:
-        if any(word in low for word in words):
-            return group
-    return re.sub(r"\s+", "_", low)
-
-
-# Header words, for headers no alias matches exactly ("Respondent ID", "Age (years)", "Gender / เพศ").
-_HEADER_WORDS = (
-    ("respondent_id", ("respondent id", "respondent code", "id code", "participant id", "รหัส")),
-    ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน")),
-    ("age", ("age", "อายุ")),
-    ("sex", ("sex", "gender", "เพศ")),
-    ("province", ("province", "จังหวัด")),
-    ("session_id", ("session", "transcript", "ครั้งที่")),
-    ("method", ("method", "interview type", "data collection", "วิธี")),
-    ("sector", ("sector", "organisation type", "organization type", "affiliation", "หน่วยงาน", "สังกัด")),
-    ("group", ("group", "category", "type", "กลุ่ม", "ประเภท")),
-)
-
-
-def _normalize_header(name: str) -> str:
-    text = name.replace("\ufeff", "").strip()
-    slug = re.sub(r"[\s\-]+", "_", text.casefold())
-    exact = _HEADER_ALIASES.get(slug, _HEADER_ALIASES.get(slug.replace("_", "")))
-    if exact:
-        return exact
-    words = re.sub(r"\(.*?\)|[_/]", " ", text.casefold())
-    for column, cues in _HEADER_WORDS:
-        if any(cue in words for cue in cues):
-            return column
-    return slug
+def _rows(rows: list[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(r) for r in rows[:8])
+    return f"rows {shown}" + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
 
 
 def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -223,10 +164,14 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
         raise RosterError(f"not a readable Excel workbook ({type(error).__name__})", path=path,
                           hint="save it again as .xlsx or export it as CSV") from None
     sheet = book.worksheets[0]
+    # Read-only mode trusts the sheet's stored dimension, which other programs often leave stale
+    # (a sheet written as A1:D3 that holds five rows): forget it and read every row there is.
+    sheet.reset_dimensions()  # type: ignore[union-attr]
     rows_iter = sheet.iter_rows(values_only=True)
     try:
         header = ["" if v is None else str(v) for v in next(rows_iter)]
     except StopIteration:
+        book.close()
         raise RosterError("the roster sheet is empty", path=path) from None
     rows = []
     for number, values in enumerate(rows_iter, start=2):
@@ -243,12 +188,20 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
     return header, rows
 
 
-def read_roster(path: str | Path) -> list[Respondent]:
-    """Read and normalise a roster (.csv or .xlsx).
+def read_roster(path: str | Path, warnings: list[str] | None = None) -> list[Respondent]:
+    """Read and normalise a roster (.csv or .xlsx); warnings about changed values go to ``warnings``.
 
-    Raises :class:`RosterError` naming the file, row (as a spreadsheet shows it, the header being
-    row 1) and column of the first value it cannot read.
+    Raises :class:`RosterError` naming the file and, for every value it cannot read, the row (as a
+    spreadsheet shows it, the header being row 1) and column.
     """
+    result = load_roster(path)
+    if warnings is not None:
+        warnings.extend(result.warnings)
+    return result.respondents
+
+
+def load_roster(path: str | Path) -> RosterRead:
+    """Read a roster; see :func:`read_roster`."""
     path = Path(path)
     if not path.exists():
         raise RosterError("roster not found", path=path,
@@ -261,76 +214,129 @@ def read_roster(path: str | Path) -> list[Respondent]:
             raise RosterError("the roster is empty", path=path,
                               hint="the first row must name the columns: respondent_id, group, ...")
         header, rows = _rows_from_csv(path, data)
-    columns = [_normalize_header(h) for h in header]
+    found = _Collector(path)
+    columns = _columns(header, found)
     for required in REQUIRED:
         if required not in columns:
-            raise RosterError(f"required column '{required}' is missing", path=path, row=1,
-                              hint=f"the header has: {', '.join(h.strip() for h in header)}")
-    seen: dict[str, int] = {}
+            found.error(1, None, f"required column '{required}' is missing",
+                        f"the header has: {', '.join(h.strip() for h in header)}")
+    found.raise_if_any()
+    seen: dict[str, tuple[str, int]] = {}
     respondents: list[Respondent] = []
     for number, cells in rows:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-            raise RosterError(f"the row has {len(cells)} values but the header names {len(columns)} columns",
-                              path=path, row=number, hint="check for an unquoted comma")
-        record = {col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns) if col}
-        respondents.append(_respondent(record, path, number, seen))
-    if not respondents:
+            found.error(number, None, f"the row has {len(cells)} values but the header names {len(columns)} columns",
+                        "check for an unquoted comma")
+            continue
+        record = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        for i, col in enumerate(columns):
+            if not col and i < len(cells) and cells[i].strip():
+                found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
+                            "name the column in row 1, or delete the value")
+        respondent = _respondent(record, number, seen, found)
+        if respondent is not None:
+            respondents.append(respondent)
+    if not respondents and not found.problems:
         raise RosterError("the roster has a header but no respondents", path=path)
-    return respondents
+    found.raise_if_any()
+    return RosterRead(respondents, found.warnings())
 
 
-def _respondent(record: dict[str, str], path: Path, row: int, seen: dict[str, int]) -> Respondent:
-    rid = record.pop("respondent_id")
+def _columns(header: list[str], found: _Collector) -> list[str]:
+    columns = [_normalize_header(h) for h in header]
+    renamed = [f"'{h.strip()}' as {c}" for h, c in zip(header, columns, strict=True)
+               if c and h.replace("\ufeff", "").strip() != c]
+    if renamed:
+        found.notes.append(f"{found.path}, row 1: columns read as: {', '.join(renamed)}")
+    first: dict[str, str] = {}
+    for h, c in zip(header, columns, strict=True):
+        if c and c in first:
+            found.error(1, None, f"columns '{first[c]}' and '{h.strip()}' are both read as '{c}'",
+                        "rename or delete one of them")
+        first.setdefault(c, h.strip())
+    return columns
+
+
+def _trim(value: str, row: int, column: str, found: _Collector) -> str:
+    text = value.strip()
+    if text != value:
+        found.trimmed.setdefault(column, []).append(row)
+    return text
+
+
+def _respondent(record: dict[str, str], row: int, seen: dict[str, tuple[str, int]],
+                found: _Collector) -> Respondent | None:
+    from fivep.ingest.turns import label_key
+
+    ok = True
+    written = _trim(record.pop("respondent_id"), row, "respondent_id", found)
+    rid = normalize_id(written)
+    if invisible_characters(written):
+        found.notes.append(f"{found.path}, row {row}, column 'respondent_id': invisible character(s) "
+                           f"{', '.join(invisible_characters(written))} removed from {rid!r}")
     if not rid:
-        raise RosterError("respondent_id is empty", path=path, row=row, column="respondent_id")
-    if rid in seen:
-        raise RosterError(f"duplicate respondent_id '{rid}' (first on row {seen[rid]})", path=path, row=row,
-                          column="respondent_id", hint="every respondent needs a unique id")
-    seen[rid] = row
-    raw_group = record.pop("group")
+        found.error(row, "respondent_id", "respondent_id is empty")
+        ok = False
+    elif label_key(rid) in seen:
+        other, first = seen[label_key(rid)]
+        found.error(row, "respondent_id", f"duplicate respondent_id '{rid}' (first on row {first})" if other == rid
+                    else f"respondent_id '{rid}' cannot be told apart from '{other}' (row {first}): speaker labels "
+                         "ignore case, spaces, dashes and dots", "every respondent needs a unique id")
+        ok = False
+    else:
+        seen[label_key(rid)] = (rid, row)
+    raw_group = _trim(record.pop("group"), row, "group", found)
+    group = ""
     if not raw_group:
-        raise RosterError("group is empty", path=path, row=row, column="group",
-                          hint="e.g. government, ngo, expert, victim")
+        found.error(row, "group", "group is empty", "e.g. government, ngo, expert, victim")
+        ok = False
+    else:
+        group = _group(raw_group, row, "group", found)
     attributes: dict[str, Any] = {}
-    for column, value in record.items():
-        if column == "sex":
-            attributes["sex"] = _normalized(value, normalize_sex, path, row, column,
-                                            "use F/M, female/male, หญิง/ชาย or ญ/ช")
-        elif column == "province":
-            attributes["province"] = _normalized(value, normalize_province, path, row, column,
-                                                 "use a Thai province name in Thai or English script")
-        elif column == "method":
-            attributes["method"] = _normalized(value, normalize_method, path, row, column,
-                                               "use interview or focus_group")
+    for column, raw in record.items():
+        value = _trim(raw, row, column, found)
+        if column in _READERS:
+            read, hint = _READERS[column]
+            attributes[column] = _read_value(value, read, row, column, hint, found)
         elif column == "sector":
-            attributes["sector"] = None if value.casefold() in _MISSING else normalize_group(value)
-        elif column in NUMERIC:
-            number = _normalized(value, parse_number, path, row, column, "write a number such as 16 or ๑๖ ปี")
-            if number is not None and not (0 <= number <= 120):
-                raise RosterError(f"{column} {value!r} is out of range", path=path, row=row, column=column)
-            attributes[column] = number
+            attributes[column] = None if is_missing(value, known_group) else _group(value, row, column, found)
         else:
-            attributes[column] = value if value else None
-    return Respondent(rid, normalize_group(raw_group), attributes)
+            attributes[column] = value or None
+    return Respondent(rid, group, attributes) if ok else None
 
 
-def _normalized(value: str, parse: Callable[[str], Any], path: Path, row: int, column: str, hint: str) -> Any:
-    if value.strip().casefold() in _MISSING:
+def _group(value: str, row: int, column: str, found: _Collector) -> str:
+    """A group (or sector): a known one, or a group of its own, reported with the nearest known one."""
+    stored = normalize_group(value)
+    if known_group(value) is None:
+        found.unknown.setdefault((column, value, stored), []).append(row)
+    elif stored != value:
+        found.changed(row, column, value, repr(stored))
+    return stored
+
+
+def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, hint: str,
+                found: _Collector) -> Any:
+    if is_missing(value, read):
         return None
-    result = parse(value)
+    result = read(value)
     if result is None:
-        raise RosterError(f"cannot read {column} {value!r}", path=path, row=row, column=column, hint=hint)
+        near = closest(value, known_spellings(column))
+        if value.casefold() == "nan":
+            hint = "'nan' is how pandas writes an empty cell; " + hint
+        elif near:
+            hint = f"did you mean '{near}'? " + hint
+        found.error(row, column, f"cannot read {column} {value!r}", hint + "; leave the cell empty if unknown")
+        return None
+    if column in NUMERIC:
+        if not (0 <= result <= 120):
+            found.error(row, column, f"{column} {value!r} is out of range", "write a number between 0 and 120")
+            return None
+        shown = str(int(result)) if float(result).is_integer() else f"{result:g}"
+        if shown != value:
+            found.changed(row, column, value, shown)
+    elif result != value:
+        found.changed(row, column, value, repr(result))
     return result
-
-
-@lru_cache(maxsize=1)
-def _provinces_th() -> dict[str, str]:
-    """Canonical English province name -> Thai name."""
-    from pythainlp.corpus import provinces
-
-    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
-    table = {row["name_en"]: row["name_th"] for row in rows}
-    table.setdefault("Bangkok", "กรุงเทพมหานคร")
-    return table

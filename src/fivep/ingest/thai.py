@@ -19,7 +19,9 @@ _LEADING_VOWELS = "\u0e40-\u0e44"
 _RE_SPACE_BEFORE_NON_INITIAL = re.compile(f"(?<=[\u0e01-\u0e4e])[ \u00a0]+(?=[{_NON_INITIAL}])")
 _RE_SPACE_AFTER_LEADING = re.compile(f"(?<=[{_LEADING_VOWELS}])[ \u00a0]+(?=[\u0e01-\u0e2e])")
 _RE_INLINE_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_RE_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Invisible characters: zero-width spaces and joiners, BOM, soft hyphen, and the direction marks and
+# overrides (U+200E/F, U+202A-E, U+2066-9, U+061C) that reorder what is shown without being seen.
+_RE_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 
 # Legacy Thai fonts (and the PDFs made with them) put shifted marks in the Private Use Area.
 _PUA = {
@@ -36,6 +38,16 @@ _PUA_TABLE = str.maketrans(_PUA)
 def thai_to_arabic_digits(text: str) -> str:
     """``"๑๖ ปี"`` -> ``"16 ปี"``."""
     return text.translate(_TO_ARABIC)
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters in ``text`` as ``U+XXXX`` names (for messages)."""
+    return [f"U+{ord(c):04X}" for c in _RE_ZERO_WIDTH.findall(text)]
+
+
+def normalize_id(value: str) -> str:
+    """An id, code or speaker label as it is compared: NFC, without invisible characters, trimmed."""
+    return _RE_ZERO_WIDTH.sub("", unicodedata.normalize("NFC", value)).strip()
 
 
 def thai_share(text: str) -> float:
@@ -66,7 +78,7 @@ def repair_extracted_thai(text: str) -> str:
 def normalize_text(text: str, *, extracted: bool = False) -> str:
     """Normalise a document's text once, before any offset is taken.
 
-    Line endings become ``\\n``; Unicode NFC; zero-width characters and soft hyphens removed;
+    Line endings become ``\\n``; Unicode NFC; zero-width characters, direction marks and soft hyphens removed;
     runs of spaces and tabs inside a line become one space and lines lose trailing spaces; Thai
     tone marks and vowels are reordered and de-duplicated with PyThaiNLP. With ``extracted=True``
     the damage of PDF extraction is repaired first (:func:`repair_extracted_thai`). Thai digits are

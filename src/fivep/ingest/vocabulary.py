@@ -1,0 +1,240 @@
+"""What roster values mean: the spellings fivep accepts for each known column, and their readers.
+
+Every reader returns the canonical value or None when it cannot read the value; :func:`closest`
+names the nearest known spelling for a hint. Missing values are empty cells or a marker from
+:data:`MISSING_MARKERS` that is not a value of the column itself (``Nan`` is a province, never
+"missing").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from fivep.ingest.thai import thai_to_arabic_digits
+
+REQUIRED = ("respondent_id", "group")
+NUMERIC = ("age", "years_experience")
+
+_HEADER_ALIASES = {
+    "id": "respondent_id", "respondent": "respondent_id", "code": "respondent_id", "รหัส": "respondent_id",
+    "รหัสผู้ให้ข้อมูล": "respondent_id", "respondentid": "respondent_id",
+    "กลุ่ม": "group", "respondent_group": "group",
+    "เพศ": "sex", "gender": "sex",
+    "อายุ": "age", "age_years": "age",
+    "จังหวัด": "province",
+    "ประสบการณ์": "years_experience", "ประสบการณ์ทำงาน": "years_experience", "experience": "years_experience",
+    "years": "years_experience", "yearsexperience": "years_experience", "years_of_experience": "years_experience",
+    "ภาค": "sector", "หน่วยงาน": "sector", "วิธีการ": "method", "session": "session_id", "sessionid": "session_id",
+}
+
+_SEX = {
+    "f": "female", "female": "female", "woman": "female", "girl": "female", "w": "female",
+    "หญิง": "female", "ญ": "female", "ผู้หญิง": "female", "เพศหญิง": "female", "ด.ญ": "female",
+    "m": "male", "male": "male", "man": "male", "boy": "male",
+    "ชาย": "male", "ช": "male", "ผู้ชาย": "male", "เพศชาย": "male", "ด.ช": "male",
+    "other": "other", "nonbinary": "other", "non-binary": "other",
+    "lgbtq": "other", "lgbtq+": "other", "เพศทางเลือก": "other", "อื่นๆ": "other", "อื่น": "other",
+}
+# Explicit "no value" markers. Deliberately not "nan": Nan (น่าน) is a province.
+MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "none", "null", "ไม่ระบุ", "ไม่ทราบ", "unknown", "?"})
+
+_GROUP = {
+    "government": "government", "gov": "government", "government official": "government",
+    "government officials": "government", "official": "government", "officials": "government",
+    "ภาครัฐ": "government", "เจ้าหน้าที่รัฐ": "government", "รัฐ": "government",
+    "ngo": "ngo", "ngos": "ngo", "ngo staff": "ngo", "civil society": "ngo", "ภาคประชาสังคม": "ngo",
+    "เอ็นจีโอ": "ngo", "องค์กรพัฒนาเอกชน": "ngo", "เจ้าหน้าที่องค์กรพัฒนาเอกชน": "ngo",
+    "expert": "expert", "experts": "expert", "senior expert": "expert", "senior experts": "expert",
+    "ผู้เชี่ยวชาญ": "expert", "ผู้ทรงคุณวุฒิ": "expert",
+    "victim": "victim", "victims": "victim", "minor victim": "victim", "minor victims": "victim",
+    "young person": "victim", "survivor": "victim", "survivors": "victim", "ผู้เสียหาย": "victim",
+    "เหยื่อ": "victim", "เด็กผู้เสียหาย": "victim", "ผู้เสียหายที่เป็นเด็ก": "victim",
+}
+_METHOD = {
+    "interview": "interview", "in-depth interview": "interview", "indepth interview": "interview",
+    "idi": "interview", "ii": "interview", "สัมภาษณ์": "interview", "สัมภาษณ์เชิงลึก": "interview",
+    "focus group": "focus_group", "focus_group": "focus_group", "focus-group": "focus_group",
+    "fgd": "focus_group", "fg": "focus_group", "focus group discussion": "focus_group",
+    "สนทนากลุ่ม": "focus_group", "การสนทนากลุ่ม": "focus_group",
+}
+_PROVINCE_EXTRA = {"bangkok": "Bangkok", "bkk": "Bangkok", "กทม": "Bangkok", "กรุงเทพ": "Bangkok",
+                   "กรุงเทพฯ": "Bangkok", "chiangmai": "Chiang Mai", "chiangrai": "Chiang Rai",
+                   "cm": "Chiang Mai", "cr": "Chiang Rai", "cnx": "Chiang Mai", "cei": "Chiang Rai"}
+
+
+def _key(value: str) -> str:
+    return re.sub(r"[\s_.\-]+", "", value).casefold()
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    """Lookup from every spelling we accept to the canonical English name (PyThaiNLP's list)."""
+    from pythainlp.corpus import provinces
+
+    table: dict[str, str] = {}
+    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
+    for row in rows:
+        name = row["name_en"]
+        for spelling in (row["name_th"], row["name_en"], row["abbr_th"]):
+            if spelling:
+                table[_key(spelling)] = name
+    table.update({_key(k): v for k, v in _PROVINCE_EXTRA.items()})
+    return table
+
+
+def normalize_province(value: str) -> str | None:
+    """A province in Thai or English script (``จ.เชียงราย``, ``Chiangrai``) -> its canonical English name.
+
+    A value naming a place inside one province (``อ.แม่สาย จ.เชียงราย``, ``Mae Sai, Chiang Rai``) gives that
+    province; a value naming two different provinces, or none, gives None.
+    """
+    text = re.sub(r"^(?:จังหวัด|จ\.|จ\s)\s*", "", value.strip())
+    text = re.sub(r"\s*(?:province|จังหวัด)$", "", text, flags=re.IGNORECASE)
+    found = _provinces().get(_key(text))
+    if found:
+        return found
+    key = _key(value)
+    named = {canonical for spelling, canonical in _provinces().items() if len(spelling) >= 3 and spelling in key}
+    return named.pop() if len(named) == 1 else None
+
+
+def normalize_sex(value: str) -> str | None:
+    return _SEX.get(value.strip().rstrip(".").casefold())
+
+
+def parse_number(value: str) -> float | None:
+    """``"16"``, ``"๑๖"``, ``"16 ปี"``, ``"อายุ 16 ปี"``, ``"12.5 years"``, ``"16 y/o"``, ``"1 ปี 6 เดือน"``,
+    ``"6 เดือน"`` (0.5), ``"20+"`` (20) -> a number, else None."""
+    text = thai_to_arabic_digits(value).strip().casefold().replace(",", ".")
+    text = re.sub(r"^(?:อายุ|age|ประสบการณ์|ประมาณ|approx\.?|about|~)\s*", "", text)
+    match = re.fullmatch(
+        r"(?P<n>\d+(?:\.\d+)?)\s*\+?\s*(?P<unit>ปี|yrs?\.?|years?(?: old)?|y/?o|y|เดือน|months?|mos?\.?)?"
+        r"(?:\s*(?P<m>\d+)\s*(?:เดือน|months?|mos?\.?))?",
+        text,
+    )
+    if not match:
+        return None
+    number = float(match.group("n"))
+    if (match.group("unit") or "").startswith(("เดือน", "month", "mo")):
+        return number / 12
+    if match.group("m"):
+        number += int(match.group("m")) / 12
+    return number
+
+
+def _lookup(table: dict[str, str]) -> Callable[[str], str | None]:
+    keyed = {_key(k): v for k, v in table.items()}
+
+    def find(value: str) -> str | None:
+        return keyed.get(_key(value))
+
+    return find
+
+
+normalize_method = _lookup(_METHOD)
+_group_lookup = _lookup(_GROUP)
+
+
+# When no spelling matches exactly, a word in the value decides (first rule that matches wins: an
+# "NGO expert" is an expert, an "NGO officer" NGO staff, a "child victim" a victim).
+_GROUP_WORDS = (
+    ("expert", ("expert", "specialist", "academic", "key informant", "ผู้เชี่ยวชาญ", "ผู้ทรงคุณวุฒิ", "นักวิชาการ")),
+    ("ngo", ("ngo", "non-gov", "nongov", "civil society", "cso", "foundation", "เอกชน", "มูลนิธิ", "เอ็นจีโอ",
+             "ประชาสังคม")),
+    ("victim", ("victim", "survivor", "child", "youth", "young", "minor", "ผู้เสียหาย", "เหยื่อ", "เด็ก", "เยาวชน")),
+    ("government", ("gov", "official", "officer", "civil servant", "public sector", "state", "police", "social worker",
+                    "รัฐ", "ราชการ", "เจ้าหน้าที่")),
+)
+
+
+def known_group(value: str) -> str | None:
+    """government / ngo / expert / victim for a known spelling or a telling word, else None."""
+    exact = _group_lookup(value)
+    if exact:
+        return exact
+    low = value.strip().casefold()
+    for group, words in _GROUP_WORDS:
+        if any(word in low for word in words):
+            return group
+    return None
+
+
+def normalize_group(value: str) -> str:
+    """Known spellings map to government / ngo / expert / victim; other groups are kept as a slug."""
+    return known_group(value) or re.sub(r"\s+", "_", value.strip().casefold())
+
+
+# Header words, for headers no alias matches exactly ("Respondent ID", "Age (years)", "Gender / เพศ").
+_HEADER_WORDS = (
+    ("respondent_id", ("respondent id", "respondent code", "id code", "participant id", "รหัส")),
+    ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน")),
+    ("age", ("age", "อายุ")),
+    ("sex", ("sex", "gender", "เพศ")),
+    ("province", ("province", "จังหวัด")),
+    ("session_id", ("session", "transcript", "ครั้งที่")),
+    ("method", ("method", "interview type", "data collection", "วิธี")),
+    ("sector", ("sector", "organisation type", "organization type", "affiliation", "หน่วยงาน", "สังกัด")),
+    ("group", ("group", "category", "type", "กลุ่ม", "ประเภท")),
+)
+
+
+def _normalize_header(name: str) -> str:
+    text = name.replace("\ufeff", "").strip()
+    slug = re.sub(r"[\s\-]+", "_", text.casefold())
+    exact = _HEADER_ALIASES.get(slug, _HEADER_ALIASES.get(slug.replace("_", "")))
+    if exact:
+        return exact
+    words = re.sub(r"\(.*?\)|[_/]", " ", text.casefold())
+    for column, cues in _HEADER_WORDS:
+        if any(cue in words for cue in cues):
+            return column
+    return slug
+
+
+
+
+@lru_cache(maxsize=1)
+def _provinces_th() -> dict[str, str]:
+    """Canonical English province name -> Thai name."""
+    from pythainlp.corpus import provinces
+
+    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
+    table = {row["name_en"]: row["name_th"] for row in rows}
+    table.setdefault("Bangkok", "กรุงเทพมหานคร")
+    return table
+
+
+def is_missing(value: str, read: Callable[[str], object] | None = None) -> bool:
+    """True for an empty cell or an explicit missing marker the column's reader does not read as a value."""
+    text = value.strip()
+    if not text:
+        return True
+    if text.rstrip(".").casefold() not in MISSING_MARKERS:
+        return False
+    return read is None or read(text) is None
+
+
+def closest(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known spelling nearest to ``value`` (difflib), or None when none is close."""
+    table = {choice.casefold(): choice for choice in choices}
+    found = difflib.get_close_matches(value.strip().casefold(), list(table), n=1, cutoff=cutoff)
+    return table[found[0]] if found else None
+
+
+def known_spellings(column: str) -> list[str]:
+    """Every spelling a column accepts, for hints."""
+    if column == "sex":
+        return list(_SEX)
+    if column in ("group", "sector"):
+        return list(_GROUP)
+    if column == "method":
+        return list(_METHOD)
+    if column == "province":
+        return sorted(set(_provinces_th()) | set(_provinces_th().values()) | set(_PROVINCE_EXTRA))
+    return []
+
+
+KNOWN_GROUPS = ("government", "ngo", "expert", "victim")
