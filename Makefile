@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[topics,notebooks,dev]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[topics,notebooks,cluster,dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)

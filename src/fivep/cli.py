@@ -169,6 +169,10 @@ def code(study: StudyArg,
          engine: Annotated[str, typer.Option(help="Thai tokenizer: nlpo3, newmm, longest, mm.")] = "nlpo3",
          out: Annotated[Path | None, typer.Option(help="Where to write codings.csv as well as the store "
                                                        "(default: STUDY/.fivep/codings.csv).")] = None,
+         jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (0: every core; "
+                                                  "default: every core on a large corpus).")] = None,
+         scheduler: Annotated[str | None, typer.Option(help="A Dask scheduler address (tcp://host:8786) "
+                                                       "to code on a cluster.")] = None,
          ) -> None:
     """Machine-code every respondent segment with the codebook (coder rules@VERSION)."""
     from fivep.report.exports import write_codings_csv
@@ -179,7 +183,8 @@ def code(study: StudyArg,
         s.ingest()
     progress, task = _progress(len(s.segments()), "coding segments")
     with progress:
-        coder, n = s.code(engine=engine, progress=lambda _: progress.advance(task))
+        coder, n = s.code(engine=engine, jobs=jobs, scheduler=scheduler,
+                          progress=lambda done: progress.advance(task, done))
     target = out or (s.root / ".fivep" / "codings.csv")
     write_codings_csv(s, target)
     _console().print(f"{n} codings by {coder} on {len(s.segments())} segments; written to the store and {target}")

@@ -41,6 +41,8 @@ class StudyConfig:
     min_cell: int = 0
     holdout: list[str] = field(default_factory=list)
     store: str = STORE_NAME
+    jobs: int | None = None
+    scheduler: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +75,16 @@ class StudyConfig:
         privacy = data.get("privacy", {})
         config.min_cell = int(privacy.get("min_cell", 0))
         config.holdout = [str(x) for x in data.get("evaluation", {}).get("holdout", [])]
+        scale = data.get("scale", {})
+        if "jobs" in scale:
+            if not isinstance(scale["jobs"], int) or isinstance(scale["jobs"], bool):
+                raise ConfigError("[scale] jobs must be a whole number (0: every core)", path=path)
+            config.jobs = scale["jobs"]
+        if "scheduler" in scale:
+            if not isinstance(scale["scheduler"], str):
+                raise ConfigError("[scale] scheduler must be an address such as \"tcp://10.0.0.5:8786\"",
+                                  path=path)
+            config.scheduler = scale["scheduler"] or None
         return config
 
     def group_label(self, group: str, lang: str = "en") -> str:
@@ -247,20 +259,37 @@ class Study:
             self._codebook = load_codebook(self.config.codebook, base=self.root)
         return self._codebook
 
-    def code(self, *, engine: str | None = None, progress: Any = None) -> tuple[str, int]:
-        """Machine-code every respondent segment with the rule tagger; returns ``(coder, codings)``."""
-        from fivep.coding.rules import RuleTagger
+    def code(self, *, engine: str | None = None, progress: Any = None, jobs: int | None = None,
+             scheduler: str | None = None) -> tuple[str, int]:
+        """Machine-code every respondent segment; returns ``(coder, codings)``.
 
-        tagger = RuleTagger(self.codebook(), engine=engine or "nlpo3")
+        Parameters
+        ----------
+        engine:
+            Thai tokenizer engine (default ``nlpo3``).
+        progress:
+            Called with the number of segments each finished batch held.
+        jobs:
+            Local worker processes; ``None`` uses every core on a large corpus and one process on a small
+            one, ``1`` forces this process.
+        scheduler:
+            Address of a Dask distributed scheduler (``tcp://host:8786``); defaults to study.toml's
+            ``[scale] scheduler``. The result is the same as a local run.
+        """
+        from fivep.coding.batch import code_segments
+
+        codebook = self.codebook()
+        engine = engine or "nlpo3"
+        coder = f"{MACHINE_PREFIX}{codebook.version}"
         codings: list[Coding] = []
         kinds: dict[str, str] = {}
-        for segment in self.segments():
-            found, kind = tagger.code_segment(segment)
+        batches = code_segments(self.segments(), codebook, engine=engine,
+                                jobs=jobs if jobs is not None else self.config.jobs,
+                                scheduler=scheduler or self.config.scheduler, progress=progress)
+        for found, found_kinds in batches:
             codings.extend(found)
-            kinds[segment.id] = kind
-            if progress is not None:
-                progress(segment)
-        return tagger.coder, self.store.replace_codings(tagger.coder, codings, kinds)
+            kinds.update(found_kinds)
+        return coder, self.store.replace_codings(coder, codings, kinds)
 
     def machine_coder(self, *, code: bool = True) -> str | None:
         """The rule tagger's coder name in the store (``rules@<version>``); codes the study first when

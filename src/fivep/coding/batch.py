@@ -1,0 +1,71 @@
+"""Machine coding in batches, so that a process pool or a Dask cluster can share the work.
+
+A batch carries the codebook, the tokenizer engine and the segments: everything a worker needs, nothing
+it must read from the study folder, so a worker on another machine codes exactly what a local run codes.
+Each worker builds its tagger once (keyed by the codebook's fingerprint) and keeps it for every later batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fivep.model import Codebook, Coding, Segment
+from fivep.parallel import batched, map_batches, resolve_jobs
+
+#: Segments a batch: large enough that pickling is a small part of the work, small enough to spread.
+BATCH_SIZE = 400
+
+_TAGGERS: dict[tuple[str, str], Any] = {}
+
+
+def codebook_fingerprint(codebook: Codebook) -> str:
+    """A digest of everything in the codebook that changes what the tagger finds."""
+    return hashlib.sha256(repr((codebook.name, codebook.version, codebook.codes)).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CodeBatch:
+    """One unit of work: code ``segments`` with ``codebook``."""
+
+    fingerprint: str
+    codebook: Codebook
+    engine: str
+    segments: tuple[Segment, ...]
+
+
+def machine_tagger(codebook: Codebook, engine: str, fingerprint: str | None = None) -> Any:
+    """The machine tagger for this codebook, built once per process."""
+    key = (fingerprint or codebook_fingerprint(codebook), engine)
+    tagger = _TAGGERS.get(key)
+    if tagger is None:
+        from fivep.coding.rules import RuleTagger
+
+        tagger = _TAGGERS[key] = RuleTagger(codebook, engine=engine)
+    return tagger
+
+
+def code_batch(batch: CodeBatch) -> tuple[list[Coding], dict[str, str]]:
+    """Code one batch (runs in a worker): ``(codings, kinds by segment id)``."""
+    return machine_tagger(batch.codebook, batch.engine, batch.fingerprint).predict(batch.segments)
+
+
+def code_segments(segments: Sequence[Segment], codebook: Codebook, *, engine: str, jobs: int | None = None,
+                  scheduler: str | None = None, batch_size: int = BATCH_SIZE,
+                  progress: Callable[[int], None] | None = None) -> Iterator[tuple[list[Coding], dict[str, str]]]:
+    """Code ``segments`` batch by batch, yielding each batch's result in order.
+
+    ``jobs`` local processes (None: every core when the corpus is large enough, see
+    :func:`fivep.parallel.resolve_jobs`), or the Dask cluster at ``scheduler``. ``progress`` is called with
+    the number of segments each finished batch held.
+    """
+    fingerprint = codebook_fingerprint(codebook)
+    batches = [CodeBatch(fingerprint, codebook, engine, tuple(chunk)) for chunk in batched(segments, batch_size)]
+    workers = resolve_jobs(jobs, len(segments))
+    for batch, result in zip(batches, map_batches(code_batch, batches, jobs=workers, scheduler=scheduler),
+                             strict=True):
+        if progress is not None:
+            progress(len(batch.segments))
+        yield result

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fivep.parallel import batched, map_batches, resolve_jobs
+
+
+def _square_all(batch: list[int]) -> list[int]:
+    return [x * x for x in batch]
+
+
+def test_batches_keep_every_item_in_order() -> None:
+    items = list(range(23))
+    chunks = batched(items, 5)
+    assert [len(c) for c in chunks] == [5, 5, 5, 5, 3]
+    assert [x for c in chunks for x in c] == items
+    with pytest.raises(ValueError):
+        batched(items, 0)
+
+
+def test_resolve_jobs() -> None:
+    assert resolve_jobs(3) == 3
+    assert resolve_jobs(None, items=10) == 1
+    assert resolve_jobs(None, items=10_000) >= 1
+    assert resolve_jobs(0, items=10) >= 1
+
+
+def test_process_pool_returns_results_in_order() -> None:
+    chunks = batched(list(range(50)), 7)
+    assert list(map_batches(_square_all, chunks, jobs=2)) == [_square_all(c) for c in chunks]
+
+
+def _codings(study_dir: Path, **kwargs: object) -> tuple[list[tuple], dict[str, str]]:
+    from fivep import Study
+
+    study = Study.open(study_dir)
+    try:
+        if not study.segments():
+            study.ingest()
+        coder, n = study.code(**kwargs)  # type: ignore[arg-type]
+        rows = sorted((c.segment_id, c.code_id, c.start, c.end, c.score, c.evidence) for c in study.store.codings(coder))
+        assert len(rows) == n > 0
+        kinds = study.store.segment_kinds(coder)
+        assert len(kinds) == len(study.segments())
+        return rows, kinds
+    finally:
+        study.close()
+
+
+@pytest.fixture()
+def two_copies(sample_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
+    copies = []
+    for name in ("local", "cluster"):
+        target = tmp_path / name
+        shutil.copytree(sample_dir, target, ignore=shutil.ignore_patterns(".fivep"))
+        copies.append(target)
+    return copies[0], copies[1]
+
+
+def test_code_on_a_dask_cluster_matches_the_local_run(two_copies: tuple[Path, Path]) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    local, remote = two_copies
+    expected = _codings(local, jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        got = _codings(remote, scheduler=cluster.scheduler_address)
+    assert got == expected
+
+
+def test_code_on_a_local_pool_matches_the_serial_run(two_copies: tuple[Path, Path]) -> None:
+    serial, pooled = two_copies
+    assert _codings(pooled, jobs=2) == _codings(serial, jobs=1)
