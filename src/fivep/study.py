@@ -49,12 +49,18 @@ class StudyConfig:
     def load(cls, path: Path) -> StudyConfig:
         if not path.exists():
             return cls()
+        from fivep.schema import check_config, config_error
+
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            text = path.read_text(encoding="utf-8-sig")
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"not valid TOML: {error}", path=path) from None
         except UnicodeDecodeError:
             raise ConfigError("not UTF-8 text", path=path, hint="save study.toml as UTF-8") from None
+        problems = check_config(data, text)
+        if problems:
+            raise config_error(path, problems)
         config = cls(raw=data)
         for key in ("title", "title_th", "roster", "transcripts", "codebook", "store"):
             if key in data:
