@@ -551,7 +551,9 @@ def frequencies(study: StudyArg,
         typer.echo(json.dumps({"measure": measure, "by": by, "of": table.attrs["of"],
                                "counts": table.to_dict(orient="index")}, ensure_ascii=False, indent=2))
     elif format == "csv":
-        sys.stdout.write(table.to_csv())
+        from fivep.cells import safe_frame
+
+        sys.stdout.write(safe_frame(table).to_csv())
     else:
         print_frame(freq.with_denominators(table), _console(), title=f"{level} by {by}: {measure} who raised it")
     if chart is not None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fivep.cells import safe_frame
+
 
 @dataclass
 class RunResult:
@@ -123,7 +125,7 @@ def _agreement(study: Any, out: Path, result: RunResult) -> Any:
         table = study_agreement(study, humans[:2], levels=("dimension",), n_boot=300)
     except InputError:
         return None
-    table.to_csv(out / "agreement.csv", index=False)
+    safe_frame(table).to_csv(out / "agreement.csv", index=False)
     result.outputs.append("agreement.csv")
     return table
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fivep.cells import safe_frame
 from fivep.model import DIMENSIONS, Codebook, Coding, Respondent, Segment
 
 if TYPE_CHECKING:
@@ -266,7 +267,7 @@ def write_framework_xlsx(matrix: pd.DataFrame, path: str | Path, *, sheet: str =
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = matrix.rename(columns=dict(labels or {})).reset_index()
+    table = safe_frame(matrix.rename(columns=dict(labels or {})).reset_index())
     with _excel_writer(path) as writer:
         table.to_excel(writer, sheet_name=sheet, index=False)
         ws = writer.sheets[sheet]

@@ -15,7 +15,6 @@ Whatever could not be carried is listed in the report (REFI-QDA 1.5, section 7).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -23,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from fivep.cells import safe_writer
 from fivep.errors import FivepError, InputError
 from fivep.exchange.carry import file_name, place_codings, store_codings
 from fivep.exchange.qdc import (
@@ -175,7 +175,7 @@ class _Import:
         others = [v for v in self.project.variables if v != group_var]
         path = self.study.root / "respondents.csv"
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = safe_writer(buffer, lineterminator="\n")
         writer.writerow(["respondent_id", "group", *others])
         raw: list[Respondent] = []
         ungrouped = 0

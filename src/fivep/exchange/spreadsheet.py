@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fivep.cells import safe_cell
+
 if TYPE_CHECKING:
     from fivep.study import Study
 
@@ -65,6 +67,7 @@ def _number(value: str) -> Any:
 
 
 def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, (int, float, str)):
+    """A value as a sheet cell: numbers as numbers, text escaped against formulas (:mod:`fivep.cells`)."""
+    if value is None or isinstance(value, (int, float)):
         return value
-    return str(value)
+    return safe_cell(str(value))

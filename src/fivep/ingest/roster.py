@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fivep.cells import unescape_cell
 from fivep.errors import RosterError
 from fivep.ingest.encoding import decode_bytes
 from fivep.ingest.thai import invisible_characters, normalize_id
@@ -230,7 +231,8 @@ def load_roster(path: str | Path) -> RosterRead:
             found.error(number, None, f"the row has {len(cells)} values but the header names {len(columns)} columns",
                         "check for an unquoted comma")
             continue
-        record = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        # unescape_cell: a roster fivep wrote (import, deidentify) has formula-like text escaped as '=...
+        record = {col: (unescape_cell(cells[i]) if i < len(cells) else "") for i, col in enumerate(columns) if col}
         for i, col in enumerate(columns):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",

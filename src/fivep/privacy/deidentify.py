@@ -11,7 +11,6 @@ never into the output folder.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from fivep.cells import safe_writer
 from fivep.errors import InputError
 from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
 from fivep.privacy.pseudonyms import KeyEntry, Pseudonymizer
@@ -160,7 +160,7 @@ def _roster_csv(respondents: list[Respondent], clean: Callable[[str], str]) -> s
             if key not in columns:
                 columns.append(key)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(["respondent_id", "group", *columns])
     for r in respondents:
         values = []

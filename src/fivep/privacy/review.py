@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fivep.cells import safe_writer, unescape_cell
 from fivep.errors import InputError
 from fivep.privacy.private import write_private
 from fivep.privacy.pseudonyms import KeyEntry
@@ -70,7 +71,7 @@ def context(text: str, start: int, end: int, width: int = CONTEXT) -> tuple[str,
 
 def write_review(path: Path, detections: Iterable[Detection]) -> None:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for d in detections:
         writer.writerow([d.id, d.doc_id, d.start, d.end, d.type, d.text, d.before, d.after, d.rule, d.pseudonym,
@@ -105,9 +106,9 @@ def read_review(path: Path, documents: dict[str, str]) -> list[Detection]:
         if kind not in ENTITY_TYPES:
             raise ReviewError(f"unknown type {kind!r}", path=path, row=number, column="type",
                               hint=f"use one of {', '.join(ENTITY_TYPES)}")
-        doc_id = (row.get("doc_id") or "").strip()
-        value = row.get("text") or ""
-        replacement = row.get("replacement") or ""
+        doc_id = unescape_cell((row.get("doc_id") or "").strip())
+        value = unescape_cell(row.get("text") or "")   # fivep escapes cells against formulas
+        replacement = unescape_cell(row.get("replacement") or "")
         if decision == "edit" and not replacement.strip():
             raise ReviewError("decision 'edit' needs a replacement", path=path, row=number, column="replacement")
         if decision == "add":
@@ -135,7 +136,7 @@ def read_review(path: Path, documents: dict[str, str]) -> list[Detection]:
 
 def write_key(path: Path, entries: Sequence[KeyEntry]) -> None:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(("type", "original", "pseudonym"))
     for entry in entries:
         writer.writerow((entry.type, entry.original, entry.pseudonym))

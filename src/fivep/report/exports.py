@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from fivep.cells import safe_writer
 
 if TYPE_CHECKING:
     from fivep.study import Study
@@ -28,7 +29,7 @@ def write_codings_csv(study: Study, path: str | Path, coder: str | None = None,
     kinds = {c: study.store.segment_kinds(c) for c in study.store.coders()}
     rows = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = safe_writer(handle)
         writer.writerow(CODING_COLUMNS)
         for c in study.store.codings(coder):
             segment = segments.get(c.segment_id or "")

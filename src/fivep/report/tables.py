@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from typing import Any
 
 from fivep.analysis.demographics import _fmt, describe
+from fivep.cells import safe_writer
 
 
 def _range(stats: Mapping[str, Any] | None) -> str:
@@ -39,7 +39,7 @@ def demographics_rows(result: Mapping[str, Any]) -> list[dict[str, str]]:
 def demographics_csv(result: Mapping[str, Any]) -> str:
     """One row per group and measure: group, measure, value, n, pct (tidy, for spreadsheets)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(["group", "measure", "value", "n", "pct"])
     for name, p in result["groups"].items():
         writer.writerow([name, "total", "", p["n"], 100.0])
