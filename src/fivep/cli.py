@@ -125,18 +125,37 @@ def demographics(study: StudyArg,
 @handles_errors
 def run(study: StudyArg,
         out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("fivep-out"),
-        topics: Annotated[bool, typer.Option(help="Include exploratory topics (BERTopic).")] = True) -> None:
+        topics: Annotated[bool, typer.Option(help="Include exploratory topics (BERTopic).")] = True,
+        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (0: every core; "
+                                                 "default: every core on a large corpus).")] = None,
+        scheduler: Annotated[str | None, typer.Option(help="A Dask scheduler address (tcp://host:8786): "
+                                                      "code and filter on a cluster.")] = None) -> None:
     """The main job: ingest, code, analyse, explore topics and write the reports into OUT."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from fivep.pipeline import run_study
 
     console = _console()
-    with console.status("starting") as status:
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=_console(stderr=True), transient=True)
 
-        def step(text: str) -> None:
-            status.update(text)
-            console.print(f"[dim]·[/] {text}")
+    def progress(description: str, total: int) -> Callable[[int], None]:
+        task = bars.add_task(description, total=total)
+        return lambda done: bars.advance(task, done)
 
-        result = run_study(study, out, console=console, topics=topics, step=step)
+    def step(text: str) -> None:
+        console.print(f"[dim]·[/] {text}")
+
+    with bars:
+        result = run_study(study, out, console=console, topics=topics, step=step, jobs=jobs, scheduler=scheduler,
+                           progress=progress)
     console.print(f"[green]done[/]: outputs in {out}: {', '.join(result.outputs)}")
     console.print("time per step (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
 

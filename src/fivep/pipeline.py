@@ -22,13 +22,22 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+#: ``progress(description, total)`` starts a counted task and returns the callback that advances it.
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
 def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, topics: bool = True,
-              step: Callable[[str], None] | None = None, redact: bool = True) -> RunResult:
+              step: Callable[[str], None] | None = None, redact: bool = True, jobs: int | None = None,
+              scheduler: str | None = None, progress: Progress | None = None) -> RunResult:
     """Run every step on the study and write the outputs into ``out``.
 
     With ``redact=True`` (the default) every text written (coded statements in the framework matrix,
     evidence, topic examples, report quotes) passes the identifier filter
     (:func:`fivep.privacy.redact.redact_text`): the outputs are meant to be shared.
+
+    ``jobs`` and ``scheduler`` choose where the heavy steps (coding, the identifier filter) run: local
+    worker processes, or a Dask cluster (see :mod:`fivep.parallel`). ``progress`` shows counts and an
+    estimate of the time left for each long step.
     """
     import time
 
@@ -54,9 +63,15 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         result.timings[name] = round(now - clock, 2)
         clock = now
 
+    def counted(description: str, total: int) -> Callable[[Any], None] | None:
+        if progress is None:
+            return None
+        advance = progress(description, total)
+        return lambda done=1: advance(done if isinstance(done, int) else 1)
+
     try:
         say("ingesting transcripts and roster")
-        report = study.ingest()
+        report = study.ingest(progress=counted("reading transcripts", len(study.transcript_paths())))
         done("ingest")
         for warning in report.warnings:
             say(f"warning: {warning}")
@@ -71,10 +86,18 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             print_demographics(demo, console, labels=study.config.group_labels)
 
         say("coding every respondent statement with the 5P codebook")
-        coder, n = study.code()
+        jobs = jobs if jobs is not None else study.config.jobs
+        scheduler = scheduler or study.config.scheduler
+        coder, n = study.code(jobs=jobs, scheduler=scheduler,
+                              progress=counted("coding statements", len(study.segments())))
         from fivep.report.exports import write_codings_csv
 
-        text_filter = _redactor() if redact else None
+        text_filter = None
+        if redact:
+            say("filtering identifiers out of every statement that leaves the machine")
+            text_filter = _Redactor(study, jobs=jobs, scheduler=scheduler,
+                                    progress=counted("filtering identifiers",
+                                                     len({s.text for s in study.segments()})))
         write_codings_csv(study, out / "codings.csv", text_filter=text_filter)
         result.outputs.append("codings.csv")
         done("code")
@@ -130,13 +153,39 @@ def _agreement(study: Any, out: Path, result: RunResult) -> Any:
     return table
 
 
-def _redactor() -> Callable[[str], str]:
-    """The identifier filter, remembering texts it has already seen."""
-    from functools import lru_cache
-
+def _redact_batch(texts: list[str]) -> list[str]:
+    """The identifier filter on one batch of statements (runs in a worker)."""
     from fivep.privacy.redact import redact_text
 
-    return lru_cache(maxsize=None)(redact_text)
+    return [redact_text(text) for text in texts]
+
+
+class _Redactor:
+    """The identifier filter for everything ``fivep run`` writes: every statement is filtered once, in
+    batches spread over the local cores or a Dask cluster; other texts (evidence words, topic examples) are
+    filtered when first asked for and remembered."""
+
+    def __init__(self, study: Any, *, jobs: int | None, scheduler: str | None,
+                 progress: Callable[[int], None] | None = None) -> None:
+        from fivep.parallel import batched, map_batches, resolve_jobs
+
+        texts = sorted({segment.text for segment in study.segments()})
+        chunks = batched(texts, 200)
+        workers = resolve_jobs(jobs, len(texts))
+        self._known: dict[str, str] = {}
+        for chunk, filtered in zip(chunks, map_batches(_redact_batch, chunks, jobs=workers, scheduler=scheduler),
+                                   strict=True):
+            self._known.update(zip(chunk, filtered, strict=True))
+            if progress is not None:
+                progress(len(chunk))
+
+    def __call__(self, text: str) -> str:
+        found = self._known.get(text)
+        if found is None:
+            from fivep.privacy.redact import redact_text
+
+            found = self._known[text] = redact_text(text)
+        return found
 
 
 def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str], str] | None) -> None:
