@@ -56,6 +56,8 @@ TOP: dict[str, Key] = {
 TABLES: dict[str, dict[str, Key]] = {
     "privacy": {"min_cell": Key("a whole number of respondents, 0 or more", _is_count, "5")},
     "evaluation": {"holdout": Key("a list of document ids", _is_str_list, '["FG-CR-NGO", "II-CR-YP-06"]')},
+    "scale": {"jobs": Key("a whole number of worker processes (0: every core)", _is_count, "2"),
+              "scheduler": Key("a Dask scheduler address", _is_str, '"tcp://10.0.0.5:8786"')},
     "transcript_options": {"interviewer_labels": Key("a list of speaker labels", _is_str_list, '["พี่เลี้ยง", "RA"]')},
 }
 LABELS = Key("a table of en and th labels", lambda v: isinstance(v, dict), '{ en = "NGO staff", th = "เจ้าหน้าที่ NGO" }')

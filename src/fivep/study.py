@@ -81,16 +81,9 @@ class StudyConfig:
         privacy = data.get("privacy", {})
         config.min_cell = int(privacy.get("min_cell", 0))
         config.holdout = [str(x) for x in data.get("evaluation", {}).get("holdout", [])]
-        scale = data.get("scale", {})
-        if "jobs" in scale:
-            if not isinstance(scale["jobs"], int) or isinstance(scale["jobs"], bool):
-                raise ConfigError("[scale] jobs must be a whole number (0: every core)", path=path)
-            config.jobs = scale["jobs"]
-        if "scheduler" in scale:
-            if not isinstance(scale["scheduler"], str):
-                raise ConfigError("[scale] scheduler must be an address such as \"tcp://10.0.0.5:8786\"",
-                                  path=path)
-            config.scheduler = scale["scheduler"] or None
+        scale = data.get("scale", {})  # types checked by the schema above
+        config.jobs = scale.get("jobs")
+        config.scheduler = scale.get("scheduler") or None
         return config
 
     def group_label(self, group: str, lang: str = "en") -> str:
