@@ -307,7 +307,10 @@ def deidentify(study: StudyArg,
                style: Annotated[str, typer.Option(help="tags ([ชื่อ-1], [PHONE-2]) or names (replacement names).")
                                 ] = "tags",
                review: Annotated[Path | None, typer.Option(
-                   help="Apply the decisions (accept/reject/edit/add) of this review file.")] = None) -> None:
+                   help="Apply the decisions (accept/reject/edit/add) of this review file.")] = None,
+               force: Annotated[bool, typer.Option(help="Write into --out even if it is another study or a folder "
+                                                         "that is not empty (nothing there is deleted).")
+                                ] = False) -> None:
     """De-identified copies of the transcripts and codings, a review file and a key file."""
     from fivep.privacy.deidentify import deidentify_study
     from fivep.privacy.pseudonyms import STYLES
@@ -319,7 +322,8 @@ def deidentify(study: StudyArg,
     n = len(s.store.documents()) or len(s.transcript_paths())
     progress, task = _progress(n, "de-identifying")
     with progress:
-        result = deidentify_study(s, out, style=style, review=review, progress=lambda doc: progress.advance(task))
+        result = deidentify_study(s, out, style=style, review=review, force=force,
+                                  progress=lambda doc: progress.advance(task))
     s.close()
     console = _console()
     console.print(f"{result.documents} documents: {result.replaced} of {result.detections} detections replaced; "

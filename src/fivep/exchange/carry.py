@@ -5,22 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from fivep.exchange.reader import RefiProject
 from fivep.exchange.refi import ImportReport
 from fivep.model import Coding, Document, Segment
+from fivep.outputs import file_name
 
 if TYPE_CHECKING:
     from fivep.study import Study
 
-_UNSAFE_NAME = re.compile(r"[^\w.@-]+")
-
-
-def file_name(text: str) -> str:
-    """``text`` made safe as a file name (coder names, document ids)."""
-    return _UNSAFE_NAME.sub("_", text).strip("._") or "unnamed"
 
 
 def coder_source(coder: str) -> str:
@@ -35,13 +32,29 @@ def coder_source(coder: str) -> str:
 
 
 def coder_names(users: dict[str, str]) -> dict[str, str]:
-    """User GUID -> coder name; two users with one name are told apart (``cp``, ``cp (2)``)."""
+    """User GUID -> coder name; two users are told apart (``cp``, ``cp (2)``) when their names, or the
+    file names ``codings/<coder>.csv`` made from them (``A/B`` and ``A_B``), would be one."""
     names: dict[str, str] = {}
-    seen: Counter[str] = Counter()
+    used: set[str] = set()
     for key, name in users.items():
-        seen[name] += 1
-        names[key] = name if seen[name] == 1 else f"{name} ({seen[name]})"
+        candidate, n = name, 1
+        while file_name(candidate).casefold() in used:
+            n += 1
+            candidate = f"{name} ({n})"
+        used.add(file_name(candidate).casefold())
+        names[key] = candidate
     return names
+
+
+def _overlapping(segments: list[Segment], ends: list[int], start: int, end: int) -> list[Segment]:
+    """The segments (sorted by start; ``ends`` their running maximum end) that overlap ``[start, end)``."""
+    out = []
+    i = bisect_right(ends, start)   # every segment before i ends at or before start
+    while i < len(segments) and segments[i].start < end:
+        if start < segments[i].end:
+            out.append(segments[i])
+        i += 1
+    return out
 
 
 def place_codings(project: RefiProject, report: ImportReport, docs: dict[str, Document], segments: list[Segment],
@@ -50,9 +63,17 @@ def place_codings(project: RefiProject, report: ImportReport, docs: dict[str, Do
     """The project's codings as fivep codings per coder (each on the segment it overlaps most), and
     the segment kinds per coder; what cannot be placed is counted in ``report.skipped``."""
     coders = coder_names(project.users)
+    renamed = [f"'{project.users[k]}' as '{v}'" for k, v in coders.items() if v != project.users[k]]
+    if renamed:
+        report.notes.append(f"{len(renamed)} user(s) share a name or a file name with another user and are "
+                            f"imported under a new coder name: {', '.join(renamed[:5])}")
     by_doc: dict[str, list[Segment]] = defaultdict(list)
     for s in segments:
         by_doc[s.doc_id].append(s)
+    ends: dict[str, list[int]] = {}
+    for doc_id, found in by_doc.items():
+        found.sort(key=lambda s: (s.start, s.end))
+        ends[doc_id] = list(accumulate((s.end for s in found), max))   # running maximum: sorted for bisect
     out: dict[str, list[Coding]] = defaultdict(list)
     kind_out: dict[str, dict[str, str]] = defaultdict(dict)
     seen: set[tuple[Any, ...]] = set()
@@ -68,8 +89,8 @@ def place_codings(project: RefiProject, report: ImportReport, docs: dict[str, Do
             lost[f"codings with positions outside their source's text ({doc.id})"] += 1
             continue
         coder = coders.get(c.user or "", f"user-{(c.user or 'unknown')[:8]}")
-        overlaps = [(min(c.end, s.end) - max(c.start, s.start), s) for s in by_doc.get(doc.id, [])
-                    if s.start < c.end and c.start < s.end]
+        overlaps = [(min(c.end, s.end) - max(c.start, s.start), s)
+                    for s in _overlapping(by_doc.get(doc.id, []), ends.get(doc.id, []), c.start, c.end)]
         segment = max(overlaps, key=lambda o: o[0])[1] if overlaps else None
         if c.code in kinds:
             if segment is None:

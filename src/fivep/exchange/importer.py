@@ -24,7 +24,7 @@ from typing import Any
 
 from fivep.cells import safe_writer
 from fivep.errors import FivepError, InputError
-from fivep.exchange.carry import file_name, place_codings, store_codings
+from fivep.exchange.carry import place_codings, store_codings
 from fivep.exchange.qdc import (
     code_guids,
     codebook_extras,
@@ -37,6 +37,7 @@ from fivep.exchange.reader import RefiProject, RefiSource, read_qdpx
 from fivep.exchange.refi import ImportReport, RefiCode, guid, norm_guid
 from fivep.exchange.safety import Limits
 from fivep.model import KINDS, Document, Respondent
+from fivep.outputs import child, file_name
 from fivep.study import Study
 
 CODEBOOK_FILE = "codebook.yaml"
@@ -213,7 +214,9 @@ class _Import:
         by_guid = {guid("source", d.id): d for d in existing}
         folder = self.study.transcripts_dir
         out: dict[str, Document] = {}
-        taken = set(by_id)
+        taken = {i.casefold() for i in by_id}
+        on_disk = {p.stem.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
+        renamed: list[str] = []
         no_turns = []
         for source in self.project.sources:
             meta = _source_meta(source)
@@ -229,14 +232,17 @@ class _Import:
                               "with a different text; the source and its codings were not imported")
                 continue
             base, n = doc_id, 2
-            while doc_id in taken:
+            while doc_id.casefold() in taken | on_disk:   # never over a transcript, ingested or not
                 doc_id, n = f"{base}-{n}", n + 1
-            taken.add(doc_id)
+            if doc_id != base and base.casefold() in on_disk - taken:
+                renamed.append(f"{base} as {doc_id}")
+            taken.add(doc_id.casefold())
             meta["id"] = doc_id
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{doc_id}.txt"
+            path = child(folder, f"{doc_id}.txt")
             header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=110)
-            path.write_text(f"---\n{header}---\n{source.text}", encoding="utf-8")
+            with open(path, "x", encoding="utf-8") as handle:   # "x": fails rather than overwrite
+                handle.write(f"---\n{header}---\n{source.text}")
             try:
                 doc = build_document(read_transcript(path), resolver, doc_id=doc_id).document
             except FivepError:
@@ -247,6 +253,10 @@ class _Import:
                 no_turns.append(doc_id)
             out[source.guid] = doc
         self.report.documents = len(out) - self.report.documents_reused
+        if renamed:
+            self.report.notes.append(f"{len(renamed)} source(s) imported under a new id, since transcripts/ already "
+                                     f"holds a file of that name that is not ingested (renamed, or new; it was left "
+                                     f"as it is): {', '.join(renamed[:5])}{' ...' if len(renamed) > 5 else ''}")
         if no_turns:
             self.report.notes.append(f"{len(no_turns)} source(s) kept as written, without speaker turns (so without "
                                      f"segments), since fivep found no turns in them that keep the text unchanged: "

@@ -147,6 +147,7 @@ class _Reader:
         self.qde = qde
         self.where = f"{archive.path}!{qde}"
         self.skipped: Counter[str] = Counter()
+        self.sources_seen: dict[str, str] = {}   # source GUID -> name
 
     def member(self, path: str) -> str | None:
         """The archive member a ``plainTextPath`` names, however the tool wrote it."""
@@ -171,6 +172,16 @@ class _Reader:
         source_guid = norm_guid(element.get("guid"))
         name = name or element.get("name") or ""
         label = name or source_guid
+        if not source_guid:   # its codings are inside it: a stand-in GUID keeps them together
+            source_guid = f"no-guid-{len(project.sources) + 1}"
+        first = self.sources_seen.get(source_guid)
+        if first is not None:
+            n = sum(1 for e in element.iter() if local(e.tag) == "Coding")
+            project.skipped.append(f"source '{label}' and its {n} coding(s): its GUID {source_guid} is also that of "
+                                   f"source '{first}', so their codings could not be told apart (not imported; "
+                                   "export the project again, or ask the program's makers)")
+            return
+        self.sources_seen[source_guid] = label
         content = kid(element, "PlainTextContent")
         path = element.get("plainTextPath")
         if content is not None:

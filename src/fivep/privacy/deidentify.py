@@ -23,6 +23,7 @@ import yaml
 from fivep.cells import safe_writer
 from fivep.errors import InputError
 from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
+from fivep.outputs import child, claim_folder, file_names, record_folder
 from fivep.privacy.pseudonyms import KeyEntry, Pseudonymizer
 from fivep.privacy.redact import Redaction, redact
 from fivep.privacy.review import Detection, context, read_review, write_key, write_review
@@ -177,8 +178,8 @@ def _roster_csv(respondents: list[Respondent], clean: Callable[[str], str]) -> s
 
 
 def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = "tags",
-                     review: str | Path | None = None, progress: Callable[[str], None] | None = None
-                     ) -> DeidentifyResult:
+                     review: str | Path | None = None, progress: Callable[[str], None] | None = None,
+                     force: bool = False) -> DeidentifyResult:
     """Write a de-identified copy of ``study`` (a path or a :class:`fivep.study.Study`).
 
     Parameters
@@ -195,6 +196,10 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
         detection is accepted and a new review file is written.
     progress:
         Called with each document id as it is done.
+    force:
+        Write into ``out`` even when it is another study or a folder that is not empty (by default
+        only a new or empty folder, or one a previous ``deidentify`` wrote, is used). fivep then
+        replaces only the files it writes and deletes nothing it did not write.
     """
     from fivep.store import Store
     from fivep.study import STORE_NAME, Study
@@ -207,6 +212,7 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     if out_dir.resolve() == private.resolve() or private.resolve().is_relative_to(out_dir.resolve()):
         raise InputError("the output folder would contain the key file", path=out_dir,
                          hint=f"choose an output folder outside {root}, or the default {root / DEFAULT_OUT}")
+    written_before = claim_folder(out_dir, what="the de-identified study", force=force)
     documents = source.store.documents()
     if not documents:
         source.ingest()
@@ -222,6 +228,7 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     added = [r for r in rows if r.decision == "add"]
     edits: list[KeyEntry] = []
     redactions: dict[str, Redaction] = {}
+    names = file_names(d.id for d in documents)   # an id such as '../../x' never becomes a path
     new_docs: list[Document] = []
     reviewed: list[Detection] = []
     for doc in documents:
@@ -235,7 +242,7 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
             if isinstance(meta.get(key), str):
                 meta[key] = redact(meta[key], pseudonymizer=pseudonymizer).text
         meta["deidentified"] = True
-        new_docs.append(_remap_document(doc, redaction, meta, f"transcripts/{doc.id}.txt"))
+        new_docs.append(_remap_document(doc, redaction, meta, f"transcripts/{names[doc.id]}.txt"))
         if progress is not None:
             progress(doc.id)
 
@@ -254,13 +261,14 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     # --- write ---------------------------------------------------------------------------------------
     transcripts = out_dir / "transcripts"
     transcripts.mkdir(parents=True, exist_ok=True)
-    for stale in transcripts.glob("*.txt"):
-        stale.unlink()
     files: list[Path] = []
     for doc in new_docs:
-        path = transcripts / f"{doc.id}.txt"
+        path = child(transcripts, f"{names[doc.id]}.txt")
         path.write_text(_front_matter(doc, doc.meta) + doc.text + "\n", encoding="utf-8")
         files.append(path)
+    for stale in set(written_before) - set(files):   # transcripts a previous run wrote, of documents now gone
+        if stale.parent == transcripts and stale.suffix == ".txt":
+            stale.unlink(missing_ok=True)
     (out_dir / "respondents.csv").write_text(
         _roster_csv(respondents, lambda v: redact(v, pseudonymizer=pseudonymizer).text), encoding="utf-8")
     config = dict(source.config.raw)
@@ -273,6 +281,7 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
             db.execute("DELETE FROM codings")
         for coder in coders:
             store.replace_codings(coder, codings[coder], kinds[coder])
+    record_folder(out_dir, what="deidentify", files=[*files, out_dir / "respondents.csv", out_dir / "study.toml"])
     if review is None:
         write_review(review_path, reviewed)
     write_key(key_path, [*pseudonymizer.entries(), *edits])
