@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fivep.cells import safe_writer, unescape_cell
 from fivep.errors import InputError
 from fivep.model import Respondent
 from fivep.privacy.private import private_dir, write_private
@@ -46,7 +47,7 @@ def _read_codes(path: Path) -> dict[str, str]:
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     codes: dict[str, str] = {}
     for number, row in enumerate(rows, 2):
-        rid, code = (row.get("respondent_id") or "").strip(), (row.get("code") or "").strip()
+        rid, code = unescape_cell((row.get("respondent_id") or "").strip()), (row.get("code") or "").strip()
         if not rid or not code:
             raise InputError("a row needs respondent_id and code", path=path, line=number,
                              hint="fix the row or delete the file (new codes are drawn)")
@@ -78,7 +79,7 @@ def respondent_codes(study: Any, roster: Sequence[Respondent] | None = None) -> 
     for rid, n in zip(missing, numbers, strict=False):
         codes[rid] = f"{PREFIX}{n:0{width}d}"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(["respondent_id", "code"])
     writer.writerows(sorted(codes.items(), key=lambda item: item[1]))
     private_dir(study.root)

@@ -38,6 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fivep.cells import safe_writer, unescape_cell
 from fivep.errors import InputError
 from fivep.privacy.private import write_private
 
@@ -125,7 +126,8 @@ def read_approvals(root: str | Path) -> dict[str, Approval]:
     except UnicodeDecodeError:
         raise InputError("the approvals file is not UTF-8", path=path, hint="save it as CSV UTF-8") from None
     out: dict[str, Approval] = {}
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
+    for number, raw in enumerate(csv.DictReader(io.StringIO(text)), 2):
+        row = {k: unescape_cell(v) if isinstance(v, str) else v for k, v in raw.items()}   # see fivep.cells
         sid = (row.get("segment_id") or "").strip()
         if not sid:
             continue
@@ -141,7 +143,7 @@ def read_approvals(root: str | Path) -> dict[str, Approval]:
 def write_approvals(root: str | Path, approvals: Iterable[Approval]) -> Path:
     """Write the approvals file (UTF-8 with BOM for Excel; readable by its owner only)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(APPROVAL_COLUMNS)
     for a in approvals:
         writer.writerow([a.segment_id, a.code, a.group, a.flagged, a.quote, "" if a.decision == "pending" else a.decision,
@@ -327,7 +329,7 @@ def _review_rows(root: Path) -> list[dict[str, str]]:
     path = root / PRIVATE_DIR / REVIEW_NAME
     if not path.exists():
         return []
-    return [{k: (v or "") for k, v in row.items() if k} for row in
+    return [{k: unescape_cell(v or "") for k, v in row.items() if k} for row in
             csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))]
 
 
