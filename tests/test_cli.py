@@ -72,7 +72,7 @@ def test_import_and_help_stay_light() -> None:
 
 
 @pytest.mark.parametrize("name,content,message", [
-    ("zz.txt", "I: hi\nR99: hello\n", "unknown speaker label 'R99'"),
+    ("zz.txt", "nobody is named on any line\n", "no speaker turns found"),
     ("zz.docx", "PK\x03\x04 truncated", "damaged or truncated"),
     ("zz.txt", "", "the file is empty"),
 ])

@@ -59,7 +59,7 @@ def test_crash_halfway_keeps_previous_state(sample_copy: Path, monkeypatch: pyte
     study.ingest()
     before = len(study.segments())
     bad = sample_copy / "transcripts" / "zz-broken.txt"
-    bad.write_text("I: hi\nR99: unknown\n", encoding="utf-8")
+    bad.write_text("a transcript without any speaker label\n", encoding="utf-8")
     with pytest.raises(TranscriptError):
         study.ingest()
     assert len(study.segments()) == before

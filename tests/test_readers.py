@@ -152,12 +152,16 @@ def test_bad_files_give_clear_errors(tmp_path: Path, name: str, data: bytes | No
     assert str(path) in str(info.value)
 
 
-def test_unknown_speaker_label_names_the_line(tmp_path: Path) -> None:
+def test_unknown_speaker_label_starts_a_turn_of_its_own(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
-    path.write_text("I: สวัสดีครับ\nR07: ครับ\n", encoding="utf-8")
-    with pytest.raises(TranscriptError) as info:
-        parse(path)
-    assert "unknown speaker label 'R07'" in str(info.value) and info.value.line == 2
+    path.write_text("I: สวัสดีครับ\nR07: ครับ\nGOV-CM-01: ค่ะ\nR07: อีกครั้ง\n", encoding="utf-8")
+    parsed = parse(path)
+    turns = parsed.document.turns
+    assert [(t.speaker, t.role, t.respondent_id) for t in turns] == [
+        ("I", "interviewer", None), ("R07", "unknown", None),
+        ("GOV-CM-01", "respondent", "GOV-CM-01"), ("R07", "unknown", None)]
+    [warning] = [w for w in parsed.warnings if "R07" in w]
+    assert f"{path}, lines 2, 4: unknown speaker 'R07'" in warning
 
 
 def test_colon_in_ordinary_speech_is_not_a_turn(tmp_path: Path) -> None:

@@ -84,6 +84,10 @@ def ingest(study: StudyArg,
                   + ("" if report.silent else " (every respondent)"))
     if report.unknown_speakers:
         console.print(f"speakers not in the roster: {', '.join(report.unknown_speakers)}")
+    if report.unknown_turns:
+        n = sum(report.unknown_turns.values())
+        console.print(f"{n} turn{'s' if n != 1 else ''} of unknown speakers, attributed to nobody and not coded: "
+                      + ", ".join(f"{label} ({count})" for label, count in report.unknown_turns.items()))
     console.print(f"store: {s.store.path}")
     s.close()
 

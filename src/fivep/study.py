@@ -102,6 +102,7 @@ class IngestReport:
     warnings: list[str]
     by_document: list[dict[str, Any]]
     human_codings: dict[str, int] = field(default_factory=dict)
+    unknown_turns: dict[str, int] = field(default_factory=dict)  # label of an unknown speaker -> turns
 
 
 class Study:
@@ -224,10 +225,13 @@ class Study:
         by_doc = []
         for d in documents:
             by_doc.append({"id": d.id, "format": d.meta.get("format"), "language": d.language,
-                           "turns": len(d.turns),
+                           "turns": len(d.turns), "unknown_speaker_turns": sum(t.role == "unknown" for t in d.turns),
                            "respondents": len({t.respondent_id for t in d.turns if t.respondent_id})})
+        unknown_turns: dict[str, int] = {}
+        for turn in (t for d in documents for t in d.turns if t.role == "unknown"):
+            unknown_turns[turn.speaker] = unknown_turns.get(turn.speaker, 0) + 1
         return IngestReport(len(documents), sum(len(d.turns) for d in documents), len(segments), len(roster),
-                            len(speaking & roster_ids), silent, unknown, warnings, by_doc, human)
+                            len(speaking & roster_ids), silent, unknown, warnings, by_doc, human, unknown_turns)
 
     @property
     def codings_dir(self) -> Path:

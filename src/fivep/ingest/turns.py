@@ -6,6 +6,7 @@ The document text is rebuilt from the paragraphs a reader returned, each normali
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from fivep.errors import TranscriptError
+from fivep.ingest.labels import looks_like_speaker
 from fivep.ingest.readers import RawTranscript
-from fivep.ingest.thai import normalize_text, thai_share
+from fivep.ingest.thai import normalize_id, normalize_text, thai_share
 from fivep.model import Document, Role, Turn
 
 INTERVIEWER_LABELS = (
@@ -29,19 +31,13 @@ _LINE = re.compile(
     r"(?P<label>[^:：\[\]()\n]{1,40}?)\s*[:：]\s?(?P<body>.*)$",
     re.DOTALL,
 )
-# Labels that are clearly meant as speakers even when nobody has mapped them.
-_SPEAKERISH = re.compile(
-    r"^(?:[A-Za-z]{1,5}[-_ ]?\d{1,3}"
-    r"|(?:ผู้ให้ข้อมูล|ผู้ให้สัมภาษณ์|ผู้เข้าร่วม|ผู้ร่วมสนทนา|respondent|participant|speaker|informant)\s*\S{1,4}"
-    r"|น้อง\s?[A-Za-zก-ฮ0-9]{1,2})$",
-    re.IGNORECASE,
-)
 _ID_SHAPED = re.compile(r"^[A-Za-z]{2,6}(?:-[A-Za-z0-9]{1,6}){1,3}$")
 
 
 def label_key(label: str) -> str:
-    """Comparison key for speaker labels and ids: case, spaces, dashes and dots do not matter."""
-    return re.sub(r"[\s_\-–.]+", "", label).casefold()
+    """Comparison key for speaker labels and ids: case, spaces, dashes, dots and invisible characters
+    (zero-width spaces, direction marks) do not matter."""
+    return re.sub(r"[\s_\-–.]+", "", normalize_id(label)).casefold()
 
 
 @dataclass
@@ -53,8 +49,8 @@ class SpeakerResolver:
     roster_ids:
         The ids of the roster (empty when there is no roster).
     mapping:
-        Label -> respondent id, or ``"interviewer"`` / ``"interpreter"``; from the transcript's
-        front matter and the study's ``[speakers]`` table.
+        Label -> respondent id, or ``"interviewer"`` / ``"interpreter"`` / ``"unknown"``; from the
+        transcript's front matter and the study's ``[speakers]`` table.
     interviewer_labels, interpreter_labels:
         Labels known to be the research team or an interpreter; a label that starts with one of
         them and continues with a number or a letter (``"ผู้สัมภาษณ์ 2"``) counts too.
@@ -88,7 +84,7 @@ class SpeakerResolver:
         target = self._mapping.get(key)
         if target is not None:
             role = self._team_role(label_key(target))
-            if target.casefold() in ("interviewer", "interpreter"):
+            if target.casefold() in ("interviewer", "interpreter", "unknown"):
                 return target.casefold(), None, True  # type: ignore[return-value]
             if role is not None:
                 return role, None, True
@@ -105,13 +101,21 @@ class SpeakerResolver:
 
     @staticmethod
     def looks_like_speaker(label: str) -> bool:
-        return bool(_SPEAKERISH.match(label.strip()))
+        return looks_like_speaker(label)
 
 
 @dataclass
 class ParsedTranscript:
     document: Document
     warnings: list[str]
+
+
+def _where(fmt: str, lines: list[int]) -> str:
+    """``line 4`` / ``lines 4, 9`` in the words of the format (a PDF has pages, a .docx paragraphs)."""
+    unit = {"pdf": "page", "docx": "paragraph", "odt": "paragraph"}.get(fmt, "line")
+    shown = ", ".join(str(n) for n in dict.fromkeys(lines[:8]))
+    more = f" and {len(lines) - 8} more" if len(lines) > 8 else ""
+    return f"{unit}{'s' if len(set(lines)) > 1 else ''} {shown}{more}"
 
 
 def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | None = None,
@@ -132,6 +136,7 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
     elements: list[list[Any]] = []
     current: list[Any] | None = None
     unknown_warned: set[str] = set()
+    unknown_lines: dict[str, list[int]] = {}
     for para in raw.paragraphs:
         text = normalize_text(para.text, extracted=raw.extracted)
         if not text.strip():
@@ -139,7 +144,7 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
         label = time = None
         body = text
         if para.speaker is not None:
-            label, time = para.speaker, para.time
+            label, time = normalize_id(para.speaker), para.time
             match = _LINE.match(text)
             if match and label_key(match.group("label")) == label_key(label):
                 body = match.group("body")
@@ -147,27 +152,22 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
             match = _LINE.match(text)
             if match:
                 candidate = match.group("label").strip()
-                resolved = resolver.resolve(candidate)
-                if resolved is not None:
+                if resolver.resolve(candidate) is not None or looks_like_speaker(candidate):
                     label, body = candidate, match.group("body")
                     time = match.group("time") or match.group("bare") or para.time
-                elif SpeakerResolver.looks_like_speaker(candidate):
-                    raise TranscriptError(
-                        f"unknown speaker label '{candidate}'", path=path, line=para.line,
-                        hint="use a respondent_id from the roster, or map the label in the front matter "
-                             f"('speakers: {{{candidate}: GOV-CM-01}}') or in study.toml [speakers]")
             if label is None and para.time is not None and current is None:
                 time = para.time
         if label is not None:
             resolved = resolver.resolve(label)
             if resolved is None:
-                raise TranscriptError(
-                    f"unknown speaker label '{label}'", path=path, line=para.line,
-                    hint="use a respondent_id from the roster, or map it in the front matter 'speakers:'")
-            role, rid, in_roster = resolved
+                # Never merged into the previous speaker's turn: a turn of its own, of an unknown speaker.
+                unknown_lines.setdefault(label, []).append(para.line)
+            role, rid, in_roster = resolved or ("unknown", None, False)
             if role == "respondent" and not in_roster and rid not in unknown_warned:
                 unknown_warned.add(str(rid))
-                warnings.append(f"{path}, line {para.line}: speaker '{label}' ({rid}) is not in the roster")
+                near = difflib.get_close_matches(str(rid), list(resolver.roster_ids), n=1, cutoff=0.75)
+                warnings.append(f"{path}, {_where(raw.format, [para.line])}: speaker '{label}' ({rid}) is not in the "
+                                "roster" + (f" (did you mean '{near[0]}'?)" if near else ""))
             same = (raw.format in ("vtt", "srt") and current is not None and current[1] == label)
             if same:
                 assert current is not None
@@ -179,6 +179,13 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
             current[5].append(text.strip())
         else:
             elements.append(["text", text.strip()])
+    for label, lines in unknown_lines.items():
+        near = difflib.get_close_matches(label, [*resolver.roster_ids, *resolver.mapping], n=1, cutoff=0.75)
+        fix = f"did you mean '{near[0]}'? " if near else ""
+        warnings.append(
+            f"{path}, {_where(raw.format, lines)}: unknown speaker '{label}': kept as turns of an unknown speaker, "
+            f"attributed to nobody and not coded ({fix}map the label in the front matter 'speakers: {{{label}: "
+            f"GOV-CM-01}}' or in study.toml [speakers], or to 'unknown' to confirm)")
     parts: list[str] = []
     turns: list[Turn] = []
     length = 0
