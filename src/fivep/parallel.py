@@ -5,7 +5,8 @@ is written as a top-level function of one batch, so the same function runs in th
 
 - ``jobs=1``: in this process, batch after batch (small studies: no start-up cost);
 - ``jobs=N`` (the default is every core this process may use): a :class:`~concurrent.futures.ProcessPoolExecutor`
-  of N workers started with ``forkserver``, so a worker never inherits the threads of torch or BLAS;
+  of N workers started with ``spawn``: a worker never inherits the threads of torch or BLAS, and its CPU
+  time is counted as this process's children's;
 - ``scheduler="tcp://host:8786"``: the batches are sent to a running ``dask.distributed`` cluster, one
   task a batch, and the results gathered back here (see docs/scale.md for starting a cluster).
 
@@ -37,12 +38,12 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def resolve_jobs(jobs: int | None, items: int | None = None) -> int:
+def resolve_jobs(jobs: int | None, items: int | None = None, threshold: int = MIN_PARALLEL_ITEMS) -> int:
     """How many local workers to use: ``jobs`` if given (0 or less means every core), else every core
-    when there are at least :data:`MIN_PARALLEL_ITEMS` items, else one."""
+    when there are at least ``threshold`` items, else one."""
     if jobs is not None and jobs > 0:
         return jobs
-    if jobs is not None or items is None or items >= MIN_PARALLEL_ITEMS:
+    if jobs is not None or items is None or items >= threshold:
         return available_cores()
     return 1
 
@@ -79,7 +80,7 @@ def map_batches(func: Callable[[Any], R], batches: Iterable[Any], *, jobs: int =
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("forkserver")
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         # at most two batches a worker in flight: memory stays bounded whatever the corpus size
         pending: list[Any] = []

@@ -20,6 +20,17 @@ class RunResult:
     out: Path
     outputs: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: per step: wall seconds, CPU seconds (this process and its workers) and peak resident MB so far
+    steps: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def _cpu_and_peak() -> tuple[float, float]:
+    """CPU seconds used by this process and its finished children, and the peak resident MB of either."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+    return cpu, max(me.ru_maxrss, children.ru_maxrss) / 1024
 
 
 #: ``progress(description, total)`` starts a counted task and returns the callback that advances it.
@@ -56,12 +67,16 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             console.print(text)
 
     clock = time.perf_counter()
+    cpu_clock, _ = _cpu_and_peak()
 
     def done(name: str) -> None:
-        nonlocal clock
+        nonlocal clock, cpu_clock
         now = time.perf_counter()
+        cpu, peak = _cpu_and_peak()
         result.timings[name] = round(now - clock, 2)
-        clock = now
+        result.steps[name] = {"wall_s": round(now - clock, 2), "cpu_s": round(cpu - cpu_clock, 2),
+                              "peak_mb": round(peak, 1)}
+        clock, cpu_clock = now, cpu
 
     def counted(description: str, total: int) -> Callable[[Any], None] | None:
         if progress is None:
@@ -71,7 +86,9 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
 
     try:
         say("ingesting transcripts and roster")
-        report = study.ingest(progress=counted("reading transcripts", len(study.transcript_paths())))
+        jobs = jobs if jobs is not None else study.config.jobs
+        scheduler = scheduler or study.config.scheduler
+        report = study.ingest(progress=counted("reading transcripts", len(study.transcript_paths())), jobs=jobs)
         done("ingest")
         for warning in report.warnings:
             say(f"warning: {warning}")
@@ -86,8 +103,6 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             print_demographics(demo, console, labels=study.config.group_labels)
 
         say("coding every respondent statement with the 5P codebook")
-        jobs = jobs if jobs is not None else study.config.jobs
-        scheduler = scheduler or study.config.scheduler
         coder, n = study.code(jobs=jobs, scheduler=scheduler,
                               progress=counted("coding statements", len(study.segments())))
         from fivep.report.exports import write_codings_csv

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,10 +165,14 @@ class Study:
                       if p.is_file() and p.suffix.lower() in _EXTENSIONS and not p.name.startswith((".", "~$")))
 
     def read_documents(self, roster: list[Respondent] | None = None, progress: Any = None,
-                       format: str | None = None) -> tuple[list[Document], list[str]]:
-        """Read every transcript (``format`` forces one reader for all). Returns ``(documents, warnings)``."""
-        from fivep.ingest.readers import read_transcript
-        from fivep.ingest.turns import INTERVIEWER_LABELS, SpeakerResolver, build_document
+                       format: str | None = None, jobs: int | None = None) -> tuple[list[Document], list[str]]:
+        """Read every transcript (``format`` forces one reader for all). Returns ``(documents, warnings)``.
+
+        Transcripts are read in batches, on every core when there are many (``jobs`` as in
+        :meth:`code`); documents and warnings come back in file order whatever the number of workers.
+        """
+        from fivep.ingest.turns import INTERVIEWER_LABELS, SpeakerResolver
+        from fivep.parallel import batched, map_batches, resolve_jobs
 
         roster = self.read_roster() if roster is None else roster
         resolver = SpeakerResolver([r.id for r in roster], self.config.speakers,
@@ -175,17 +180,21 @@ class Study:
         documents: list[Document] = []
         warnings: list[str] = []
         seen: dict[str, str] = {}
-        for path in self.transcript_paths():
-            parsed = build_document(read_transcript(path, format), resolver, doc_id=path.stem)
-            doc = parsed.document
-            if doc.id in seen:
-                raise TranscriptError(f"document id '{doc.id}' is used by {seen[doc.id]} too", path=path,
-                                      hint="give each transcript a unique 'id:' in its front matter")
-            seen[doc.id] = str(path)
-            documents.append(doc)
-            warnings.extend(parsed.warnings)
-            if progress is not None:
-                progress(path)
+        paths = self.transcript_paths()
+        workers = resolve_jobs(jobs if jobs is not None else self.config.jobs, len(paths), threshold=200)
+        chunks = batched(paths, 25)
+        tasks = [(chunk, format, resolver) for chunk in chunks]
+        for chunk, parsed_docs in zip(chunks, map_batches(_read_batch, tasks, jobs=workers), strict=True):
+            for path, parsed in zip(chunk, parsed_docs, strict=True):
+                doc = parsed.document
+                if doc.id in seen:
+                    raise TranscriptError(f"document id '{doc.id}' is used by {seen[doc.id]} too", path=path,
+                                          hint="give each transcript a unique 'id:' in its front matter")
+                seen[doc.id] = str(path)
+                documents.append(doc)
+                warnings.extend(parsed.warnings)
+                if progress is not None:
+                    progress(path)
         return documents, warnings
 
     # --- store ----------------------------------------------------------------------------------
@@ -203,12 +212,13 @@ class Study:
             self._store.close()
             self._store = None
 
-    def ingest(self, *, unit: str = "turn", progress: Any = None, format: str | None = None) -> IngestReport:
+    def ingest(self, *, unit: str = "turn", progress: Any = None, format: str | None = None,
+               jobs: int | None = None) -> IngestReport:
         """Read roster and transcripts and replace the corpus in the store (one transaction)."""
         from fivep.ingest.segments import segment_documents
 
         roster = self.read_roster()
-        documents, warnings = self.read_documents(roster, progress=progress, format=format)
+        documents, warnings = self.read_documents(roster, progress=progress, format=format, jobs=jobs)
         warnings = self.roster_warnings + warnings
         if not documents:
             raise InputError("no transcripts found", path=self.transcripts_dir,
@@ -329,3 +339,12 @@ class Study:
                 for c in self.store.codings(coder)]
         return pd.DataFrame(rows, columns=["doc_id", "segment_id", "start", "end", "code_id", "coder",
                                            "source", "score"])
+
+
+def _read_batch(task: tuple[Sequence[Path], str | None, Any]) -> list[Any]:
+    """Read and parse one batch of transcripts (runs in a worker)."""
+    from fivep.ingest.readers import read_transcript
+    from fivep.ingest.turns import build_document
+
+    paths, format, resolver = task
+    return [build_document(read_transcript(path, format), resolver, doc_id=path.stem) for path in paths]

@@ -6,6 +6,7 @@ The document text is rebuilt from the paragraphs a reader returned, each normali
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Iterable, Mapping
@@ -66,6 +67,14 @@ class SpeakerResolver:
         self._mapping = {label_key(k): str(v).strip() for k, v in self.mapping.items()}
         self._interviewers = {label_key(x) for x in self.interviewer_labels}
         self._interpreters = {label_key(x) for x in self.interpreter_labels}
+
+    def with_mapping(self, extra: Mapping[str, Any]) -> SpeakerResolver:
+        """This resolver with more label mappings (a transcript's front matter). The roster is keyed once
+        for the study, not again for every transcript: ingest stays linear in the corpus."""
+        clone = copy.copy(self)
+        clone.mapping = {**self.mapping, **{str(k): str(v) for k, v in extra.items()}}
+        clone._mapping = {**self._mapping, **{label_key(str(k)): str(v).strip() for k, v in extra.items()}}
+        return clone
 
     def _team_role(self, key: str) -> Role | None:
         for role, labels in (("interviewer", self._interviewers), ("interpreter", self._interpreters)):
@@ -129,8 +138,7 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
         raise TranscriptError("'speakers' in the front matter must map labels to respondent ids",
                               path=path, hint="e.g.  speakers: {P1: GOV-CM-01, ผู้สัมภาษณ์: interviewer}")
     if local:
-        resolver = SpeakerResolver(resolver.roster_ids, {**resolver.mapping, **{str(k): str(v) for k, v in local.items()}},
-                                   resolver.interviewer_labels, resolver.interpreter_labels)
+        resolver = resolver.with_mapping(local)
     warnings: list[str] = []
     # elements: ("text", str) or ("turn", label, role, rid, time, [bodies], line)
     elements: list[list[Any]] = []
