@@ -69,11 +69,11 @@ def test_crash_halfway_keeps_previous_state(sample_copy: Path, monkeypatch: pyte
     bad.unlink()
     original = store_module.Store.replace_corpus
 
-    def explode(self, respondents, documents, segments):
+    def explode(self, respondents, documents, segments, **kwargs):
         def failing():
             yield from list(segments)[:10]
             raise RuntimeError("power cut")
-        return original(self, respondents, documents, failing())
+        return original(self, respondents, documents, failing(), **kwargs)
 
     monkeypatch.setattr(store_module.Store, "replace_corpus", explode)
     with pytest.raises(RuntimeError):

@@ -88,8 +88,37 @@ def ingest(study: StudyArg,
         n = sum(report.unknown_turns.values())
         console.print(f"{n} turn{'s' if n != 1 else ''} of unknown speakers, attributed to nobody and not coded: "
                       + ", ".join(f"{label} ({count})" for label, count in report.unknown_turns.items()))
+    for note in report.human_notes:
+        typer.echo(f"fivep: {note}", err=True)
+    for orphan in report.orphans:
+        typer.echo(f"fivep: warning: {orphan}", err=True)
+    if report.orphans:
+        typer.echo(f"fivep: warning: {len(report.orphans)} human coding(s) could not be placed on their text and "
+                   f"are kept as orphaned (listed above; 'fivep orphans {study}' lists them again)", err=True)
     console.print(f"store: {s.store.path}")
     s.close()
+
+
+@app.command()
+@handles_errors
+def orphans(study: StudyArg,
+            format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
+    """Human codings that could not be placed on their text after a transcript changed (kept, to place by hand)."""
+    from dataclasses import asdict
+
+    s = _ready(study)
+    found = s.orphans()
+    s.close()
+    if format == "json":
+        typer.echo(json.dumps([{**asdict(o.coding), "kind": o.kind, "file": o.file, "row": o.row,
+                                "reason": o.reason} for o in found], ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    for o in found:
+        what = o.coding.code_id or f"kind {o.kind}"
+        console.print(f"{o.file} row {o.row}: {o.coding.coder} {what} on "
+                      f"“{' '.join(o.coding.quote.split())[:80]}”: {o.reason}", markup=False)
+    console.print(f"{len(found)} orphaned coding(s)")
 
 
 DemographicsFormat = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
@@ -520,6 +549,13 @@ def agreement(study: StudyArg,
     if not comparisons:
         raise FivepError("nothing to compare: give two coders (--coders a,b) or add --vs-machine")
     levels = LEVELS if level == "both" else (level,)
+    for coder in sorted({c for pair in comparisons for c in pair}):
+        lost = s.orphans(coder)
+        if lost:
+            rows = ", ".join(f"{Path(o.file).name} row {o.row}" for o in lost[:10])
+            typer.echo(f"fivep: warning: {len(lost)} coding(s) of {coder} are orphaned (their text changed) and "
+                       f"left out of the agreement: {rows}{' ...' if len(lost) > 10 else ''}; "
+                       f"see 'fivep orphans {study}'", err=True)
     result = pd.concat([study_agreement(s, pair, unit=unit, levels=levels, n_boot=boot) for pair in comparisons],
                        ignore_index=True)
     codebook = s.codebook()
@@ -691,7 +727,7 @@ def _decide(study: Path, ids: list[int], status: str, reviewer: str) -> None:
     from fivep.study import Study
 
     s = Study.open(study)
-    decided = s.store.decide_suggestions(ids, status, reviewer)
+    decided = s.decide_suggestions(ids, status, reviewer)
     s.close()
     _console().print(f"{len(decided)} suggestion(s) {status} by {reviewer}"
                      + (f"; codings added for coder '{reviewer}'" if status == "accepted" else ""))

@@ -130,9 +130,19 @@ class Evidence:
     text: str
 
 
+ANCHOR_CONTEXT = 32
+"""Characters of context kept before and after a coding's quote (its ``prefix`` and ``suffix``)."""
+
+
 @dataclass(frozen=True)
 class Coding:
-    """A code applied to a span of a document by a coder."""
+    """A code applied to a span of a document by a coder.
+
+    A human coding is anchored to its **text**: ``quote`` is ``text[start:end]`` of the document when it
+    was coded, ``prefix`` and ``suffix`` the text just before and after it (REFI-QDA's
+    PlainTextSelection, the W3C text-quote selector). When a transcript is edited, the coding follows
+    its quote; one that cannot be placed again is kept as ``status == "orphaned"``.
+    """
 
     doc_id: str
     segment_id: str | None
@@ -143,3 +153,24 @@ class Coding:
     source: Source = "human"
     score: float | None = None
     evidence: tuple[Evidence, ...] = ()
+    quote: str = field(default="", compare=False)
+    prefix: str = field(default="", compare=False)
+    suffix: str = field(default="", compare=False)
+    memo: str = field(default="", compare=False)
+    updated: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A human coding or segment kind whose text could not be found again after a transcript changed.
+
+    It is kept as recorded (``coding`` holds the old offsets, the quote and the code; ``code_id`` is
+    empty for a segment kind alone) until a person places it; ``file`` and ``row`` say where it is
+    written and ``reason`` why it could not be placed.
+    """
+
+    coding: Coding
+    kind: str
+    file: str
+    row: int
+    reason: str

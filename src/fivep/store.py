@@ -1,7 +1,9 @@
 """The study's working state in one SQLite file, written in transactions.
 
-Re-ingesting replaces documents, turns, segments and respondents in one transaction, so an
-interrupted run leaves the previous state intact; codings and suggestions are kept.
+Re-ingesting replaces documents, turns, segments, respondents and the human codings read from the
+study's files in one transaction, so an interrupted run leaves the previous state intact. Human work
+lives in plain files (``codings/*.csv``, ``memos.csv``, ``suggestions.csv``); this store is a cache of
+them and the working state of the machine (its codings, pending suggestions).
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
+from fivep.model import Coding, Document, Evidence, Orphan, Respondent, Segment, Turn
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -32,7 +34,12 @@ CREATE TABLE IF NOT EXISTS segments (
 CREATE TABLE IF NOT EXISTS codings (
   id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, segment_id TEXT, start INTEGER NOT NULL,
   end INTEGER NOT NULL, code_id TEXT NOT NULL, coder TEXT NOT NULL, source TEXT NOT NULL, score REAL,
-  evidence TEXT NOT NULL DEFAULT '[]');
+  evidence TEXT NOT NULL DEFAULT '[]', quote TEXT NOT NULL DEFAULT '', prefix TEXT NOT NULL DEFAULT '',
+  suffix TEXT NOT NULL DEFAULT '', memo TEXT NOT NULL DEFAULT '', updated TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS orphans (
+  coder TEXT NOT NULL, doc_id TEXT NOT NULL, segment_id TEXT, start INTEGER NOT NULL, end INTEGER NOT NULL,
+  quote TEXT NOT NULL, prefix TEXT NOT NULL, suffix TEXT NOT NULL, code_id TEXT NOT NULL, kind TEXT NOT NULL,
+  memo TEXT NOT NULL, file TEXT NOT NULL, row INTEGER NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segment_kinds (
   segment_id TEXT NOT NULL, coder TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (segment_id, coder));
 CREATE INDEX IF NOT EXISTS codings_coder ON codings (coder);
@@ -54,6 +61,11 @@ class Store:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA foreign_keys=ON")
         self.connection.executescript(_SCHEMA)
+        have = {row[1] for row in self.connection.execute("PRAGMA table_info(codings)")}
+        for column in ("quote", "prefix", "suffix", "memo", "updated"):   # a store of schema 1
+            if column not in have:
+                self.connection.execute(f"ALTER TABLE codings ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        self.connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
         self.connection.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         self.connection.commit()
 
@@ -82,13 +94,21 @@ class Store:
     # --- corpus ---------------------------------------------------------------------------------
 
     def replace_corpus(self, respondents: Iterable[Respondent], documents: Iterable[Document],
-                       segments: Iterable[Segment]) -> None:
+                       segments: Iterable[Segment], *, human: HumanCache | None = None) -> None:
+        """Replace the corpus, and with ``human`` the human codings read from files, in one transaction.
+
+        Machine codings and pending suggestions of documents whose text changed (or that are gone) are
+        dropped with it: their offsets point into the old text.
+        """
         with self.transaction() as db:
+            old = dict(db.execute("SELECT id, text FROM documents"))
             for table in ("respondents", "documents", "turns", "segments"):
                 db.execute(f"DELETE FROM {table}")
             db.executemany("INSERT INTO respondents VALUES (?, ?, ?)",
                            [(r.id, r.group, json.dumps(r.attributes, ensure_ascii=False)) for r in respondents])
+            new: dict[str, str] = {}
             for doc in documents:
+                new[doc.id] = doc.text
                 db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)",
                            (doc.id, doc.source, doc.text, json.dumps(doc.meta, ensure_ascii=False, default=str)))
                 db.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -97,6 +117,11 @@ class Store:
             db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(s.id, s.doc_id, s.turn_index, s.start, s.end, s.text, s.respondent_id)
                             for s in segments])
+            stale = [(d,) for d, text in old.items() if new.get(d) != text]
+            db.executemany("DELETE FROM codings WHERE doc_id = ? AND source != 'human'", stale)
+            db.executemany("DELETE FROM suggestions WHERE doc_id = ? AND status = 'pending'", stale)
+            if human is not None:
+                self._replace_human(db, human)
 
     def respondents(self) -> list[Respondent]:
         rows = self.connection.execute("SELECT id, grp, attributes FROM respondents ORDER BY rowid")
@@ -120,35 +145,92 @@ class Store:
 
     def replace_codings(self, coder: str, codings: Iterable[Coding], kinds: dict[str, str] | None = None) -> int:
         """Replace every coding (and segment kind) of ``coder`` in one transaction. Returns the count."""
-        rows = [(c.doc_id, c.segment_id, c.start, c.end, c.code_id, c.coder, c.source, c.score,
-                 json.dumps([[e.start, e.end, e.text] for e in c.evidence], ensure_ascii=False))
-                for c in codings]
+        rows = [_coding_row(c) for c in codings]
         with self.transaction() as db:
             db.execute("DELETE FROM codings WHERE coder = ?", (coder,))
             db.execute("DELETE FROM segment_kinds WHERE coder = ?", (coder,))
-            db.executemany(
-                "INSERT INTO codings (doc_id, segment_id, start, end, code_id, coder, source, score, evidence)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany(_INSERT_CODING, rows)
             db.executemany("INSERT INTO segment_kinds VALUES (?, ?, ?)",
                            [(sid, coder, kind) for sid, kind in (kinds or {}).items()])
         return len(rows)
 
+    def replace_human(self, human: HumanCache) -> None:
+        """Replace the codings, kinds and orphans of ``human.coders`` in one transaction."""
+        with self.transaction() as db:
+            self._replace_human(db, human)
+
+    def file_coders(self) -> set[str]:
+        """Coders whose codings the store took from the study's coder files (at any time)."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'file_coders'").fetchone()
+        return set(json.loads(row[0])) if row else set()
+
+    @staticmethod
+    def _replace_human(db: sqlite3.Connection, human: HumanCache) -> None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'file_coders'").fetchone()
+        backed = set(json.loads(row[0])) if row else set()
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('file_coders', ?)",
+                   (json.dumps(sorted(backed | set(human.codings) | set(human.kinds)), ensure_ascii=False),))
+        for coder in human.coders:
+            for table in ("codings", "segment_kinds", "orphans"):
+                db.execute(f"DELETE FROM {table} WHERE coder = ?", (coder,))
+        db.executemany(_INSERT_CODING, [_coding_row(c) for cs in human.codings.values() for c in cs])
+        db.executemany("INSERT OR REPLACE INTO segment_kinds VALUES (?, ?, ?)",
+                       [(sid, coder, kind) for coder, kinds in human.kinds.items() for sid, kind in kinds.items()])
+        db.executemany("INSERT INTO orphans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(o.coding.coder, o.coding.doc_id, o.coding.segment_id, o.coding.start, o.coding.end,
+                         o.coding.quote, o.coding.prefix, o.coding.suffix, o.coding.code_id, o.kind, o.coding.memo,
+                         o.file, o.row, o.reason) for o in human.orphans])
+        for x in human.decisions:
+            db.execute("INSERT INTO suggestions (doc_id, segment_id, start, end, code_id, model, score, status,"
+                       " reviewer, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT"
+                       " (segment_id, code_id, model) DO UPDATE SET status = excluded.status, reviewer ="
+                       " excluded.reviewer, decided_at = excluded.decided_at, start = excluded.start,"
+                       " end = excluded.end, doc_id = excluded.doc_id",
+                       (x.doc_id, x.segment_id, x.start, x.end, x.code_id, x.model, x.score, x.status,
+                        x.reviewer, x.decided_at))
+
     def codings(self, coder: str | None = None) -> list[Coding]:
-        sql = "SELECT doc_id, segment_id, start, end, code_id, coder, source, score, evidence FROM codings"
+        """Placed codings (of ``coder``), by document and offset; orphans are in :meth:`orphans`."""
+        sql = f"SELECT {_CODING_COLUMNS} FROM codings"
         args: tuple[Any, ...] = ()
         if coder is not None:
             sql += " WHERE coder = ?"
             args = (coder,)
         out = []
-        for doc_id, segment_id, start, end, code_id, coder_, source, score, evidence in self.connection.execute(
-                sql + " ORDER BY doc_id, start, code_id", args):
+        for (doc_id, segment_id, start, end, code_id, coder_, source, score, evidence, quote, prefix, suffix, memo,
+             updated) in self.connection.execute(sql + " ORDER BY doc_id, start, code_id", args):
             out.append(Coding(doc_id, segment_id, start, end, code_id, coder_, source, score,
-                              tuple(Evidence(*e) for e in json.loads(evidence))))
+                              tuple(Evidence(*e) for e in json.loads(evidence)), quote, prefix, suffix, memo, updated))
         return out
+
+    def orphans(self, coder: str | None = None) -> list[Orphan]:
+        """Human codings and kinds that could not be placed on their text at the last ingest."""
+        sql = ("SELECT coder, doc_id, segment_id, start, end, quote, prefix, suffix, code_id, kind, memo, file, row,"
+               " reason FROM orphans")
+        args: tuple[Any, ...] = ()
+        if coder is not None:
+            sql += " WHERE coder = ?"
+            args = (coder,)
+        out = []
+        for (coder_, doc_id, segment_id, start, end, quote, prefix, suffix, code_id, kind, memo, file, row,
+             reason) in self.connection.execute(sql + " ORDER BY file, row", args):
+            coding = Coding(doc_id, segment_id, start, end, code_id, coder_, "human", quote=quote, prefix=prefix,
+                            suffix=suffix, memo=memo)
+            out.append(Orphan(coding, kind, file, row, reason))
+        return out
+
+    def recode(self, old: str, new: str) -> None:
+        """Rename code ``old`` to ``new`` in machine codings and suggestions (human codings come from files)."""
+        with self.transaction() as db:
+            db.execute("UPDATE OR IGNORE codings SET code_id = ? WHERE code_id = ? AND source != 'human'", (new, old))
+            db.execute("DELETE FROM codings WHERE code_id = ? AND source != 'human'", (old,))
+            db.execute("UPDATE OR IGNORE suggestions SET code_id = ? WHERE code_id = ?", (new, old))
+            db.execute("DELETE FROM suggestions WHERE code_id = ?", (old,))
 
     def coders(self) -> list[str]:
         rows = self.connection.execute(
-            "SELECT coder FROM codings UNION SELECT coder FROM segment_kinds ORDER BY coder")
+            "SELECT coder FROM codings UNION SELECT coder FROM segment_kinds UNION SELECT coder FROM orphans"
+            " ORDER BY coder")
         return [r[0] for r in rows]
 
     def coder_sources(self) -> dict[str, str]:
@@ -186,11 +268,14 @@ class Store:
         rows = self.connection.execute(sql + " ORDER BY doc_id, start, score DESC, code_id", args)
         return [Suggestion(*row) for row in rows]
 
-    def decide_suggestions(self, ids: Iterable[int], status: str, reviewer: str) -> list[Suggestion]:
+    def decide_suggestions(self, ids: Iterable[int], status: str, reviewer: str, *,
+                           add_codings: bool = True) -> list[Suggestion]:
         """Accept or reject suggestions in one transaction; accepting adds a human coding by ``reviewer``.
 
         Deciding again is allowed (a rejected suggestion can be accepted later, and the reverse removes
-        the coding it had added).
+        the coding it had added). This changes the store only: :meth:`fivep.study.Study.decide_suggestions`
+        also writes the decision and the coding to the study's files (use that). With ``add_codings``
+        false only the decision is stored.
         """
         from datetime import UTC, datetime
 
@@ -210,6 +295,8 @@ class Store:
                 s = found[i]
                 db.execute("UPDATE suggestions SET status = ?, reviewer = ?, decided_at = ? WHERE id = ?",
                            (status, reviewer, now, i))
+                if not add_codings:
+                    continue
                 if s.status == "accepted" and status != "accepted":   # undo the coding acceptance added
                     db.execute("DELETE FROM codings WHERE coder = ? AND segment_id = ? AND code_id = ?",
                                (s.reviewer, s.segment_id, s.code_id))
@@ -220,6 +307,29 @@ class Store:
                                " evidence) VALUES (?, ?, ?, ?, ?, ?, 'human', NULL, '[]')",
                                (s.doc_id, s.segment_id, s.start, s.end, s.code_id, reviewer))
         return [s for s in self.suggestions() if s.id in set(wanted)]
+
+
+_CODING_COLUMNS = ("doc_id, segment_id, start, end, code_id, coder, source, score, evidence, quote, prefix, suffix,"
+                   " memo, updated")
+_INSERT_CODING = f"INSERT INTO codings ({_CODING_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+
+
+def _coding_row(c: Coding) -> tuple[Any, ...]:
+    return (c.doc_id, c.segment_id, c.start, c.end, c.code_id, c.coder, c.source, c.score,
+            json.dumps([[e.start, e.end, e.text] for e in c.evidence], ensure_ascii=False), c.quote, c.prefix,
+            c.suffix, c.memo, c.updated)
+
+
+@dataclass
+class HumanCache:
+    """What the study's files say about human work, for :meth:`Store.replace_human`: the codings, kinds
+    and orphans of ``coders`` (each replaced as a whole) and decided suggestions (upserted)."""
+
+    coders: set[str] = field(default_factory=set)
+    codings: dict[str, list[Coding]] = field(default_factory=dict)
+    kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+    orphans: list[Orphan] = field(default_factory=list)
+    decisions: list[Suggestion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

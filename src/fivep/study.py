@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fivep.errors import ConfigError, InputError, TranscriptError
+from fivep.human.api import HumanWork
 from fivep.model import Codebook, Coding, Document, Respondent, Segment
 
 if TYPE_CHECKING:
@@ -104,10 +105,26 @@ class IngestReport:
     by_document: list[dict[str, Any]]
     human_codings: dict[str, int] = field(default_factory=dict)
     unknown_turns: dict[str, int] = field(default_factory=dict)  # label of an unknown speaker -> turns
+    human_notes: list[str] = field(default_factory=list)
+    """What ingest changed in the files of human work (quotes added, codings that followed their text)."""
+    orphans: list[str] = field(default_factory=list)
+    """Human codings, kinds, memos and decisions that could not be placed on their text, by file and row."""
 
 
-class Study:
-    """A study folder. Opening reads ``study.toml``; nothing else is read until asked."""
+class Study(HumanWork):
+    """A study folder: ``study.toml``, the roster, ``transcripts/``, ``codings/`` and the store ``.fivep/``.
+
+    Opening reads ``study.toml``; nothing else is read until asked. Human work (hand codings, decisions
+    on suggestions, memos) is written at once to plain files in the folder; the store is a cache of
+    them that :meth:`ingest` rebuilds.
+
+    Examples
+    --------
+    >>> study = Study.open("data/sample")                       # doctest: +SKIP
+    >>> study.ingest()                                          # doctest: +SKIP
+    >>> study.add_coding("FG-CM-GOV-A#3", "protection.shelter", "ann")   # doctest: +SKIP
+    >>> study.codings("ann")[["segment_id", "code_id", "text"]]  # doctest: +SKIP
+    """
 
     def __init__(self, root: Path, config: StudyConfig) -> None:
         self.root = root
@@ -116,8 +133,28 @@ class Study:
         self._codebook: Codebook | None = None
         self._roster: RosterRead | None = None
 
+    def __repr__(self) -> str:
+        path = self.root / self.config.store
+        if not path.exists():
+            return f"<Study {self.config.title!r} at {self.root}: not ingested yet>"
+        db = self.store.connection
+        docs, segments = (db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("documents", "segments"))
+        respondents = db.execute("SELECT COUNT(*) FROM respondents").fetchone()[0]
+        humans = ", ".join(self.human_coders()) or "none"
+        orphans = db.execute("SELECT COUNT(*) FROM orphans").fetchone()[0]
+        return (f"<Study {self.config.title!r} at {self.root}: {docs} documents, {segments} statements, "
+                f"{respondents} respondents; human coders: {humans}"
+                + (f"; {orphans} orphaned codings to place" if orphans else "") + ">")
+
     @classmethod
     def open(cls, path: str | Path) -> Study:
+        """Open the study folder at ``path`` (reads ``study.toml`` only).
+
+        Raises
+        ------
+        InputError
+            When ``path`` does not exist or is a file.
+        """
         root = Path(path)
         if not root.exists():
             raise InputError("study folder not found", path=root)
@@ -214,7 +251,13 @@ class Study:
 
     def ingest(self, *, unit: str = "turn", progress: Any = None, format: str | None = None,
                jobs: int | None = None) -> IngestReport:
-        """Read roster and transcripts and replace the corpus in the store (one transaction)."""
+        """Read roster, transcripts and the files of human work, and rebuild the store in one transaction.
+
+        Human codings follow their text: each is placed by its quote (see :mod:`fivep.ingest.anchor`);
+        what moved, what got its quote and what could not be placed (kept as orphaned) is in the report.
+        Every file is read and checked before anything is written or committed.
+        """
+        from fivep.human.rebuild import read_human_work
         from fivep.ingest.segments import segment_documents
 
         roster = self.read_roster()
@@ -224,8 +267,10 @@ class Study:
             raise InputError("no transcripts found", path=self.transcripts_dir,
                              hint="put .txt .docx .pdf .odt .vtt or .srt files there")
         segments = segment_documents(documents, unit=unit)
-        self.store.replace_corpus(roster, documents, segments)
-        human = self.import_human_codings(documents, segments)
+        with self._writing():
+            human = read_human_work(self, documents, segments)
+            human.write()
+            self.store.replace_corpus(roster, documents, segments, human=human.cache)
         roster_ids = {r.id for r in roster}
         speaking = {t.respondent_id for d in documents for t in d.turns if t.respondent_id}
         unknown = sorted(speaking - roster_ids)
@@ -240,29 +285,15 @@ class Study:
         unknown_turns: dict[str, int] = {}
         for turn in (t for d in documents for t in d.turns if t.role == "unknown"):
             unknown_turns[turn.speaker] = unknown_turns.get(turn.speaker, 0) + 1
+        counts = {c: len(human.cache.codings.get(c, [])) for c in sorted(human.cache.coders)}
         return IngestReport(len(documents), sum(len(d.turns) for d in documents), len(segments), len(roster),
-                            len(speaking & roster_ids), silent, unknown, warnings, by_doc, human, unknown_turns)
+                            len(speaking & roster_ids), silent, unknown, warnings, by_doc, human_codings=counts,
+                            unknown_turns=unknown_turns, human_notes=human.notes, orphans=human.orphans)
 
     @property
     def codings_dir(self) -> Path:
+        """``codings/``: one CSV per coder (see ``docs/codings.md``)."""
         return self.root / "codings"
-
-    def import_human_codings(self, documents: list[Document] | None = None,
-                             segments: list[Segment] | None = None) -> dict[str, int]:
-        """Load every coder's CSV in ``codings/`` into the store (each coder replaced as a whole)."""
-        from fivep.ingest.codings import read_human_codings
-
-        folder = self.codings_dir
-        if not folder.is_dir():
-            return {}
-        documents = self.documents() if documents is None else documents
-        segments = self.segments() if segments is None else segments
-        known = {c.id for c in self.codebook().codes}
-        counts: dict[str, int] = {}
-        for path in sorted(folder.glob("*.csv")):
-            coder, codings, kinds = read_human_codings(path, documents, segments, known)
-            counts[coder] = self.store.replace_codings(coder, codings, kinds)
-        return counts
 
     def codebook(self) -> Codebook:
         """The study's codebook (study.toml ``codebook``: a built-in name or a path)."""
@@ -317,9 +348,18 @@ class Study:
         return sorted(c for c, source in self.store.coder_sources().items() if source == "human")
 
     def documents(self) -> list[Document]:
+        """The ingested documents (transcripts) with their normalised text and speaker turns, by id.
+
+        Empty before :meth:`ingest`.
+        """
         return self.store.documents()
 
     def segments(self) -> list[Segment]:
+        """The ingested statements (the units that get coded), by document and position.
+
+        A segment id is ``DOC#TURN`` (``DOC#TURN.SENTENCE`` with ``unit="sentence"``): it names a position,
+        so it changes when a line is inserted above; codings are tied to their text, not to this id.
+        """
         return self.store.segments()
 
     # --- analysis interface ---------------------------------------------------------------------
@@ -332,13 +372,51 @@ class Study:
         return pd.DataFrame(rows)
 
     def codings(self, coder: str | None = None) -> pd.DataFrame:
+        """Every coding (of ``coder``) as a tidy DataFrame, one row per coding.
+
+        Columns: ``text`` (the statement), ``doc_id``, ``segment_id``, ``respondent_id``, ``group``,
+        ``dimension``, ``code_id``, ``kind`` (the coder's kind for the statement), ``coder``, ``source``
+        (human, rule, model), ``score``, ``evidence`` (the machine's matched words), ``start``, ``end``
+        (document offsets of the coded span), ``status`` (``anchored``, or ``orphaned`` for a human coding
+        whose text could not be found after a transcript changed: see :meth:`orphans`), ``quote`` (the
+        coded text) and ``memo``.
+        """
+        from fivep.human.frames import codings_frame
+
+        return codings_frame(self, coder)
+
+    def kinds(self, coder: str | None = None) -> pd.DataFrame:
+        """Statement kinds (obstacle, recommendation, other) per coder: ``segment_id, doc_id, coder, kind``."""
         import pandas as pd
 
-        rows = [{"doc_id": c.doc_id, "segment_id": c.segment_id, "start": c.start, "end": c.end,
-                 "code_id": c.code_id, "coder": c.coder, "source": c.source, "score": c.score}
-                for c in self.store.codings(coder)]
-        return pd.DataFrame(rows, columns=["doc_id", "segment_id", "start", "end", "code_id", "coder",
-                                           "source", "score"])
+        doc_of = {s.id: s.doc_id for s in self.segments()}
+        rows = [{"segment_id": sid, "doc_id": doc_of.get(sid), "coder": c, "kind": kind}
+                for c in ([coder] if coder else self.store.coders())
+                for sid, kind in sorted(self.store.segment_kinds(c).items())]
+        return pd.DataFrame(rows, columns=["segment_id", "doc_id", "coder", "kind"])
+
+    def retrieve(self, code: str | None = None, dimension: str | None = None, group: str | None = None,
+                 coder: str | None = None, context: int = 1) -> pd.DataFrame:
+        """Coded statements with their neighbouring turns: every statement coded ``code`` (or a sub-code
+        of it) or in ``dimension``, from respondents of ``group``, by ``coder``.
+
+        Returns one row per coding: ``doc_id, segment_id, respondent_id, group, code_id, dimension, kind,
+        coder, before, text, after, quote, start, end``; ``before`` and ``after`` hold up to ``context``
+        turns each (``SPEAKER: text`` lines, interviewer turns too).
+        """
+        from fivep.human.frames import retrieve_frame
+
+        return retrieve_frame(self, code, dimension, group, coder, context)
+
+    def disagreements(self, coder_a: str, coder_b: str) -> pd.DataFrame:
+        """Statements two coders coded differently, in the documents both coded.
+
+        Columns: ``doc_id, segment_id, respondent_id, group, text``, ``only_a``, ``only_b``, ``both`` (lists
+        of code ids) and ``kind_a``, ``kind_b``.
+        """
+        from fivep.human.frames import disagreements_frame
+
+        return disagreements_frame(self, coder_a, coder_b)
 
 
 def _read_batch(task: tuple[Sequence[Path], str | None, Any]) -> list[Any]:

@@ -1,97 +1,89 @@
-"""Human codings from CSV: one file per coder in a study's ``codings/`` folder.
+"""Human codings from CSV: coder files in a study's ``codings/`` folder, anchored to their text.
 
-Columns (header names are case-insensitive): ``doc_id``; either ``segment_id`` (``FG-CM-GOV-A#3``)
-or ``start`` and ``end`` (half-open code-point offsets into the document's normalised text); ``code_id``
-(may be empty for a segment coded with nothing but a kind); optional ``kind`` (obstacle,
-recommendation, other), ``coder`` (default: the file name) and ``memo``.
+One row is one coding (a code on a statement or on a span of it), a statement's kind, or both. The
+columns (header names are case-insensitive; see ``docs/codings.md``):
+
+``doc_id``, ``segment_id`` (``FG-CM-GOV-A#3``), ``start``, ``end`` (half-open code-point offsets into
+the document's normalised text), ``quote`` (the coded text), ``prefix`` and ``suffix`` (up to 32
+characters before and after it), ``code_id`` (empty for a row that only gives a kind), ``kind``
+(obstacle, recommendation, other), ``coder`` (default: the file name), ``source`` (``hand`` or
+``suggestion``), ``memo``, ``updated``.
+
+A row with a ``quote`` is placed by its text (:func:`fivep.ingest.anchor.place`). An older row without
+one (``doc_id, segment_id, code_id, kind``) is placed by its segment id or offsets in the text it was
+written against (the previous ingest's text, when the transcript changed since) and gets its quote.
+What cannot be placed exactly is an :class:`~fivep.model.Orphan`, never moved.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fivep.errors import InputError
-from fivep.ingest.encoding import read_text
-from fivep.model import KINDS, Coding, Document, Segment
+from fivep.ingest.anchor import Anchor, Placement, anchor_of, place
+from fivep.model import KINDS, Coding, Document, Orphan, Segment
+from fivep.records import Table
 
-_ALIASES = {"document": "doc_id", "doc": "doc_id", "segment": "segment_id", "code": "code_id",
-            "category": "code_id"}
+CODER_COLUMNS = ("doc_id", "segment_id", "start", "end", "quote", "prefix", "suffix", "code_id", "kind", "coder",
+                 "source", "memo", "updated")
+ALIASES = {"document": "doc_id", "doc": "doc_id", "segment": "segment_id", "code": "code_id",
+           "category": "code_id"}
+ANCHOR_COLUMNS = ("segment_id", "start", "end", "quote", "prefix", "suffix")
+SOURCES = ("hand", "suggestion")
+
+Previous = Mapping[str, tuple[str, Sequence[Segment]]]
+"""doc id -> (its text and segments at the previous ingest), for documents whose text changed since."""
 
 
-def read_human_codings(path: str | Path, documents: Sequence[Document], segments: Sequence[Segment],
-                       known_codes: set[str] | None = None) -> tuple[str, list[Coding], dict[str, str]]:
-    """Read one coder's CSV. Returns ``(coder, codings, kinds)``; errors name the row."""
-    path = Path(path)
-    text, _ = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None:
-        raise InputError("the codings file is empty", path=path)
-    fields = {(_ALIASES.get(f.strip().casefold(), f.strip().casefold())): f for f in reader.fieldnames}
-    if "doc_id" not in fields or "code_id" not in fields:
+@dataclass
+class CoderFile:
+    """One coder file read and placed on the current documents."""
+
+    path: Path
+    table: Table
+    coders: list[str] = field(default_factory=list)
+    codings: dict[str, list[Coding]] = field(default_factory=dict)
+    kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+    orphans: list[Orphan] = field(default_factory=list)
+    followed: list[int] = field(default_factory=list)    # rows whose text moved: offsets updated
+    anchored: list[int] = field(default_factory=list)    # older rows that got their quote
+    placed: dict[int, Coding] = field(default_factory=dict)   # row index -> where it is now
+    changed: bool = False
+    drop: set[int] = field(default_factory=set)              # row indexes to remove when saved
+
+    @property
+    def default_coder(self) -> str:
+        return self.path.stem
+
+    def save(self) -> None:
+        """Write the file atomically without the rows in ``drop`` (every other row keeps its cells)."""
+        if self.drop:
+            self.table.rows = [row for i, row in enumerate(self.table.rows) if i not in self.drop]
+            self.drop = set()
+            self.placed = {}
+        self.table.write()
+        self.changed = False
+
+
+def open_coder_table(path: Path) -> Table:
+    """A coder file as a :class:`~fivep.records.Table` (a missing file: an empty one with our columns)."""
+    table = Table.read(path, ALIASES, CODER_COLUMNS)
+    if table.header and not (table.has("doc_id") and table.has("code_id")):
         raise InputError("a codings file needs the columns doc_id and code_id (and segment_id or start,end)",
                          path=path, row=1)
-    by_id = {s.id: s for s in segments}
-    docs = {d.id: d for d in documents}
-    by_doc: dict[str, list[Segment]] = {}
+    return table
+
+
+def segment_of(start: int, end: int, segments: Sequence[Segment]) -> Segment | None:
+    """The segment a span overlaps most (``None`` outside every segment)."""
+    best: tuple[int, Segment | None] = (0, None)
     for s in segments:
-        by_doc.setdefault(s.doc_id, []).append(s)
-    coder_default = path.stem
-    coder = coder_default
-    codings: list[Coding] = []
-    kinds: dict[str, str] = {}
-    seen: set[tuple[str, str]] = set()
-    for number, row in enumerate(reader, start=2):
-
-        def get(name: str, row: dict[str, str] = row) -> str:
-            return (row.get(fields[name]) or "").strip() if name in fields else ""
-
-        doc_id = get("doc_id")
-        if not doc_id:
-            continue
-        if doc_id not in docs:
-            raise InputError(f"unknown document '{doc_id}'", path=path, row=number, column="doc_id",
-                             hint="use the id of an ingested transcript (run 'fivep ingest' first)")
-        coder = get("coder") or coder_default
-        segment: Segment | None = None
-        if get("segment_id"):
-            segment = by_id.get(get("segment_id")) or _turn_of_sentences(get("segment_id"), by_doc.get(doc_id, []))
-            if segment is None or segment.doc_id != doc_id:
-                raise InputError(f"unknown segment '{get('segment_id')}' in '{doc_id}'", path=path, row=number,
-                                 column="segment_id", hint="segment ids look like DOC#TURN; see 'fivep ingest'")
-            start, end = segment.start, segment.end
-        else:
-            try:
-                start, end = int(get("start")), int(get("end"))
-            except ValueError:
-                raise InputError("give segment_id, or start and end as numbers", path=path, row=number) from None
-            if not 0 <= start < end <= len(docs[doc_id].text):
-                raise InputError(f"span {start}-{end} is outside the document (length {len(docs[doc_id].text)})",
-                                 path=path, row=number)
-            overlaps = [(min(end, s.end) - max(start, s.start), s) for s in by_doc.get(doc_id, [])
-                        if s.start < end and start < s.end]
-            segment = max(overlaps, key=lambda o: o[0])[1] if overlaps else None
-        kind = get("kind").casefold()
-        if kind:
-            if kind not in KINDS:
-                raise InputError(f"unknown kind '{kind}'", path=path, row=number, column="kind",
-                                 hint=f"use one of {', '.join(KINDS)}")
-            if segment is not None:
-                kinds[segment.id] = kind
-        code_id = get("code_id")
-        if not code_id:
-            continue
-        if known_codes is not None and code_id not in known_codes:
-            raise InputError(f"unknown code '{code_id}'", path=path, row=number, column="code_id",
-                             hint="use a code id of the study's codebook")
-        key = (segment.id if segment else f"{doc_id}:{start}-{end}", code_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        codings.append(Coding(doc_id, segment.id if segment else None, start, end, code_id, coder, "human"))
-    return coder, codings, kinds
+        overlap = min(end, s.end) - max(start, s.start)
+        if overlap > best[0]:
+            best = (overlap, s)
+    return best[1]
 
 
 def _turn_of_sentences(segment_id: str, segments: Sequence[Segment]) -> Segment | None:
@@ -101,3 +93,154 @@ def _turn_of_sentences(segment_id: str, segments: Sequence[Segment]) -> Segment 
         return None
     first, last = parts[0], parts[-1]
     return Segment(segment_id, first.doc_id, first.turn_index, first.start, last.end, "", first.respondent_id)
+
+
+def _number(table: Table, row: list[str], name: str, number: int) -> int | None:
+    value = table.get(row, name)
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"'{value}' is not a whole number", path=table.path, row=number, column=name,
+                         hint="start and end are character offsets") from None
+
+
+def read_coder_file(path: str | Path, documents: Sequence[Document], segments: Sequence[Segment],
+                    known_codes: set[str] | None = None, previous: Previous | None = None) -> CoderFile:
+    """Read one coder file and place every row on ``documents`` (nothing is written).
+
+    Errors (an unknown code or kind, a bad number, an unknown segment on a row without a quote) name the
+    file and row and are raised before anything is stored. Rows that followed their text or got their
+    quote are updated in ``result.table`` (``result.changed``); write it with ``result.table.write()``.
+    """
+    path = Path(path)
+    table = open_coder_table(path)
+    result = CoderFile(path, table)
+    docs = {d.id: d for d in documents}
+    by_doc: dict[str, list[Segment]] = {}
+    for s in segments:
+        by_doc.setdefault(s.doc_id, []).append(s)
+    seen: set[tuple[str, str, int, int, str]] = set()
+    for index, row in enumerate(table.rows):
+        number = table.row_number(index)
+        doc_id = table.get(row, "doc_id")
+        if not doc_id:
+            continue
+        coder = table.get(row, "coder") or result.default_coder
+        code_id = table.get(row, "code_id")
+        kind = table.get(row, "kind").casefold()
+        if kind and kind not in KINDS:
+            raise InputError(f"unknown kind '{kind}'", path=path, row=number, column="kind",
+                             hint=f"use one of {', '.join(KINDS)}")
+        if code_id and known_codes is not None and code_id not in known_codes:
+            raise InputError(f"unknown code '{code_id}'", path=path, row=number, column="code_id",
+                             hint="use a code id of the study's codebook")
+        if not code_id and not kind:
+            continue
+        if coder not in result.coders:
+            result.coders.append(coder)
+        recorded = recorded_row(table, row, number, doc_id, code_id, coder)
+        doc = docs.get(doc_id)
+        if doc is None:
+            _orphan(result, recorded, kind, number, f"document '{doc_id}' is not in the study")
+            continue
+        placement, recorded = _placement(table, row, number, doc, recorded, by_doc, previous or {})
+        if not placement.placed or placement.start is None or placement.end is None:
+            _orphan(result, recorded, kind, number, placement.how)
+            continue
+        anchor = anchor_of(doc.text, placement.start, placement.end)
+        segment = segment_of(anchor.start, anchor.end, by_doc.get(doc_id, []))
+        if kind and segment is None:
+            _orphan(result, recorded, kind, number, "its text is not inside a respondent's statement")
+            continue
+        moved = recorded.start >= 0 and (anchor.start, anchor.end) != (recorded.start, recorded.end)
+        had_quote = bool(table.get(row, "quote", strip=False))
+        if moved:
+            result.followed.append(number)
+        if not had_quote:
+            result.anchored.append(number)
+        result.changed |= write_anchor(table, row, anchor, segment.id if segment else "", moved or not had_quote)
+        coding = Coding(doc_id, segment.id if segment else None, anchor.start, anchor.end, code_id, coder, "human",
+                        quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix,
+                        memo=table.get(row, "memo"), updated=table.get(row, "updated"))
+        result.placed[index] = coding
+        if kind and segment is not None:
+            result.kinds.setdefault(coder, {})[segment.id] = kind
+        if code_id and (coder, doc_id, anchor.start, anchor.end, code_id) not in seen:
+            seen.add((coder, doc_id, anchor.start, anchor.end, code_id))
+            result.codings.setdefault(coder, []).append(coding)
+    return result
+
+
+def write_anchor(table: Table, row: list[str], anchor: Anchor, segment_id: str, with_segment: bool = True,
+                 segment_column: str = "segment_id") -> bool:
+    """Set a row's anchor cells (offsets, quote, context; the segment id too when asked); True if any changed."""
+    values: dict[str, object] = {"start": anchor.start, "end": anchor.end, "quote": anchor.quote,
+                                 "prefix": anchor.prefix, "suffix": anchor.suffix}
+    if with_segment:
+        values[segment_column] = segment_id
+    changed = False
+    for name, value in values.items():
+        if table.get(row, name, strip=False) != str(value):
+            table.set(row, name, value)
+            changed = True
+    return changed
+
+
+def recorded_row(table: Table, row: list[str], number: int, doc_id: str, code_id: str, coder: str) -> Coding:
+    """The row as written (offsets as recorded, ``-1`` when absent)."""
+    start, end = _number(table, row, "start", number), _number(table, row, "end", number)
+    return Coding(doc_id, table.get(row, "segment_id") or None, -1 if start is None else start,
+                  -1 if end is None else end, code_id, coder, "human",
+                  quote=table.get(row, "quote", strip=False), prefix=table.get(row, "prefix", strip=False),
+                  suffix=table.get(row, "suffix", strip=False), memo=table.get(row, "memo"),
+                  updated=table.get(row, "updated"))
+
+
+def _placement(table: Table, row: list[str], number: int, doc: Document, recorded: Coding,
+               by_doc: Mapping[str, Sequence[Segment]], previous: Previous) -> tuple[Placement, Coding]:
+    """Where a row is in ``doc`` now, and the row as recorded (an older row gets its quote from the
+    text it was written against)."""
+    if recorded.quote:
+        return place(doc.text, recorded.quote, recorded.prefix, recorded.suffix,
+                     recorded.start if recorded.start >= 0 else None), recorded
+    text, segments = previous.get(doc.id, (doc.text, by_doc.get(doc.id, [])))
+    segment_id = recorded.segment_id
+    if segment_id:
+        segment = next((s for s in segments if s.id == segment_id), None) or _turn_of_sentences(segment_id, segments)
+        if segment is None:
+            raise InputError(f"unknown segment '{segment_id}' in '{doc.id}'", path=table.path, row=number,
+                             column="segment_id", hint="segment ids look like DOC#TURN; see 'fivep ingest'")
+        start, end = segment.start, segment.end
+    else:
+        if recorded.start < 0 or recorded.end < 0:
+            raise InputError("give segment_id, or start and end as numbers (or the quoted text)", path=table.path,
+                             row=number)
+        start, end = recorded.start, recorded.end
+        if not 0 <= start < end <= len(text):
+            raise InputError(f"span {start}-{end} is outside the document (length {len(text)})",
+                             path=table.path, row=number)
+    anchor = anchor_of(text, start, end)
+    recorded = Coding(recorded.doc_id, recorded.segment_id, start, end, recorded.code_id, recorded.coder, "human",
+                      quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix, memo=recorded.memo,
+                      updated=recorded.updated)
+    if doc.id in previous:
+        return place(doc.text, anchor.quote, anchor.prefix, anchor.suffix, start), recorded
+    return Placement(start, end, "exact"), recorded
+
+
+def _orphan(result: CoderFile, recorded: Coding, kind: str, number: int, reason: str) -> None:
+    result.orphans.append(Orphan(recorded, kind, str(result.path), number, reason))
+
+
+def read_human_codings(path: str | Path, documents: Sequence[Document], segments: Sequence[Segment],
+                       known_codes: set[str] | None = None) -> tuple[str, list[Coding], dict[str, str]]:
+    """One coder file's codings and kinds, all coders together: ``(coder, codings, kinds)``.
+
+    Kept for scripts; :func:`read_coder_file` tells coders apart and reports orphans.
+    """
+    result = read_coder_file(path, documents, segments, known_codes)
+    coder = result.coders[0] if len(result.coders) == 1 else result.default_coder
+    kinds = {sid: k for by_coder in result.kinds.values() for sid, k in by_coder.items()}
+    return coder, [c for cs in result.codings.values() for c in cs], kinds
