@@ -1,7 +1,8 @@
 """Plain CSV files that hold a study's human work, read and written without losing a cell.
 
 A :class:`Table` keeps a file's header and rows as they are (extra columns, extra cells, blank rows);
-code changes only the cells it names. :meth:`Table.write` is atomic (a temporary file in the same
+code changes only the cells it names. Cells it writes are escaped against spreadsheet formulas
+(:func:`fivep.cells.safe_cell`: ``=x`` is written ``'=x``) and read back unescaped. :meth:`Table.write` is atomic (a temporary file in the same
 folder, flushed to disk, then ``os.replace``), so a crash leaves either the old or the new file.
 :func:`locked` serialises writers of one study across processes.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from fivep.cells import safe_cell, unescape_cell
 from fivep.ingest.encoding import read_text
 
 
@@ -104,7 +106,7 @@ class Table:
         if actual is None:
             return ""
         at = self.header.index(actual)
-        value = row[at] if at < len(row) else ""
+        value = unescape_cell(row[at]) if at < len(row) else ""
         return value.strip() if strip else value
 
     def has(self, name: str) -> bool:
@@ -118,7 +120,7 @@ class Table:
         at = self.header.index(self.columns[name])
         if len(row) <= at:
             row.extend([""] * (at + 1 - len(row)))
-        row[at] = "" if value is None else str(value)
+        row[at] = "" if value is None else str(safe_cell(str(value)))
 
     def append(self, values: Mapping[str, object]) -> list[str]:
         row: list[str] = [""] * len(self.header)

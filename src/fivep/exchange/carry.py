@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -134,30 +132,34 @@ def store_codings(study: Study, report: ImportReport, codings: dict[str, list[Co
 def _write_csv(study: Study, report: ImportReport, coder: str, codings: list[Coding], kinds: dict[str, str],
                touched: set[str],
                segments: dict[str, Segment]) -> None:
+    """Write ``coder``'s imported codings to ``codings/<coder>.csv`` with their quoted text (atomically);
+    the coder's rows on other documents and every row of other coders stay as they were."""
+    import shutil
+
+    from fivep.ingest.anchor import anchor_of
+    from fivep.ingest.codings import open_coder_table
+
     folder = study.codings_dir
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{file_name(coder)}.csv"
-    columns = ["doc_id", "segment_id", "start", "end", "code_id", "kind", "coder"]
-    rows: list[dict[str, Any]] = []
+    table = open_coder_table(path)
     if path.exists():
-        import shutil
-
-        from fivep.ingest.encoding import read_text
-
         backup = folder / "before-import" / path.name
         backup.parent.mkdir(exist_ok=True)
         shutil.copy2(path, backup)
         report.notes.append(f"{path.name} rewritten with the imported codings (the previous version is "
-                                 f"in codings/before-import/)")
-        text, _ = read_text(path)
-        reader = csv.DictReader(io.StringIO(text))
-        columns += [f for f in reader.fieldnames or [] if f not in columns]
-        rows = [r for r in reader if (r.get("doc_id") or "").strip() not in touched]
+                            f"in codings/before-import/)")
+        table.rows = [r for r in table.rows if table.get(r, "doc_id") not in touched
+                      or (table.get(r, "coder") or path.stem) != coder]
+    texts = {d.id: d.text for d in study.store.documents() if d.id in touched}
     for sid, kind in sorted(kinds.items()):
-        rows.append({"doc_id": segments[sid].doc_id, "segment_id": sid, "kind": kind, "coder": coder})
+        s = segments[sid]
+        a = anchor_of(texts[s.doc_id], s.start, s.end)
+        table.append({"doc_id": s.doc_id, "segment_id": sid, "start": a.start, "end": a.end, "quote": a.quote,
+                      "prefix": a.prefix, "suffix": a.suffix, "kind": kind, "coder": coder, "source": "hand"})
     for c in codings:
-        rows.append({"doc_id": c.doc_id, "start": c.start, "end": c.end, "code_id": c.code_id, "coder": coder})
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, restval="", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+        a = anchor_of(texts[c.doc_id], c.start, c.end)
+        table.append({"doc_id": c.doc_id, "segment_id": c.segment_id or "", "start": a.start, "end": a.end,
+                      "quote": a.quote, "prefix": a.prefix, "suffix": a.suffix, "code_id": c.code_id,
+                      "coder": coder, "source": "hand"})
+    table.write()

@@ -6,7 +6,6 @@ refreshed from the files, so the store never knows a human decision the files do
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,14 +13,8 @@ from pathlib import Path
 from fivep.errors import InputError
 from fivep.ingest.codings import CoderFile, Previous, open_coder_table, read_coder_file
 from fivep.model import Coding, Document, Orphan, Segment
+from fivep.outputs import file_name
 from fivep.store import HumanCache
-
-_UNSAFE_NAME = re.compile(r"[^\w.@-]+")
-
-
-def file_name(text: str) -> str:
-    """``text`` made safe as a file name (coder names, document ids)."""
-    return _UNSAFE_NAME.sub("_", text).strip("._") or "unnamed"
 
 
 def coder_paths(folder: Path) -> list[Path]:

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fivep.human.files import CoderFiles, file_name, new_table, read_coder_files
+from fivep.human.files import CoderFiles, new_table, read_coder_files
 from fivep.human.notes import memos_table, place_statements, read_decisions
 from fivep.ingest.anchor import anchor_of
 from fivep.ingest.codings import Previous
 from fivep.model import Document, Segment
+from fivep.outputs import file_name
 from fivep.records import Table
 from fivep.store import HumanCache
 
