@@ -175,3 +175,31 @@ def test_the_name_model_is_lazy_and_adds_names_the_rules_miss() -> None:
     spans = list(find_learned_names("ตอนนั้นมีตั๊ก แนน แล้วก็ไอซ์ นั่งรถไปด้วยกันสามคน"))  # a training line
     assert "ไอซ์" in [s.text for s in spans] and all(s.rule == "model.crf" for s in spans)
     assert "GOV" not in [s.text for s in find_learned_names("รหัส GOV-CM-03 ส่งเรื่องไป พม. ที่เชียงราย เดือนเมษายน")]
+
+
+@pytest.mark.parametrize("text", [
+    # words of the field, dictionary words and school grades are not names without a context that makes
+    # them one (the examples of issue 14), and nothing is cut out of the inside of a Thai word
+    "Interpreters are a constant problem",
+    "ทาง ศปคม. ประสานมาแล้วค่ะ",
+    "ภาคประชาสังคมต้องเข้ามามีส่วนร่วม",
+    "ขอเสริมนิดนึงนะคะ เรื่องสายด่วน 1300",
+    "เพื่อนชนเผ่าเดียวกันช่วยแปลให้",
+    "She is in Mor 4 now",
+    "น้องเรียนอยู่ ม.4 ค่ะ",
+    "เราประสานกับ พม. แล้ว",
+    "น้องบางคนเป็นอาข่า บางคนเป็นลาหู่",
+    "สามเดือนมันนานไปสำหรับเด็ก",
+])
+def test_field_words_are_not_names(text: str) -> None:
+    assert detect(text) == []
+
+
+@pytest.mark.parametrize("text,name", [
+    # the same words are names where the context makes them one
+    ("ฟ้าโทรมาตอนตีสอง บอกว่ากลัว", "ฟ้า"),
+    ("แล้วเต้ยก็ไปบอกโบว์ว่าตำรวจมา", "โบว์"),
+    ("เขาให้เรียกว่าเจ๊หงส์ ส่วนผู้ชายที่ขับรถชื่ออะไรไม่รู้", "หงส์"),
+])
+def test_context_makes_a_name(text: str, name: str) -> None:
+    assert name in [s.text for s in detect(text)]

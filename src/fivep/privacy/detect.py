@@ -62,6 +62,31 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         start = end
 
 
+def _again(text: str, learned: list[Span], found: list[Span]) -> Iterator[Span]:
+    """A name the labeller found stands for the same person wherever it stands again as a word of its
+    own ("ดาวเป็นคนพาหนูหนี ... ดาวอายุมากกว่าหนู")."""
+    import re
+
+    from fivep.privacy.vocabulary import on_word_boundaries
+
+    taken = [(s.start, s.end) for s in found]
+    for name in dict.fromkeys(s.text for s in learned if len(s.text) >= 2):
+        for match in re.finditer(re.escape(name), text):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            line = text[line_start : len(text) if line_end < 0 else line_end]
+            if name.isascii():
+                if re.match(r"\w", text[end : end + 1]) or start and re.match(r"\w", text[start - 1]):
+                    continue
+            elif not on_word_boundaries(line, start - line_start, end - line_start):
+                continue
+            taken.append((start, end))
+            yield Span(start, end, "PERSON", name, LEARNED_RULE + ".again")
+
+
 def detect(text: str, *, types: Iterable[str] | None = None,
            recognizers: dict[str, Recognizer] | None = None) -> list[Span]:
     """Identifiers in ``text``: non-overlapping :class:`Span` objects sorted by start.
@@ -95,5 +120,7 @@ def detect(text: str, *, types: Iterable[str] | None = None,
                 (learned if span.rule == LEARNED_RULE else found).append(moved)
     # The rules decide the extent of what they find; a learned span adds a name only where they found
     # nothing (union of detections, recall first).
-    found.extend(s for s in learned if not any(s.overlaps(f) for f in found))
+    learned = [s for s in learned if not any(s.overlaps(f) for f in found)]
+    found.extend(learned)
+    found.extend(_again(text, learned, found))
     return [s for s in resolve(text, found) if s.type in wanted]

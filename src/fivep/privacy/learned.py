@@ -29,12 +29,15 @@ from typing import Any
 
 from fivep.privacy.lexicon import DATA, english, thai, thai_tokenizer
 from fivep.privacy.spans import Span
+from fivep.privacy.vocabulary import plausible_name
 
 MODEL = "person.crfsuite"
 # Marginal probability of a name label from which a token is flagged; chosen by cross-validation by
 # file on the four labelled sets (see docs/privacy.md).
 THRESHOLD = 0.05
 RULE = "model.crf"
+# A name probability the labeller is fairly sure of: runs join across spaces only at this level.
+SURE = 0.3
 
 _PIECES = re.compile(r"[\u0e00-\u0e7f]+(?:\.[\u0e00-\u0e7f]+)*\.?|[A-Za-z][A-Za-z'’]*|[0-9]+|\s+|[^\s\u0e00-\u0e7fA-Za-z0-9]")
 _THAI_CHARS = re.compile(r"^[\u0e01-\u0e4e]+$")
@@ -276,15 +279,30 @@ def _spans(text: str, base: int, scored: list[tuple[int, int, str, float]], thre
             run.pop()
         if not run:
             return None
-        start, end = run[0][0], run[-1][1]
+        kept = list(run)
+        # a name's context or form must make it one (fivep.privacy.vocabulary); failing that, the run
+        # without its doubtful edges ("หมี่ยุ้ย|บอ" where newmm cut "บอก|ว่า" wrongly) is tried
+        while kept and not plausible_name(text, kept[0][0], kept[-1][1], [t for _, _, t, _ in kept],
+                                          max(p for _, _, _, p in kept)):
+            doubtful = [i for i in (0, len(kept) - 1) if kept[i][3] < SURE]
+            if len(kept) == 1 or not doubtful:
+                return None
+            kept.pop(doubtful[-1])
+        if not kept:
+            return None
+        start, end = kept[0][0], kept[-1][1]
         opening = not text[:start].strip(" \"“'‘(") or re.search(r"[.!?:]\W*$", text[:start]) is not None
-        if opening and len(run) == 1 and run[0][2].isascii() and run[0][2].casefold() in english().common:
+        if opening and len(kept) == 1 and kept[0][2].isascii() and kept[0][2].casefold() in english().common \
+                and kept[0][3] < SURE:
             return None  # "Call me at ...", "Budget is ...": a common word opening a sentence
         return Span(start + base, end + base, "PERSON", text[start:end], RULE)
 
     for item in scored:
         start = item[0]
-        if item[3] >= threshold and not (run and text[run[-1][1] : start].strip()):
+        gap = run and text[run[-1][1] : start]
+        # across a space only between tokens it is fairly sure of ("ปาง แซ่ท้าว", not "พลอย เอ้ย แพรว")
+        joins = not gap or not gap.strip() and min(run[-1][3], item[3]) >= SURE
+        if item[3] >= threshold and joins:
             run.append(item)
             continue
         span = close()
