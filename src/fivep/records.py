@@ -74,6 +74,7 @@ class Table:
     columns: dict[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     newline: str = "\n"
+    _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def read(cls, path: Path, aliases: Mapping[str, str] | None = None,
@@ -102,12 +103,17 @@ class Table:
 
     def get(self, row: Sequence[str], name: str, *, strip: bool = True) -> str:
         """A cell by our column name (``""`` when the file lacks the column or the row is short)."""
-        actual = self.columns.get(name)
-        if actual is None:
+        at = self._index().get(name)
+        if at is None:
             return ""
-        at = self.header.index(actual)
         value = unescape_cell(row[at]) if at < len(row) else ""
         return value.strip() if strip else value
+
+    def _index(self) -> dict[str, int]:
+        """Our column name -> its position in the header (made again when a column is added)."""
+        if len(self._positions) != len(self.columns):
+            self._positions = {name: self.header.index(actual) for name, actual in self.columns.items()}
+        return self._positions
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -117,8 +123,8 @@ class Table:
         if name not in self.columns:
             self.columns[name] = name
             self.header.append(name)
-        at = self.header.index(self.columns[name])
-        if len(row) <= at:
+        at = self._index()[name]
+        if len(row) <= at:  # a short row (or a new column)
             row.extend([""] * (at + 1 - len(row)))
         row[at] = "" if value is None else str(safe_cell(str(value)))
 

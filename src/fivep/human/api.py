@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fivep.errors import InputError
-from fivep.human.files import CoderFiles, check_span, clear_cell, new_table, read_coder_files, recode_file
+from fivep.human.files import (
+    CoderFiles,
+    check_span,
+    clear_cell,
+    collect,
+    new_table,
+    read_coder_files,
+    recode_file,
+)
 from fivep.human.notes import (
     TARGETS,
     decisions_table,
@@ -25,6 +33,7 @@ from fivep.human.notes import (
     statement_cells,
 )
 from fivep.ingest.anchor import anchor_of
+from fivep.ingest.codings import read_coder_file
 from fivep.model import KINDS, Coding, Document, Orphan, Segment
 from fivep.records import locked, now
 from fivep.store import HumanCache, Suggestion
@@ -93,11 +102,13 @@ class HumanWork:
         return read_coder_files(self.codings_dir, self.store.documents(), self.store.segments(), known)
 
     def _commit(self, files: CoderFiles, coders: Iterable[str]) -> None:
-        """Write the changed coder files, then refresh the store from the files."""
-        for f in files.files:
+        """Write the changed coder files, read them back, and refresh ``coders`` in the store from the files."""
+        documents, segments = self.store.documents(), self.store.segments()
+        for n, f in enumerate(files.files):
             if f.changed:
                 f.save()
-        fresh = self._read_files().cache
+                files.files[n] = read_coder_file(f.path, documents, segments)
+        fresh = collect(files.files, set(coders))
         fresh.coders |= set(coders)
         self.store.replace_human(fresh)
 

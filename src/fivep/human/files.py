@@ -52,21 +52,28 @@ def read_coder_files(folder: Path, documents: Sequence[Document], segments: Sequ
                      known_codes: set[str] | None = None, previous: Previous | None = None) -> CoderFiles:
     """Read and place every coder file (nothing is written); codings of one coder in several files are
     merged (a coding given twice counts once)."""
-    out = CoderFiles()
+    files = [read_coder_file(path, documents, segments, known_codes, previous) for path in coder_paths(folder)]
+    return CoderFiles(files, collect(files))
+
+
+def collect(files: Sequence[CoderFile], coders: set[str] | None = None) -> HumanCache:
+    """What ``files`` hold together (for ``coders`` only, if given), for the store."""
+    cache = HumanCache()
     seen: set[tuple[str, str, int, int, str]] = set()
-    for path in coder_paths(folder):
-        f = read_coder_file(path, documents, segments, known_codes, previous)
-        out.files.append(f)
-        out.cache.coders.update(f.coders)
+    for f in files:
+        cache.coders.update(c for c in f.coders if coders is None or c in coders)
         for coder, codings in f.codings.items():
+            if coders is not None and coder not in coders:
+                continue
             for c in codings:
                 if (coder, c.doc_id, c.start, c.end, c.code_id) not in seen:
                     seen.add((coder, c.doc_id, c.start, c.end, c.code_id))
-                    out.cache.codings.setdefault(coder, []).append(c)
+                    cache.codings.setdefault(coder, []).append(c)
         for coder, kinds in f.kinds.items():
-            out.cache.kinds.setdefault(coder, {}).update(kinds)
-        out.cache.orphans.extend(f.orphans)
-    return out
+            if coders is None or coder in coders:
+                cache.kinds.setdefault(coder, {}).update(kinds)
+        cache.orphans.extend(o for o in f.orphans if coders is None or o.coding.coder in coders)
+    return cache
 
 
 def new_table(files: CoderFiles, path: Path) -> CoderFile:

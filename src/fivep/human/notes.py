@@ -43,7 +43,7 @@ def place_statements(table: Table, documents: Sequence[Document], segments: Sequ
     updating their anchor cells when the statement moved."""
     docs = {d.id: d for d in documents}
     by_doc: dict[str, list[Segment]] = {}
-    for s in segments:
+    for s in sorted(segments, key=lambda s: (s.doc_id, s.start)):
         by_doc.setdefault(s.doc_id, []).append(s)
     out: list[Placed] = []
     for index, row in enumerate(table.rows):

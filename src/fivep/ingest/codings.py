@@ -17,6 +17,7 @@ What cannot be placed exactly is an :class:`~fivep.model.Orphan`, never moved.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,13 +77,21 @@ def open_coder_table(path: Path) -> Table:
     return table
 
 
-def segment_of(start: int, end: int, segments: Sequence[Segment]) -> Segment | None:
-    """The segment a span overlaps most (``None`` outside every segment)."""
+def segment_of(start: int, end: int, segments: Sequence[Segment], starts: Sequence[int] | None = None
+               ) -> Segment | None:
+    """The segment a span overlaps most (``None`` outside every segment); ``segments`` sorted by start,
+    ``starts`` their starts (computed when not given)."""
+    starts = [s.start for s in segments] if starts is None else starts
     best: tuple[int, Segment | None] = (0, None)
-    for s in segments:
+    i = max(0, bisect_right(starts, start) - 1)
+    while i > 0 and segments[i - 1].end > start:   # an earlier, longer segment may reach the span too
+        i -= 1
+    while i < len(segments) and segments[i].start < end:
+        s = segments[i]
         overlap = min(end, s.end) - max(start, s.start)
         if overlap > best[0]:
             best = (overlap, s)
+        i += 1
     return best[1]
 
 
@@ -119,8 +128,9 @@ def read_coder_file(path: str | Path, documents: Sequence[Document], segments: S
     result = CoderFile(path, table)
     docs = {d.id: d for d in documents}
     by_doc: dict[str, list[Segment]] = {}
-    for s in segments:
+    for s in sorted(segments, key=lambda s: (s.doc_id, s.start)):
         by_doc.setdefault(s.doc_id, []).append(s)
+    starts = {d: [s.start for s in segs] for d, segs in by_doc.items()}
     seen: set[tuple[str, str, int, int, str]] = set()
     for index, row in enumerate(table.rows):
         number = table.row_number(index)
@@ -150,7 +160,7 @@ def read_coder_file(path: str | Path, documents: Sequence[Document], segments: S
             _orphan(result, recorded, kind, number, placement.how)
             continue
         anchor = anchor_of(doc.text, placement.start, placement.end)
-        segment = segment_of(anchor.start, anchor.end, by_doc.get(doc_id, []))
+        segment = segment_of(anchor.start, anchor.end, by_doc.get(doc_id, []), starts.get(doc_id))
         if kind and segment is None:
             _orphan(result, recorded, kind, number, "its text is not inside a respondent's statement")
             continue
