@@ -259,3 +259,25 @@ def test_place_never_guesses() -> None:
     assert not place(edited, "ครับ", "", "", None).placed                 # two places, no context: orphaned
     assert place(edited, "ยาวกว่านี้", "", "", 999).how == "unique"
     assert not place(edited, "หายไปแล้ว").placed
+
+
+def test_cli_lists_orphans_and_agreement_says_it_leaves_them_out(study: Study) -> None:
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    for sid in [s.id for s in study.segments()][:4]:
+        study.add_coding(sid, "protection.interpreters", "ann")
+        study.add_coding(sid, "protection.interpreters", "ben")
+    lines = list(LINES)
+    lines[2] = "R2: แก้ข้อความนี้แล้ว"
+    write_transcript(study.root, lines)
+    study.close()
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", str(study.root)])
+    assert ingested.exit_code == 0 and "ann.csv row" in ingested.output and "orphaned" in ingested.output
+    listed = runner.invoke(app, ["orphans", str(study.root)])
+    assert listed.exit_code == 0 and "2 orphaned coding(s)" in listed.output and "ไม่มีล่ามภาษาพม่า" in listed.output
+    agreed = runner.invoke(app, ["agreement", str(study.root), "--coders", "ann,ben", "--boot", "20"])
+    assert agreed.exit_code == 0, agreed.output
+    assert "1 coding(s) of ann are orphaned" in agreed.output and "left out of the agreement" in agreed.output
