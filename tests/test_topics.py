@@ -25,9 +25,8 @@ def sample_topics(ingested_sample: Path) -> tuple[TopicModel, TopicModel, float]
 
 
 @pytest.mark.slow
-def test_sample_topics_are_reproducible_and_fast(sample_topics: tuple[TopicModel, TopicModel, float]) -> None:
-    first, second, elapsed = sample_topics
-    assert elapsed < 120
+def test_sample_topics_are_reproducible(sample_topics: tuple[TopicModel, TopicModel, float]) -> None:
+    first, second, _ = sample_topics
     assert first.assignments == second.assignments
     assert [t.words for t in first.topics] == [t.words for t in second.topics]
     assert 6 <= len(first.topics) <= 20 and first.outliers == 0
