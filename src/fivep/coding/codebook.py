@@ -68,6 +68,8 @@ def resolve_codebook_path(spec: str | Path, base: Path | None = None) -> Path:
 def _compose(path: Path) -> Any:
     import yaml
 
+    from fivep import safe_yaml
+
     try:
         size = path.stat().st_size
         if size > MAX_CODEBOOK_BYTES:
@@ -79,7 +81,7 @@ def _compose(path: Path) -> Any:
     except UnicodeDecodeError:
         raise CodebookError("the codebook is not UTF-8 text", path=path) from None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return safe_yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise CodebookError(f"not valid YAML: {getattr(error, 'problem', None) or error}", path=path,

@@ -82,8 +82,10 @@ def _source_meta(source: RefiSource) -> dict[str, Any]:
     if source.description:
         import yaml
 
+        from fivep import safe_yaml
+
         try:
-            data = yaml.safe_load(source.description)
+            data = safe_yaml.load(source.description)
         except yaml.YAMLError:
             data = None
         if isinstance(data, dict) and "id" in data:

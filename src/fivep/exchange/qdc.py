@@ -111,8 +111,10 @@ def codebook_extras(path: Path | None) -> dict[str, dict[str, Any]]:
         return {}
     import yaml
 
+    from fivep import safe_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        data = safe_yaml.load(path.read_text(encoding="utf-8-sig")) or {}
     except (yaml.YAMLError, UnicodeDecodeError, OSError):
         return {}
     out: dict[str, dict[str, Any]] = {}

@@ -299,6 +299,10 @@ def read_qdpx(path: str | Path, limits: Limits | None = None) -> RefiProject:
                              hint="a .qdpx is a zip with project.qde and sources/; export the project again")
         qde = min(qdes, key=lambda n: (PurePosixPath(n).name.casefold() != "project.qde", n.count("/"), n))
         reader = _Reader(archive, qde)
+        xml_limit = (limits or Limits()).xml_bytes
+        if archive.size(qde) > xml_limit:
+            archive.refuse(f"the project XML '{qde}' unpacks to {archive.size(qde) // 2**20} MB, more than the limit "
+                           f"of {xml_limit // 2**20} MB")
         root = parse_xml(archive.read(qde), reader.where)
         project = reader.project(root)
         if len(qdes) > 1:

@@ -8,7 +8,6 @@ Speaker turns are found afterwards, the same way for every format (:mod:`fivep.i
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,8 @@ FORMATS = ("txt", "md", "docx", "odt", "pdf", "vtt", "srt")
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
                ".odt": "odt", ".pdf": "pdf", ".vtt": "vtt", ".srt": "srt"}
 
-# Limits that keep a hostile file from exhausting memory.
+# Limits that keep a hostile file from exhausting memory (packages: fivep.exchange.safety.PACKAGE_LIMITS).
 MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
-MAX_ZIP_RATIO = 200
 
 
 @dataclass
@@ -105,9 +102,11 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str
         if _FRONT_MATTER_END.match(lines[i]):
             import yaml
 
+            from fivep import safe_yaml
+
             block = "\n".join(lines[1:i])
             try:
-                meta = yaml.safe_load(block) or {}
+                meta = safe_yaml.load(block) or {}
             except yaml.YAMLError as error:
                 mark = getattr(error, "problem_mark", None)
                 line = mark.line + 2 if mark is not None else 1
@@ -138,27 +137,18 @@ def _read_plain(path: Path, data: bytes) -> RawTranscript:
 # --- zip-based office formats --------------------------------------------------------------------
 
 
-def _check_zip(path: Path, data: bytes) -> None:
-    import io
+def _check_zip(path: Path, data: bytes, fmt: str) -> None:
+    """Refuse a damaged, encrypted or bomb-like package before python-docx or odfpy unpacks it
+    (the limits per format are :data:`fivep.exchange.safety.PACKAGE_LIMITS`)."""
+    from fivep.exchange.safety import check_package
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise TranscriptError("the file is damaged or truncated (not a readable zip package)",
-                              path=path, hint="open it in Word or LibreOffice and save it again") from None
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
-        raise TranscriptError(
-            f"refused: the package unpacks to {total // 2**20} MB from {len(data) // 1024} KB "
-            "(a zip bomb?)", path=path, hint="save the document again in Word or LibreOffice")
+    check_package(data, path, fmt, error=TranscriptError, hint="open it in Word or LibreOffice and save it again")
 
 
 def _read_docx(path: Path, data: bytes) -> RawTranscript:
     import io
 
-    _check_zip(path, data)
+    _check_zip(path, data, "docx")
     import docx
     from docx.table import Table
 
@@ -194,7 +184,7 @@ def _read_docx(path: Path, data: bytes) -> RawTranscript:
 def _read_odt(path: Path, data: bytes) -> RawTranscript:
     import io
 
-    _check_zip(path, data)
+    _check_zip(path, data, "odt")
     try:
         from odf import teletype
         from odf import text as odf_text

@@ -157,6 +157,10 @@ def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, 
 
 
 def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    from fivep.exchange.safety import check_package
+
+    check_package(path.read_bytes(), path, "xlsx", error=RosterError, hint="save it again as .xlsx or export it as CSV",
+                  damaged="not a readable Excel workbook (a damaged or truncated zip package)")
     try:
         import openpyxl
 
@@ -171,21 +175,24 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
     rows_iter = sheet.iter_rows(values_only=True)
     try:
         header = ["" if v is None else str(v) for v in next(rows_iter)]
+        rows = []
+        for number, values in enumerate(rows_iter, start=2):
+            cells = []
+            for v in values:
+                if v is None:
+                    cells.append("")
+                elif isinstance(v, float) and v.is_integer():
+                    cells.append(str(int(v)))
+                else:
+                    cells.append(str(v))
+            rows.append((number, cells))
     except StopIteration:
-        book.close()
         raise RosterError("the roster sheet is empty", path=path) from None
-    rows = []
-    for number, values in enumerate(rows_iter, start=2):
-        cells = []
-        for v in values:
-            if v is None:
-                cells.append("")
-            elif isinstance(v, float) and v.is_integer():
-                cells.append(str(int(v)))
-            else:
-                cells.append(str(v))
-        rows.append((number, cells))
-    book.close()
+    except Exception as error:  # noqa: BLE001 - the sheet is parsed lazily: a damaged one fails here
+        raise RosterError(f"not a readable Excel workbook ({type(error).__name__}: {error})", path=path,
+                          hint="save it again as .xlsx or export it as CSV") from None
+    finally:
+        book.close()
     return header, rows
 
 

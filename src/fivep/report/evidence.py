@@ -173,8 +173,10 @@ def load_recommendations(path: Path, codebook: Codebook) -> list[Recommendation]
     """Researcher-written recommendations (``recommendations.yaml``); errors name the entry."""
     import yaml
 
+    from fivep import safe_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        data = safe_yaml.load(path.read_text(encoding="utf-8-sig")) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise InputError(f"not valid YAML: {getattr(error, 'problem', error)}", path=path,
