@@ -5,7 +5,6 @@ random packages and YAML to the same readers."""
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable
@@ -97,7 +96,6 @@ TRANSCRIPTS: dict[str, tuple[str, Callable[[], bytes], str]] = {
 def _bounded(path: Path, read: Callable[[], object], message: str) -> None:
     size = path.stat().st_size
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(FivepError) as info:
             read()
@@ -107,7 +105,6 @@ def _bounded(path: Path, read: Callable[[], object], message: str) -> None:
     text = str(info.value)
     assert message in text and str(path) in text, text
     assert "\n" not in text and "Traceback" not in text
-    assert time.perf_counter() - started < 30
     assert peak < 32 * 2**20 + 40 * size, f"peaked at {peak // 2**20} MB"
 
 
