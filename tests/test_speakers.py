@@ -67,7 +67,7 @@ def _cues(comma: bool) -> tuple[str, list[int]]:
         timing = f"00:00:{i:02d}{sep}000 --> 00:00:{i:02d}{sep}900"
         body = f"<v {speaker}>{text}" if not comma and speaker == "Dr. Somchai" else f"{speaker}: {text}"
         out.append(f"{i}\n{timing}\n{body}\n")
-        lines.append(line + 1)  # the cue's timing line
+        lines.append(line + 2)  # the cue's text line
         line += 4
     return "\n".join(out), lines
 

@@ -41,6 +41,7 @@ class RawTranscript:
     encoding: str | None = None
     extracted: bool = False      # text extracted from a layout format (PDF): repair Thai
     joiner: str = "\n"           # how continuation lines join a turn
+    warnings: list[str] = field(default_factory=list)  # what was read differently from how it was written
 
 
 def detect_format(path: str | Path, data: bytes | None = None) -> str:
@@ -257,7 +258,7 @@ _TIMING = re.compile(
 )
 _NOTE_FIELD = re.compile(r"^\s*(id|title|language|method|province|date|translated_from)\s*[:=]\s*(.+?)\s*$",
                          re.IGNORECASE)
-_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_VOICE_ANYWHERE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAGS = re.compile(r"</?(?:v|c|i|b|u|lang|ruby|rt)(?:[.\s][^>]*)?>")
 
 
@@ -269,17 +270,48 @@ def _clock(stamp: str) -> str:
     return "{:02d}:{:02d}:{:02d}".format(*(int(p) for p in parts))
 
 
+_TIMESTAMPISH = re.compile(r"^[\d:.,\s]*-+>|^\s*\d{1,2}:\d{2}[\d:.,\s\-]*$")
+
+
+def _cue_paragraphs(body: list[tuple[int, str]], time: str | None) -> list[Paragraph]:
+    """One paragraph per line of a cue, and one per voice tag (``<v A>...</v> <v B>...``)."""
+    out: list[Paragraph] = []
+    for number, line in body:
+        tags = list(_VOICE_ANYWHERE.finditer(line))
+        starts = [m.start() for m in tags]
+        if not tags or starts[0] > 0:
+            head = _TAGS.sub("", line[: starts[0] if tags else len(line)]).strip()
+            if head:
+                out.append(Paragraph(head, number, time=time))
+        for k, tag in enumerate(tags):
+            end = starts[k + 1] if k + 1 < len(tags) else len(line)
+            text = _TAGS.sub("", line[tag.end() : end]).strip()
+            out.append(Paragraph(text, number, time=time, speaker=tag.group(1).strip()))
+    return out
+
+
 def _read_subtitles(path: Path, data: bytes, fmt: str) -> RawTranscript:
     text, encoding = decode_bytes(data, path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     meta: dict[str, Any] = {}
+    warnings: list[str] = []
     if fmt == "vtt" and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
         raise TranscriptError("a WebVTT file must start with 'WEBVTT'", path=path, line=1)
     cues: list[Paragraph] = []
     i = 0
+    if fmt == "vtt":  # the header: WEBVTT and header lines up to the first blank line
+        i = 1
+        while i < len(lines) and lines[i].strip():
+            found = _NOTE_FIELD.match(lines[i])
+            if found:
+                meta.setdefault(found.group(1).lower(), found.group(2).strip())
+            i += 1
     saw_timing = False
     while i < len(lines):
         line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
         if fmt == "vtt" and line.startswith(("NOTE", "STYLE", "REGION")):
             block_start = i
             i += 1
@@ -294,29 +326,37 @@ def _read_subtitles(path: Path, data: bytes, fmt: str) -> RawTranscript:
                             meta.setdefault(found.group(1).lower(), found.group(2).strip())
             continue
         timing = _TIMING.match(line)
-        if not timing:
-            i += 1
+        if not timing and i + 1 < len(lines) and _TIMING.match(lines[i + 1]):
+            i += 1  # a cue identifier
             continue
-        saw_timing = True
-        start_line = i + 1
+        block_start = i
         i += 1
-        body: list[str] = []
+        body: list[tuple[int, str]] = []
         while i < len(lines) and lines[i].strip():
-            body.append(lines[i].strip())
+            body.append((i + 1, lines[i].strip()))
             i += 1
-        if not body:
+        if timing:
+            saw_timing = True
+            cues.extend(_cue_paragraphs(body, _clock(timing.group("start"))))
             continue
-        joined = " ".join(body)
-        speaker = None
-        voice = _VOICE.match(joined)
-        if voice:
-            speaker = voice.group(1).strip()
-        cleaned = _TAGS.sub("", joined).strip()
-        cues.append(Paragraph(cleaned, start_line, time=_clock(timing.group("start")), speaker=speaker))
+        # Not a cue: a timing that cannot be read, or text outside any cue. Its text is kept, and reported.
+        first = line.strip()
+        if re.fullmatch(r"\d+", first) and body and _TIMESTAMPISH.search(body[0][1]):
+            block_start, first = body[0][0] - 1, body[0][1]  # a cue number, then the broken timing
+            body = body[1:]
+        elif not _TIMESTAMPISH.search(first):
+            body = [(block_start + 1, first), *body]
+            first = ""
+        kept = _cue_paragraphs(body, None) if body else []
+        what = f"cue timing {first!r} cannot be read" if first else "text outside any cue"
+        warnings.append(f"{path}, line {block_start + 1}: {what}; "
+                        + ("its text is kept, without a time" if kept else "the cue has no text")
+                        + " (a timing reads 00:00:01,000 --> 00:00:04,000)")
+        cues.extend(kept)
     if not saw_timing:
         raise TranscriptError(f"no cue timings ('00:00:01.000 --> 00:00:04.000') found in this .{fmt} file",
                               path=path, hint=f"check that it is a {fmt.upper()} subtitle file")
-    return RawTranscript(str(path), fmt, cues, meta, encoding, joiner=" ")
+    return RawTranscript(str(path), fmt, cues, meta, encoding, joiner=" ", warnings=warnings)
 
 
 _READERS: dict[str, Callable[[Path, bytes], RawTranscript]] = {

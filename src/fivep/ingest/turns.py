@@ -139,7 +139,7 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
                               path=path, hint="e.g.  speakers: {P1: GOV-CM-01, ผู้สัมภาษณ์: interviewer}")
     if local:
         resolver = resolver.with_mapping(local)
-    warnings: list[str] = []
+    warnings: list[str] = list(raw.warnings)
     # elements: ("text", str) or ("turn", label, role, rid, time, [bodies], line)
     elements: list[list[Any]] = []
     current: list[Any] | None = None
@@ -173,7 +173,7 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
             role, rid, in_roster = resolved or ("unknown", None, False)
             if role == "respondent" and not in_roster and rid not in unknown_warned:
                 unknown_warned.add(str(rid))
-                near = difflib.get_close_matches(str(rid), list(resolver.roster_ids), n=1, cutoff=0.75)
+                near = difflib.get_close_matches(str(rid), list(resolver._roster.values()), n=1, cutoff=0.75)
                 warnings.append(f"{path}, {_where(raw.format, [para.line])}: speaker '{label}' ({rid}) is not in the "
                                 "roster" + (f" (did you mean '{near[0]}'?)" if near else ""))
             same = (raw.format in ("vtt", "srt") and current is not None and current[1] == label)
@@ -188,7 +188,7 @@ def build_document(raw: RawTranscript, resolver: SpeakerResolver, doc_id: str | 
         else:
             elements.append(["text", text.strip()])
     for label, lines in unknown_lines.items():
-        near = difflib.get_close_matches(label, [*resolver.roster_ids, *resolver.mapping], n=1, cutoff=0.75)
+        near = difflib.get_close_matches(label, [*resolver._roster.values(), *resolver.mapping], n=1, cutoff=0.75)
         fix = f"did you mean '{near[0]}'? " if near else ""
         warnings.append(
             f"{path}, {_where(raw.format, lines)}: unknown speaker '{label}': kept as turns of an unknown speaker, "
