@@ -134,7 +134,12 @@ def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str,
             problems.append(Problem(line, "a code has no id"))
             continue
         if not _ID.match(code_id):
-            problems.append(Problem(line, f"id '{code_id}' must be dotted lower-case words (policy.case_indicators)"))
+            from fivep.ingest.thai import invisible_characters
+
+            hidden = invisible_characters(code_id)
+            problems.append(Problem(line, f"id '{code_id}' must be dotted lower-case words (policy.case_indicators)"
+                                    + (f"; it holds invisible character(s) {', '.join(hidden)}: delete them"
+                                       if hidden else "")))
         if code_id in lines:
             problems.append(Problem(line, f"duplicate id '{code_id}' (first on line {lines[code_id]})"))
             continue

@@ -18,7 +18,7 @@ What cannot be placed exactly is an :class:`~fivep.model.Orphan`, never moved.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,7 +145,7 @@ def read_coder_file(path: str | Path, documents: Sequence[Document], segments: S
                              hint=f"use one of {', '.join(KINDS)}")
         if code_id and known_codes is not None and code_id not in known_codes:
             raise InputError(f"unknown code '{code_id}'", path=path, row=number, column="code_id",
-                             hint="use a code id of the study's codebook")
+                             hint=unknown_code_hint(code_id, known_codes))
         if not code_id and not kind:
             continue
         if coder not in result.coders:
@@ -196,6 +196,20 @@ def write_anchor(table: Table, row: list[str], anchor: Anchor, segment_id: str, 
             table.set(row, name, value)
             changed = True
     return changed
+
+
+def unknown_code_hint(code_id: str, known: Iterable[str]) -> str:
+    """How to fix an unknown code id: its invisible characters named, or the closest code of the codebook."""
+    import difflib
+
+    from fivep.ingest.thai import invisible_characters, normalize_id
+
+    known = list(known)
+    hidden = invisible_characters(code_id)
+    if hidden and normalize_id(code_id) in known:
+        return f"it holds invisible character(s) {', '.join(hidden)}: delete them to get '{normalize_id(code_id)}'"
+    near = difflib.get_close_matches(normalize_id(code_id), known, n=1, cutoff=0.7)
+    return f"did you mean '{near[0]}'?" if near else "use a code id of the study's codebook ('fivep codebook list')"
 
 
 def recorded_row(table: Table, row: list[str], number: int, doc_id: str, code_id: str, coder: str) -> Coding:
