@@ -82,10 +82,14 @@ def test_unknown_group_in_set_is_an_error(sample_dir: Path) -> None:
 def test_min_cell_suppresses_small_cells(sample_dir: Path) -> None:
     result = demographics(read_roster(sample_dir / "respondents.csv"), {}, min_cell=5)
     phrae = result["groups"]["victim"]["province"]["Phrae"]
-    assert phrae == {"n": None, "pct": None, "suppressed": True}
-    assert result["groups"]["victim"]["province"]["Chiang Mai"]["n"] == 6
+    assert phrae == {"n": None, "pct": None, "suppressed": True, "shown": "<5"}
+    # Phrae (3) = 15 - Chiang Mai (6) - Chiang Rai (6): one of the others is hidden too
+    victims = result["groups"]["victim"]["province"]
+    assert [c.get("shown") for c in victims.values()].count("*") == 1
+    assert sum(1 for c in victims.values() if c["n"] is not None) == 1
     assert result["min_cell"] == 5
-    assert "<5" in describe(result, "en")
+    text = describe(result, "en")
+    assert "<5" in text and "6 from Chiang Mai" not in text and "3 from Phrae" not in text
 
 
 @pytest.mark.parametrize("lang,expected", [

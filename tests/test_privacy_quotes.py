@@ -96,7 +96,7 @@ def test_minor_quotes_need_approval_of_that_very_text(study: Study) -> None:
 
 def test_small_groups_are_not_quoted(study: Study) -> None:
     (study.root / "study.toml").write_text(
-        (study.root / "study.toml").read_text(encoding="utf-8").replace("min_cell = 0", "min_cell = 10"),
+        (study.root / "study.toml").read_text(encoding="utf-8").replace("min_cell = 5", "min_cell = 10"),
         encoding="utf-8")
     reopened = Study.open(study.root)
     try:

@@ -131,7 +131,7 @@ def demographics(study: StudyArg,
                  combine: Annotated[list[str] | None, typer.Option(
                      help="Add a group made of roster groups: NAME=group1,group2 (repeatable).")] = None,
                  min_cell: Annotated[int | None, typer.Option(
-                     help="Suppress cells below this many respondents (default: study.toml privacy.min_cell).")] = None,
+                     help="Suppress cells below this many respondents (default: study.toml privacy.min_cell; 5 with minors).")] = None,
                  ) -> None:
     """The respondent profile by group, as a study reports it (needs only the roster)."""
     from fivep.analysis.demographics import demographics as compute
@@ -143,7 +143,10 @@ def demographics(study: StudyArg,
         raise typer.BadParameter(f"unknown format {format!r}; use table, json or csv", param_hint="--format")
     s = Study.open(study)
     sets = {**s.config.group_sets, **parse_combine(combine or [])}
-    result = compute(s.read_roster(), sets, min_cell=s.config.min_cell if min_cell is None else min_cell)
+    from fivep.privacy.cells import min_cell as study_min_cell
+
+    roster = s.read_roster()
+    result = compute(roster, sets, min_cell=study_min_cell(s, roster) if min_cell is None else min_cell)
     for warning in s.roster_warnings:
         typer.echo(f"fivep: warning: {warning}", err=True)
     if format == "json":
@@ -591,7 +594,7 @@ def frequencies(study: StudyArg,
                 framework: Annotated[Path | None, typer.Option(help="Also write the framework matrix (XLSX).")
                                      ] = None,
                 min_cell: Annotated[int | None, typer.Option(
-                    help="Hide counts below this many (default: study.toml privacy.min_cell).")] = None) -> None:
+                    help="Hide counts below this many (default: study.toml privacy.min_cell; 5 with minors).")] = None) -> None:
     """Codes or dimensions by respondent group (sector, province, method): who raised what ("9 of 32")."""
     from fivep.analysis import frequencies as freq
     from fivep.report.frames import print_frame
@@ -605,11 +608,13 @@ def frequencies(study: StudyArg,
                       group_sets=s.config.group_sets if by == "group" else None)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-    k = s.config.min_cell if min_cell is None else min_cell
+    from fivep.privacy.cells import min_cell as study_min_cell
+
+    k = study_min_cell(s) if min_cell is None else min_cell
     shown = freq.suppress_small_cells(table, k) if measure == "respondents" else table
     if k > 0 and measure == "respondents":
         typer.echo(f"counts below {k} respondents are shown as <{k}", err=True)
-    table, raw = shown, table
+    table = shown
     if format == "json":
         typer.echo(json.dumps({"measure": measure, "by": by, "of": table.attrs["of"],
                                "counts": table.to_dict(orient="index")}, ensure_ascii=False, indent=2))
@@ -624,7 +629,7 @@ def frequencies(study: StudyArg,
 
         groups = {k: v.get("th") or k for k, v in s.config.group_labels.items()}
         columns = [c for c in table.columns if c != "total" and c not in s.config.group_sets]
-        files = save(dimensions_by_group(raw, labels=dimension_labels(s.codebook()), group_labels=groups,
+        files = save(dimensions_by_group(table, labels=dimension_labels(s.codebook()), group_labels=groups,
                                          groups=columns), chart)
         typer.echo(f"chart: {', '.join(map(str, files))}", err=True)
     if framework is not None:

@@ -94,7 +94,9 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             say(f"warning: {warning}")
         say(f"ingested {report.documents} documents, {report.turns} turns, {report.segments} segments; "
             f"{report.speaking} of {report.respondents} respondents speak")
-        demo = demographics(study.read_roster(), study.config.group_sets, min_cell=study.config.min_cell)
+        from fivep.privacy.cells import min_cell
+
+        demo = demographics(study.read_roster(), study.config.group_sets, min_cell=min_cell(study))
         _write_json(out / "demographics.json", demo)
         result.outputs.append("demographics.json")
         if console is not None:

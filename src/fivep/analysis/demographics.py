@@ -26,20 +26,24 @@ def _number(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
-def _cell(n: int, total: int, min_cell: int) -> dict[str, Any]:
-    if 0 < n < min_cell:
-        return {"n": None, "pct": None, "suppressed": True}
+def _cell(n: int, total: int, shown: str | None = None) -> dict[str, Any]:
+    if shown is not None:
+        return {"n": None, "pct": None, "suppressed": True, "shown": shown}
     return {"n": n, "pct": _pct(n, total)}
 
 
-def profile(members: Sequence[Respondent], *, min_cell: int = 0) -> dict[str, Any]:
-    """The profile of one group of respondents."""
-    n = len(members)
-    sexes = Counter(r.get("sex") for r in members if r.get("sex"))
-    sex = {key: _cell(sexes.get(key, 0), n, min_cell) for key in ("female", "male")}
-    for key in sorted(set(sexes) - {"female", "male"}):
-        sex[key] = _cell(sexes[key], n, min_cell)
-    out: dict[str, Any] = {"n": n, "sex": sex}
+def _counts(members: Sequence[Respondent]) -> dict[str, Counter[str]]:
+    sexes = Counter(str(r.get("sex")) for r in members if r.get("sex"))
+    for key in ("female", "male"):
+        sexes.setdefault(key, 0)
+    out = {"sex": sexes}
+    for name in CATEGORICAL:
+        out[name] = Counter(str(r.get(name)) for r in members if r.get(name))
+    return out
+
+
+def _numeric(members: Sequence[Respondent], min_cell: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for name in NUMERIC:
         values = [float(r.get(name)) for r in members if r.get(name) is not None]
         if values and (min_cell <= 0 or len(values) >= min_cell):
@@ -47,10 +51,16 @@ def profile(members: Sequence[Respondent], *, min_cell: int = 0) -> dict[str, An
                          "mean": sum(values) / len(values)}
         else:
             out[name] = None
-    for name in CATEGORICAL:
-        counts = Counter(r.get(name) for r in members if r.get(name))
-        out[name] = {str(value): _cell(count, n, min_cell) for value, count in counts.most_common()}
     return out
+
+
+def profile(members: Sequence[Respondent], *, min_cell: int = 0) -> dict[str, Any]:
+    """The profile of one group of respondents (see :func:`demographics`)."""
+    same = [Respondent(r.id, "_", r.attributes) for r in members]
+    if not same:
+        return {"n": 0, "sex": {k: _cell(0, 0) for k in ("female", "male")}, **_numeric([], min_cell),
+                **{name: {} for name in CATEGORICAL}}
+    return demographics(same, {}, min_cell=min_cell)["groups"]["_"]
 
 
 def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Sequence[str]] | None = None,
@@ -65,20 +75,22 @@ def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Seq
         Extra groups made of roster groups, e.g. ``{"practitioners": ["government", "ngo"]}``.
     min_cell:
         When above 0, cells counting fewer respondents than this are suppressed
-        (``{"n": null, "pct": null, "suppressed": true}``), and ranges and means of groups
-        smaller than this are withheld.
+        (``{"n": null, "pct": null, "suppressed": true, "shown": "<5"}``), and so is one more cell
+        wherever a total would give a hidden one away (``"shown": "*"``, see
+        :mod:`fivep.privacy.cells`); a group smaller than this has its size hidden (``"n": null``,
+        ``"n_shown": "<5"``); ranges and means of groups smaller than this are withheld.
 
     Returns
     -------
     dict
         ``{"total": int, "groups": {name: profile}}``; see :func:`profile`.
     """
+    from fivep.privacy.cells import suppress
+
     groups: dict[str, list[Respondent]] = {}
     for r in respondents:
         groups.setdefault(r.group, []).append(r)
-    result: dict[str, Any] = {"total": len(respondents), "groups": {}}
-    for name, members in groups.items():
-        result["groups"][name] = profile(members, min_cell=min_cell)
+    members_of: dict[str, list[Respondent]] = dict(groups)
     for name, parts in (group_sets or {}).items():
         unknown = [g for g in parts if g not in groups]
         if unknown:
@@ -86,8 +98,41 @@ def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Seq
                              hint=f"the roster's groups are: {', '.join(groups)}")
         if name in groups:
             raise InputError(f"group set '{name}' has the name of a roster group", hint="choose another name")
-        members = [r for r in respondents if r.group in parts]
-        result["groups"][name] = {**profile(members, min_cell=min_cell), "members": list(parts)}
+        members_of[name] = [r for r in respondents if r.group in parts]
+    counts = {name: _counts(members) for name, members in members_of.items()}
+    # every printed count, and the sums that tie them together (for complementary suppression)
+    values: dict[Any, int] = {("total",): len(respondents)}
+    relations: list[tuple[Any, list[Any]]] = [(("total",), [(g, "n") for g in groups])]
+    for name, members in members_of.items():
+        values[(name, "n")] = len(members)
+        for measure, counter in counts[name].items():
+            keys = [(name, measure, value) for value in counter]
+            values.update({(name, measure, value): n for value, n in counter.items()})
+            if measure == "sex" or sum(counter.values()) == len(members):
+                relations.append(((name, "n"), keys))
+    for name, parts in (group_sets or {}).items():
+        relations.append(((name, "n"), [(g, "n") for g in parts]))
+        for measure, counter in counts[name].items():
+            for value in counter:
+                relations.append(((name, measure, value), [(g, measure, value) for g in parts]))
+    hidden = suppress(values, min_cell, relations)
+    result: dict[str, Any] = {"total": len(respondents), "groups": {}}
+    for name, members in members_of.items():
+        n = len(members)
+        p: dict[str, Any] = {"n": n}
+        if hidden.is_hidden((name, "n")):
+            p.update({"n": None, "n_shown": hidden.shown((name, "n"))})
+        for measure in ("sex", *CATEGORICAL):
+            counter = counts[name][measure]
+            ordered = [k for k in ("female", "male") if k in counter] + sorted(set(counter) - {"female", "male"}) \
+                if measure == "sex" else [k for k, _ in counter.most_common()]
+            p[measure] = {value: _cell(counter[value], n, hidden.shown((name, measure, value))
+                                       if hidden.is_hidden((name, measure, value)) else None)
+                          for value in ordered}
+        p.update(_numeric(members, min_cell))
+        if name in (group_sets or {}):
+            p["members"] = list(group_sets[name])  # type: ignore[index]
+        result["groups"][name] = p
     if min_cell > 0:
         result["min_cell"] = min_cell
     return result
@@ -136,19 +181,22 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
 
     groups = result["groups"]
     plain = [g for g, p in groups.items() if "members" not in p]
-    parts = [message(lang, "demographics.part", n=groups[g]["n"], label=label(g)) for g in plain]
+    def size(p: Mapping[str, Any]) -> Any:
+        return p["n"] if p["n"] is not None else p.get("n_shown", "")
+
+    parts = [message(lang, "demographics.part", n=size(groups[g]), label=label(g)) for g in plain]
     sep = message(lang, "demographics.sep")
     joined = sep.join(parts[:-1]) + f" {message(lang, 'demographics.and')} " + parts[-1] if len(parts) > 1 else "".join(parts)
     sentences = [message(lang, "demographics.total", n=result["total"], parts=joined)]
     order = [g for g, p in groups.items() if "members" in p] + plain
     for name in order:
         p = groups[name]
-        text = message(lang, "demographics.group_intro", n=p["n"], label=label(name))
+        text = message(lang, "demographics.group_intro", n=size(p), label=label(name))
         if "members" in p:
             text += message(lang, "demographics.members", members=sep.join(label(m) for m in p["members"]))
         female, male = p["sex"]["female"], p["sex"]["male"]
         if female.get("n") is not None and male.get("n") is not None:
-            if p["n"] >= 20:
+            if p["n"] is not None and p["n"] >= 20:
                 text += message(lang, "demographics.sex_share", n=female["n"], pct=_fmt(female["pct"]))
             else:
                 text += message(lang, "demographics.sex_counts", female=female["n"], male=male["n"])

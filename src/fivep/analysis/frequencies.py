@@ -173,6 +173,7 @@ def frequencies(frame: pd.DataFrame, *, by: str = "group", level: str = "dimensi
     out.attrs["measure"] = measure
     out.attrs["by"] = by
     out.attrs["of"] = _denominators(by, measure, respondents, segments, sets)
+    out.attrs["sets"] = sets
     return out
 
 
@@ -183,18 +184,18 @@ def with_denominators(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def suppress_small_cells(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Hide counts of fewer than ``min_cell`` respondents (but not zeros): they become ``<k`` strings.
+    """Hide counts of fewer than ``min_cell`` respondents (but not zeros): they become ``<k`` strings,
+    and wherever the ``total`` column or a group set would give a hidden count away by subtraction one
+    more count becomes ``*`` (:func:`fivep.privacy.cells.suppress_frame`).
 
     Small groups (three young people from one province) can identify people. Denominators in
     ``table.attrs["of"]`` below ``min_cell`` are hidden the same way.
     """
+    from fivep.privacy.cells import suppress_frame
+
     if min_cell <= 0:
         return table
-    hidden = table.astype(object).map(lambda n: f"<{min_cell}" if 0 < int(n) < min_cell else int(n))
-    hidden.attrs = {**table.attrs, "of": {k: (f"<{min_cell}" if 0 < v < min_cell else v)
-                                          for k, v in table.attrs.get("of", {}).items()},
-                    "min_cell": min_cell}
-    return hidden
+    return suppress_frame(table, min_cell, sets=table.attrs.get("sets"))
 
 
 def cooccurrence(frame: pd.DataFrame, *, level: str = "code") -> pd.DataFrame:

@@ -41,9 +41,12 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
     frame = study_frame(study, coder)
     documents = study.documents()
     translated = {d.id: str(d.meta["translated_from"]) for d in documents if d.meta.get("translated_from")}
+    from fivep.privacy.cells import min_cell
+
+    k = min_cell(study, roster)
     evidence = Evidence(frame, roster, codebook, lang=lang, labels=study.config.group_labels,
-                        min_cell=study.config.min_cell, translated=translated)
-    demo = demographics(roster, study.config.group_sets, min_cell=study.config.min_cell)
+                        min_cell=k, translated=translated)
+    demo = demographics(roster, study.config.group_sets, min_cell=k)
     path = study.root / "recommendations.yaml"
     if path.exists():
         recommendations = with_evidence(load_recommendations(path, codebook), evidence)

@@ -80,9 +80,13 @@ def dimensions_by_group(table: pd.DataFrame, *, ax: Any = None, labels: Mapping[
         ax = _axes(ax, (7.2, 1.0 + 0.45 * len(table) * max(1, len(groups)) / 2))
         bar = 0.8 / max(1, len(groups))
         for i, group in enumerate(groups):
-            counts = table[group].to_numpy()
-            total = of.get(group) or max(1, int(counts.max()))
-            shares = 100 * counts / total
+            # a suppressed table (fivep.privacy.cells) holds "<k" and "*" for hidden counts and sizes:
+            # they get no bar and no share, only their mask
+            counts = table[group].tolist()
+            numbers = [n for n in counts if not isinstance(n, str)]
+            total = of.get(group) or max([1, *numbers])
+            hidden_total = isinstance(total, str)
+            shares = [0.0 if hidden_total or isinstance(n, str) else 100 * n / total for n in counts]
             rows = [r + i * bar for r in range(len(table))]
             ax.barh(rows, shares, height=bar, color=COLOURS[i % len(COLOURS)],
                     label=f"{(group_labels or {}).get(group, group)} (n={total})")

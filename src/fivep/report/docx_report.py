@@ -253,7 +253,7 @@ def _demographics_table(document: Any, result: dict[str, Any], ev: Evidence, lan
     from fivep.analysis.demographics import _fmt
 
     def cell(c: dict[str, Any]) -> str:
-        return ev.count(0) if c.get("suppressed") else f"{c['n']} ({_fmt(c['pct'])}%)"
+        return str(c.get("shown") or "") if c.get("suppressed") else f"{c['n']} ({_fmt(c['pct'])}%)"
 
     def stats(s: dict[str, Any] | None) -> str:
         return "–" if not s else f"{_fmt(s['min'])}–{_fmt(s['max'])} ({s['mean']:.1f})"
@@ -264,7 +264,7 @@ def _demographics_table(document: Any, result: dict[str, Any], ev: Evidence, lan
                             if v.get("pct") is not None) or "–"
         provinces = ", ".join(f"{_province(k, lang)} {v['n']}" for k, v in p["province"].items()
                               if v.get("n") is not None) or "–"
-        rows.append([_capital(ev.group_label(name)), str(p["n"]), cell(p["sex"]["female"]), cell(p["sex"]["male"]),
+        rows.append([_capital(ev.group_label(name)), str(p["n"] if p["n"] is not None else p.get("n_shown")), cell(p["sex"]["female"]), cell(p["sex"]["male"]),
                      stats(p["age"]), stats(p["years_experience"]), sectors, provinces])
     header = [message(lang, f"demographics.column_{k}") for k in ("group", "n", "female", "male", "age", "experience",
                                                                    "sector", "province")]

@@ -18,7 +18,7 @@ def _range(stats: Mapping[str, Any] | None) -> str:
 
 def _cell(cell: Mapping[str, Any]) -> str:
     if cell.get("suppressed"):
-        return "suppressed"
+        return str(cell.get("shown") or "suppressed")
     return f"{cell['n']} ({_fmt(cell['pct'])}%)"
 
 
@@ -29,7 +29,7 @@ def _shares(cells: Mapping[str, Mapping[str, Any]]) -> str:
 def demographics_rows(result: Mapping[str, Any]) -> list[dict[str, str]]:
     rows = []
     for name, p in result["groups"].items():
-        rows.append({"group": name, "n": str(p["n"]), "female": _cell(p["sex"]["female"]),
+        rows.append({"group": name, "n": str(p["n"] if p["n"] is not None else p.get("n_shown")), "female": _cell(p["sex"]["female"]),
                      "male": _cell(p["sex"]["male"]), "age": _range(p["age"]),
                      "years_experience": _range(p["years_experience"]), "sector": _shares(p["sector"]),
                      "province": _shares(p["province"]), "method": _shares(p["method"])})
@@ -42,10 +42,11 @@ def demographics_csv(result: Mapping[str, Any]) -> str:
     writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(["group", "measure", "value", "n", "pct"])
     for name, p in result["groups"].items():
-        writer.writerow([name, "total", "", p["n"], 100.0])
+        writer.writerow([name, "total", "", p["n"] if p["n"] is not None else p.get("n_shown"),
+                         100.0 if p["n"] is not None else ""])
         for measure in ("sex", "sector", "province", "method"):
             for value, cell in p[measure].items():
-                writer.writerow([name, measure, value, "" if cell["n"] is None else cell["n"],
+                writer.writerow([name, measure, value, cell.get("shown", "") if cell["n"] is None else cell["n"],
                                  "" if cell["pct"] is None else cell["pct"]])
         for measure in ("age", "years_experience"):
             if p[measure]:
