@@ -142,6 +142,14 @@ def test_suggestion_decisions_land_in_files(study: Study) -> None:
     assert decided == {(first.segment_id, "accepted", "kim"), (second.segment_id, "rejected", "kim"),
                        (third.segment_id, "rejected", "kim")}
     assert [c.segment_id for c in again.store.codings("kim")] == [first.segment_id]
+    texts = {s.id: s.text for s in segs}
+    write_transcript(again.root, ["I: เริ่มบันทึกค่ะ", *LINES])              # every statement moves down one turn
+    again.ingest()
+    moved = {s.id: s.text for s in again.segments()}
+    decided = {(moved[s.segment_id], s.status) for s in again.store.suggestions()}
+    assert decided == {(texts[first.segment_id], "accepted"), (texts[second.segment_id], "rejected"),
+                       (texts[third.segment_id], "rejected")} and len(again.store.suggestions()) == 3
+    again.close()
 
 
 @pytest.mark.parametrize("edit", ["insert", "delete", "change"])
@@ -154,6 +162,7 @@ def test_edited_transcript_codings_follow_their_text_or_are_orphaned(study: Stud
         study.add_coding(sid, code, "ann", kind="recommendation" if "ควร" in words else "obstacle")
     yes = next(s.id for s in study.segments() if s.text == "ครับ" and s.respondent_id == "R2")
     study.set_kind(yes, "other", "ann")
+    study.add_memo("statement", statement(study, "ล่ามภาษาพม่า"), "which dialects?", "ann")
     lines = list(LINES)
     if edit == "insert":
         lines.insert(1, "R2: ขอเพิ่มเติมก่อนนะครับ")
@@ -183,6 +192,10 @@ def test_edited_transcript_codings_follow_their_text_or_are_orphaned(study: Stud
     assert (frame["status"] == "orphaned").sum() == expected_orphans
     rows = read_rows(study.codings_dir / "ann.csv")
     assert len([r for r in rows if r["code_id"]]) == 4
+    memo = study.memos().iloc[0]
+    assert memo["status"] == ("orphaned" if edit == "change" else "anchored")
+    if memo["status"] == "anchored":
+        assert texts[memo["target_id"]].startswith("ไม่มีล่ามภาษาพม่า")
     # a second ingest changes nothing more
     assert study.ingest().human_notes == []
     study.close()
@@ -257,7 +270,10 @@ def test_place_never_guesses() -> None:
     edited = "I: เริ่ม\n" + text
     assert place(edited, first.quote, first.prefix, first.suffix, first.start).start == 4 + len("I: เริ่ม\n")
     assert not place(edited, "ครับ", "", "", None).placed                 # two places, no context: orphaned
-    assert place(edited, "ยาวกว่านี้", "", "", 999).how == "unique"
+    assert not place(edited, "ยาวกว่านี้", "", "", 999).placed              # short, no context: orphaned
+    assert place(edited, "ยาวกว่านี้", "R1: ", "", 999).how == "context"
+    longer = "I: ข้อความยาวพอที่จะหาได้แม้ไม่มีบริบท\n"
+    assert place(longer + edited, longer[3:-1], "R9: ", "", None).how == "unique"
     assert not place(edited, "หายไปแล้ว").placed
 
 

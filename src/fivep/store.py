@@ -120,7 +120,8 @@ class Store:
             stale = [(d,) for d, text in old.items() if new.get(d) != text]
             db.executemany("DELETE FROM codings WHERE doc_id = ? AND source != 'human'", stale)
             db.executemany("DELETE FROM suggestions WHERE doc_id = ? AND status = 'pending'", stale)
-            if human is not None:
+            if human is not None:   # decisions come back from suggestions.csv, placed on the new text
+                db.executemany("DELETE FROM suggestions WHERE doc_id = ?", stale)
                 self._replace_human(db, human)
 
     def respondents(self) -> list[Respondent]:

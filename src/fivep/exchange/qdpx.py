@@ -114,6 +114,10 @@ def export_qdpx(study: Study, out: str | Path, *, lang: str = "en", coders: list
     codings = [c for c in study.store.codings() if c.coder in coders]
     kinds = {c: study.store.segment_kinds(c) for c in coders}
     report = ExportReport(str(out))
+    orphans = [o for o in study.store.orphans() if o.coding.coder in coders]
+    if orphans:
+        report.notes.append(f"{len(orphans)} orphaned human coding(s) (their text changed in an edited transcript) "
+                            f"are not exported until placed: see 'fivep orphans'")
     if problems:
         report.notes.append(f"the codebook fails {len(problems)} of fivep's checks; it is exported as it is "
                             f"(run 'fivep codebook check'): {problems[0]}")

@@ -7,7 +7,8 @@ text in three steps, and never guesses:
 
 1. the quote is still at its offsets, with its prefix or its suffix: **exact**;
 2. the quote occurs once with the same prefix and suffix around it: **context**;
-3. the quote occurs exactly once in the whole text: **unique**.
+3. the quote occurs exactly once in the whole text (and is long enough, or one side of its context
+   still matches): **unique**.
 
 Anything else (the quote is gone, or occurs several times with nothing to tell the places apart) is
 **orphaned**, with the reason, for a person to place.
@@ -23,6 +24,10 @@ MAX_OCCURRENCES = 10_000
 """Beyond this many occurrences a quote is too common to place by search (and searching stays linear)."""
 
 PLACED = ("exact", "context", "unique")
+
+MIN_UNIQUE = 20
+"""A quote shorter than this (``ครับ``, ``yes``) is placed by its only occurrence only when some of its
+context matches too: a short reply is not told from another speaker's same reply by its text alone."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,10 @@ def place(text: str, quote: str, prefix: str = "", suffix: str = "", start: int 
     --------
     >>> place("I: hello\\nR1: shelters are full\\n", "shelters are full", start=13).how
     'exact'
-    >>> place("I: hi\\nI: hello\\nR1: shelters are full\\n", "shelters are full", start=13)
-    Placement(start=19, end=36, how='unique')
+    >>> place("I: hi\\nI: hello\\nR1: shelters are full\\n", "shelters are full", "R1: ", "", start=13)
+    Placement(start=19, end=36, how='context')
+    >>> place("I: hi\\nR2: shelters are full\\n", "shelters are full", "R1: ", "", start=13).placed
+    False
     """
     if not quote:
         return Placement(None, None, "it has no quoted text")
@@ -103,5 +110,11 @@ def place(text: str, quote: str, prefix: str = "", suffix: str = "", start: int 
         if len(fitting) == 1:
             return Placement(fitting[0], fitting[0] + len(quote), "context")
     if len(found) == 1:
-        return Placement(found[0], found[0] + len(quote), "unique")
+        at = found[0]
+        end = at + len(quote)
+        one_side = (prefix and text[max(0, at - len(prefix)):at] == prefix) or (
+            suffix and text[end:end + len(suffix)] == suffix)
+        if len(quote) >= MIN_UNIQUE or one_side:
+            return Placement(at, end, "unique")
+        return Placement(None, None, "its text is too short to find again without its context")
     return Placement(None, None, f"its text occurs {len(found)} times and its context does not tell which")
