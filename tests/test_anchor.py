@@ -62,6 +62,8 @@ def test_codings_follow_their_text_or_are_orphaned(lines: list[tuple[str, list[s
         same = [i for i, ln in enumerate(current) if ln == lines[n]]
         if survivors and len(same) == 1:     # its statement is still there, and only once: it is placed there
             assert found.start == new_starts[survivors[0]] + offset
-        else:                                # else only where the same speaker said the same words
+        else:            # else only with evidence: the same speaker, a long quote, or its words around it
             landed = max(i for i, s in enumerate(new_starts) if s <= found.start)
-            assert current[landed][0] == lines[n][0] or len(anchor.quote) >= 20
+            assert (current[landed][0] == lines[n][0] or len(anchor.quote) >= 20
+                    or (anchor.suffix and edited[found.end:].startswith(anchor.suffix))
+                    or (anchor.prefix and edited[:found.start].endswith(anchor.prefix)))

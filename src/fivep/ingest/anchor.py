@@ -3,12 +3,9 @@
 A coding keeps the text it was put on (``quote``), its offsets and a little context on each side
 (``prefix``, ``suffix``): the W3C Web Annotation TextQuoteSelector with a TextPositionSelector, the
 same information as REFI-QDA's PlainTextSelection. :func:`place` finds that span in a (possibly edited)
-text in three steps, and never guesses:
-
-1. the quote is still at its offsets, with its prefix or its suffix: **exact**;
-2. the quote occurs once with the same prefix and suffix around it: **context**;
-3. the quote occurs exactly once in the whole text (and is long enough, or one side of its context
-   still matches): **unique**.
+text and never guesses: the quote still at its offsets with its context (**exact**), else the one
+occurrence with the same prefix and suffix (**context**), else the only occurrence in the text when
+it is long enough or keeps one side of its context (**unique**).
 
 Anything else (the quote is gone, or occurs several times with nothing to tell the places apart) is
 **orphaned**, with the reason, for a person to place.
@@ -73,20 +70,39 @@ def _occurrences(text: str, quote: str) -> list[int]:
     return found
 
 
-def _has_context(text: str, at: int, quote: str, prefix: str, suffix: str) -> bool:
+def _sides(text: str, at: int, quote: str, prefix: str, suffix: str) -> tuple[bool, bool]:
+    """Does the text before and after an occurrence match ``prefix`` and ``suffix``?
+
+    A context shorter than :data:`ANCHOR_CONTEXT` was cut by a line break or the text's edge
+    (:func:`anchor_of`), so it matches only where the line ends there too: an empty suffix means "at the
+    end of the line", not "anything".
+    """
     end = at + len(quote)
-    return text[max(0, at - len(prefix)):at] == prefix and text[end:end + len(suffix)] == suffix
+    before = at - len(prefix)
+    after = end + len(suffix)
+    prefix_ok = before >= 0 and text[before:at] == prefix and (
+        len(prefix) >= ANCHOR_CONTEXT or before == 0 or text[before - 1] == "\n")
+    suffix_ok = text[end:after] == suffix and (
+        len(suffix) >= ANCHOR_CONTEXT or after == len(text) or text[after] == "\n")
+    return prefix_ok, suffix_ok
 
 
 def place(text: str, quote: str, prefix: str = "", suffix: str = "", start: int | None = None) -> Placement:
-    """Find ``quote`` in ``text``: at ``start``, else by its context, else as the only occurrence.
+    """Find ``quote`` in ``text``: where it was with its context, else by its context, else as the only
+    occurrence; never by guessing.
 
-    Returns a :class:`Placement`; when the quote cannot be placed exactly, ``start`` and ``end`` are
-    ``None`` and ``how`` says why in a few words.
+    1. at ``start`` with its prefix and suffix: exact;
+    2. else the one occurrence with its prefix and suffix (several: orphaned);
+    3. else at ``start`` with the prefix or the suffix that is not empty: exact;
+    4. else the only occurrence in ``text``, if the quote is at least :data:`MIN_UNIQUE` characters long
+       or a non-empty side of its context matches: unique.
+
+    Returns a :class:`Placement`; when the quote cannot be placed, ``start`` and ``end`` are ``None``
+    and ``how`` says why in a few words.
 
     Examples
     --------
-    >>> place("I: hello\\nR1: shelters are full\\n", "shelters are full", start=13).how
+    >>> place("I: hello\\nR1: shelters are full\\n", "shelters are full", "R1: ", "", start=13).how
     'exact'
     >>> place("I: hi\\nI: hello\\nR1: shelters are full\\n", "shelters are full", "R1: ", "", start=13)
     Placement(start=19, end=36, how='context')
@@ -95,26 +111,28 @@ def place(text: str, quote: str, prefix: str = "", suffix: str = "", start: int 
     """
     if not quote:
         return Placement(None, None, "it has no quoted text")
-    if start is not None and 0 <= start and text[start:start + len(quote)] == quote:
-        end = start + len(quote)
-        if (not prefix and not suffix) or text[max(0, start - len(prefix)):start] == prefix \
-                or text[end:end + len(suffix)] == suffix:
-            return Placement(start, end, "exact")
+    at_start = start is not None and 0 <= start and text[start:start + len(quote)] == quote
+    if at_start and start is not None and all(_sides(text, start, quote, prefix, suffix)):
+        return Placement(start, start + len(quote), "exact")
     found = _occurrences(text, quote)
     if not found:
         return Placement(None, None, "its text is no longer in the document")
     if len(found) > MAX_OCCURRENCES:
         return Placement(None, None, f"its text occurs more than {MAX_OCCURRENCES} times")
-    if prefix or suffix:
-        fitting = [at for at in found if _has_context(text, at, quote, prefix, suffix)]
-        if len(fitting) == 1:
-            return Placement(fitting[0], fitting[0] + len(quote), "context")
+    fitting = [at for at in found if all(_sides(text, at, quote, prefix, suffix))]
+    if len(fitting) == 1:
+        return Placement(fitting[0], fitting[0] + len(quote), "context")
+    if len(fitting) > 1:
+        return Placement(None, None, f"its text occurs {len(fitting)} times with the same context")
+
+    def one_side(at: int) -> bool:
+        before, after = _sides(text, at, quote, prefix, suffix)
+        return bool(prefix and before) or bool(suffix and after)
+
+    if at_start and start is not None and one_side(start):
+        return Placement(start, start + len(quote), "exact")
     if len(found) == 1:
-        at = found[0]
-        end = at + len(quote)
-        one_side = (prefix and text[max(0, at - len(prefix)):at] == prefix) or (
-            suffix and text[end:end + len(suffix)] == suffix)
-        if len(quote) >= MIN_UNIQUE or one_side:
-            return Placement(at, end, "unique")
+        if len(quote) >= MIN_UNIQUE or one_side(found[0]):
+            return Placement(found[0], found[0] + len(quote), "unique")
         return Placement(None, None, "its text is too short to find again without its context")
     return Placement(None, None, f"its text occurs {len(found)} times and its context does not tell which")
