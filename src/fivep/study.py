@@ -303,6 +303,11 @@ class Study(HumanWork):
             self._codebook = load_codebook(self.config.codebook, base=self.root)
         return self._codebook
 
+    def reload_codebook(self) -> Codebook:
+        """Read the codebook again from its file (after an edit: :mod:`fivep.coding.codebook_edit`)."""
+        self._codebook = None
+        return self.codebook()
+
     def code(self, *, engine: str | None = None, progress: Any = None, jobs: int | None = None,
              scheduler: str | None = None) -> tuple[str, int]:
         """Machine-code every respondent segment; returns ``(coder, codings)``.
