@@ -21,12 +21,11 @@ DOC = "FG-CM-NGO"
 
 
 @pytest.fixture(scope="module")
-def coded_template(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Path:
-    """The sample, ingested and machine-coded once for this module (tests work on copies of it)."""
+def coded_template(tmp_path_factory: pytest.TempPathFactory, ingested_sample: Path) -> Path:
+    """The ingested sample, machine-coded once for this module (each test works on a copy of it)."""
     target = tmp_path_factory.mktemp("workbench") / "sample"
-    shutil.copytree(sample_dir, target, ignore=shutil.ignore_patterns(".fivep"))
+    shutil.copytree(ingested_sample, target)
     study = Study.open(target)
-    study.ingest()
     study.code()
     study.close()
     return target
