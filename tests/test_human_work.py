@@ -198,6 +198,19 @@ def test_edited_transcript_codings_follow_their_text_or_are_orphaned(study: Stud
         assert texts[memo["target_id"]].startswith("ไม่มีล่ามภาษาพม่า")
     # a second ingest changes nothing more
     assert study.ingest().human_notes == []
+    # the researcher places or drops them
+    for o in study.orphans("ann"):
+        if edit == "change":
+            study.place_orphan(o, statement(study, "ภาษากะเหรี่ยง"))
+        else:
+            study.drop_orphan(o)
+    assert study.orphans() == []
+    placed_now = {(texts[c.segment_id], c.code_id) for c in study.store.codings("ann")}
+    if edit == "change":
+        assert ("ไม่มีล่ามภาษากะเหรี่ยงตอนสอบปากคำ", "protection.interpreters") in placed_now
+        assert study.kinds("ann").set_index("segment_id").loc[statement(study, "ภาษากะเหรี่ยง"), "kind"] == "obstacle"
+    assert len(placed_now) == 4 - (edit == "delete")
+    assert [line for line in study.ingest().orphans if "memos.csv" not in line] == []
     study.close()
 
 

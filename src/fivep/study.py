@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fivep.errors import ConfigError, InputError, TranscriptError
-from fivep.human.api import HumanWork
+from fivep.human.review import ReviewWork
 from fivep.model import Codebook, Coding, Document, Respondent, Segment
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class IngestReport:
     """Human codings, kinds, memos and decisions that could not be placed on their text, by file and row."""
 
 
-class Study(HumanWork):
+class Study(ReviewWork):
     """A study folder: ``study.toml``, the roster, ``transcripts/``, ``codings/`` and the store ``.fivep/``.
 
     Opening reads ``study.toml``; nothing else is read until asked. Human work (hand codings, decisions
