@@ -152,3 +152,21 @@ def test_rejecting_a_detection_in_the_review_changes_quotes(tmp_path: Path) -> N
                       "c,*,0,0,LOCATION,the shelter,,,,,add,\n".replace("LOCATION", "ADDRESS"), encoding="utf-8")
     reviewed = review_filter(tmp_path)(text)
     assert reviewed.startswith("Interpreters said Mr S. phoned ") and "shelter" not in reviewed
+
+
+def test_suppress_frame_protects_through_group_sets() -> None:
+    import pandas as pd
+
+    # practitioners = gov + ngo is shown, so total - practitioners - victim would give the experts away
+    table = pd.DataFrame({"gov": [9], "ngo": [3], "expert": [4], "victim": [9], "practitioners": [12],
+                          "total": [25]}, index=["school"])
+    table.attrs["of"] = {"gov": 32, "ngo": 12, "expert": 3, "victim": 15, "practitioners": 44, "total": 62}
+    hidden = cells.suppress_frame(table, 5, sets={"practitioners": ["gov", "ngo"]})
+    row = hidden.loc["school"]
+    assert row["ngo"] == "<5" and row["expert"] == "<5"
+    for relation in (["total", "gov", "ngo", "expert", "victim"], ["practitioners", "gov", "ngo"],
+                     ["total", "practitioners", "expert", "victim"]):
+        assert [isinstance(row[c], str) for c in relation].count(True) != 1, relation
+    assert hidden.attrs["of"]["expert"] == "<5"  # a group of 3: its size is not printed
+    sizes = hidden.attrs["of"]
+    assert [isinstance(sizes[c], str) for c in ("total", "gov", "ngo", "expert", "victim")].count(True) >= 2

@@ -411,7 +411,10 @@ def _print_exchange(lines: list[str]) -> None:
 def export_command(study: StudyArg,
                    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
                    format: Annotated[str, typer.Option("--format", "-f", help="qdpx, csv or xlsx.")] = "qdpx",
-                   lang: LangOption = "en") -> None:
+                   lang: LangOption = "en",
+                   deidentified: Annotated[bool, typer.Option(
+                       "--deidentified", help="Export the de-identified text (names, phones, places replaced; "
+                                              "the study's review file applied), for sharing.")] = False) -> None:
     """Export a study: a REFI-QDA project (.qdpx) for ATLAS.ti, NVivo, MAXQDA..., or codings as CSV / XLSX."""
     from fivep.exchange import EXPORT_FORMATS, export_study
     from fivep.study import Study
@@ -421,8 +424,15 @@ def export_command(study: StudyArg,
     if lang not in ("en", "th"):
         raise typer.BadParameter(f"unknown language {lang!r}; use en or th", param_hint="--lang")
     s = Study.open(study)
-    report = export_study(s, out, format=format, lang=lang)
+    if deidentified:
+        report = _export_deidentified(s, out, format, lang)
+    else:
+        report = export_study(s, out, format=format, lang=lang)
     s.close()
+    if not deidentified:
+        typer.echo(f"fivep: warning: {out} holds the transcripts' text as it was said, with the names, phone "
+                   "numbers and places in it. To share it, export the de-identified version: "
+                   f"fivep export {study} --out {out} --deidentified", err=True)
     if format == "qdpx":
         typer.echo(f"{out}: {report.sources} sources, {report.codes} codes, {report.users} coders, "
                    f"{report.codings} codings on {report.selections} selections, {report.cases} cases")
@@ -430,6 +440,27 @@ def export_command(study: StudyArg,
         typer.echo(f"{out}: {report.codings} codings" + (f", {report.cases} respondents, {report.sources} documents"
                                                           if format == "xlsx" else ""))
     _print_exchange([f"note: {n}" for n in report.notes] + [f"not carried: {s}" for s in report.skipped])
+
+
+def _export_deidentified(study: Any, out: Path, format: str, lang: str) -> Any:
+    """Export a de-identified copy of ``study`` (made in a temporary folder, the study's review file
+    applied when there is one)."""
+    import tempfile
+
+    from fivep.exchange import export_study
+    from fivep.privacy.deidentify import PRIVATE_DIR, REVIEW_NAME, deidentify_study
+    from fivep.study import Study
+
+    review = study.root / PRIVATE_DIR / REVIEW_NAME
+    with tempfile.TemporaryDirectory(prefix="fivep-deid-") as folder:
+        result = deidentify_study(study, Path(folder) / "study", review=review if review.exists() else None)
+        copy = Study.open(result.out)
+        try:
+            report = export_study(copy, out, format=format, lang=lang)
+        finally:
+            copy.close()
+    typer.echo(f"de-identified: {result.replaced} identifiers replaced (review them in {result.review})", err=True)
+    return report
 
 
 @app.command("import")

@@ -53,9 +53,11 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
     import time
 
     from fivep.analysis.demographics import demographics
+    from fivep.privacy.private import check_shareable
     from fivep.study import Study
 
     out = Path(out)
+    check_shareable(out, Path(study_path))  # the outputs are for sharing: never the private folder
     out.mkdir(parents=True, exist_ok=True)
     study = Study.open(study_path)
     result = RunResult(out)
@@ -128,6 +130,7 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             frame = frame.assign(text=frame["text"].map(text_filter))
         write_framework_xlsx(framework_matrix(frame, study.read_roster()), out / "framework_matrix.xlsx")
         result.outputs.append("framework_matrix.xlsx")
+        _counts(study, frame, out, result)
         agreement = _agreement(study, out, result)
         done("analyse")
 
@@ -155,6 +158,20 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 
 
+def _counts(study: Any, frame: Any, out: Path, result: RunResult) -> None:
+    """``frequencies.xlsx``: who raised each dimension and each actor, by group, small cells hidden."""
+    from fivep.analysis.frequencies import frequencies, suppress_small_cells, write_counts_xlsx
+    from fivep.privacy.cells import min_cell
+
+    roster = study.read_roster()
+    k = min_cell(study, roster)
+    tables = {level: suppress_small_cells(frequencies(frame, by="group", level=level, respondents=roster,
+                                                      group_sets=study.config.group_sets), k)
+              for level in ("dimension", "actor")}
+    write_counts_xlsx(tables, out / "frequencies.xlsx")
+    result.outputs.append("frequencies.xlsx")
+
+
 def _agreement(study: Any, out: Path, result: RunResult) -> Any:
     from fivep.coding.reliability import study_agreement
     from fivep.errors import InputError
@@ -170,11 +187,13 @@ def _agreement(study: Any, out: Path, result: RunResult) -> Any:
     return table
 
 
-def _redact_batch(texts: list[str]) -> list[str]:
-    """The identifier filter on one batch of statements (runs in a worker)."""
-    from fivep.privacy.redact import redact_text
+def _redact_batch(root: str, texts: list[str]) -> list[str]:
+    """The identifier filter on one batch of statements (runs in a worker), with the decisions of the
+    study's de-identification review applied (:func:`fivep.privacy.quotes.review_filter`)."""
+    from fivep.privacy.quotes import review_filter
 
-    return [redact_text(text) for text in texts]
+    apply = review_filter(root)
+    return [apply(text) for text in texts]
 
 
 class _Redactor:
@@ -190,7 +209,13 @@ class _Redactor:
         chunks = batched(texts, 200)
         workers = resolve_jobs(jobs, len(texts))
         self._known: dict[str, str] = {}
-        for chunk, filtered in zip(chunks, map_batches(_redact_batch, chunks, jobs=workers, scheduler=scheduler),
+        from functools import partial
+
+        from fivep.privacy.quotes import review_filter
+
+        self._filter = review_filter(study.root)
+        batch = partial(_redact_batch, str(study.root))
+        for chunk, filtered in zip(chunks, map_batches(batch, chunks, jobs=workers, scheduler=scheduler),
                                    strict=True):
             self._known.update(zip(chunk, filtered, strict=True))
             if progress is not None:
@@ -199,9 +224,7 @@ class _Redactor:
     def __call__(self, text: str) -> str:
         found = self._known.get(text)
         if found is None:
-            from fivep.privacy.redact import redact_text
-
-            found = self._known[text] = redact_text(text)
+            found = self._known[text] = self._filter(text)
         return found
 
 

@@ -287,3 +287,22 @@ def _excel_writer(path: Path) -> Any:
     import pandas as pd
 
     return pd.ExcelWriter(path, engine="openpyxl")
+
+
+def write_counts_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write counts tables (one sheet each, e.g. from :func:`suppress_small_cells`) to XLSX, with the
+    denominators of each column (``attrs["of"]``) as a last row. Hidden counts stay their masks
+    (``"<5"``, ``"*"``): a spreadsheet never gets the number behind them."""
+    import pandas as pd
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _excel_writer(path) as writer:
+        for name, table in tables.items():
+            of = table.attrs.get("of", {})
+            body = table.astype(object)
+            if of:
+                body = pd.concat([body, pd.DataFrame([{c: of.get(c, "") for c in table.columns}],
+                                                     index=pd.Index(["respondents (of)"], name=body.index.name))])
+            safe_frame(body.reset_index()).to_excel(writer, sheet_name=name[:31], index=False)
+    return path

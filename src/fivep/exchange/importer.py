@@ -43,7 +43,8 @@ from fivep.study import Study
 CODEBOOK_FILE = "codebook.yaml"
 _GROUP_NAMES = ("group", "กลุ่ม", "respondent_group")
 _TEXT_SUFFIX = re.compile(r"\.(txt|text|md|docx?|odt|rtf|pdf|html?)$", re.IGNORECASE)
-_LABELLED = re.compile(r"^(?P<label>Title \(th\)|Codebook|Codebook version): ?(?P<value>.*)$", re.MULTILINE)
+_LABELLED = re.compile(r"^(?P<label>Title \(th\)|Codebook|Codebook version|Privacy min_cell): ?(?P<value>.*)$",
+                       re.MULTILINE)
 
 
 def _is_study(root: Path) -> bool:
@@ -313,6 +314,9 @@ def import_qdpx(path: str | Path, into: str | Path, *, limits: Limits | None = N
         lines.append('transcripts = "transcripts"')
         has_codes = bool(split_kinds(project.codes)[0])
         lines.append(f"codebook = {_toml_string(CODEBOOK_FILE if has_codes else '5p')}")
+        threshold = labels.get("Privacy min_cell", "").strip()
+        if threshold.isdigit():
+            lines += ["", "[privacy]", f"min_cell = {int(threshold)}"]
         (root / "study.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     study = Study.open(root)
     try:

@@ -225,6 +225,10 @@ def export_qdpx(study: Study, out: str | Path, *, lang: str = "en", coders: list
     report.sources = len(documents)
     description = [f"Title (th): {study.config.title_th}"] if study.config.title_th else []
     description += [f"Codebook: {codebook.name}", f"Codebook version: {codebook.version}"]
+    from fivep.privacy.cells import min_cell
+
+    # the small-cell threshold travels with the project (fivep reads it back on import)
+    description.append(f"Privacy min_cell: {min_cell(study)}")
     sub(project, "Description").text = xml_safe("\n".join(description))
     if outside:
         report.skipped.append(f"{outside} coding(s) outside their document's text")

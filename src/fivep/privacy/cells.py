@@ -195,6 +195,10 @@ def suppress_frame(table: pd.DataFrame, k: int, *, total: str | None = "total",
         relations: list[Relation] = []
         if total in table.columns:
             relations.append((total, plain))
+            # the total is also a group set plus the groups outside it (else the set's shown count and
+            # the total give away a single hidden group outside the set)
+            relations.extend((total, [name, *[c for c in plain if c not in members]])
+                             for name, members in sets.items() if name in table.columns)
         relations.extend((name, [m for m in members if m in table.columns]) for name, members in sets.items()
                          if name in table.columns)
         s = suppress(values, k, relations)
