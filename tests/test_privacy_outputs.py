@@ -10,6 +10,7 @@ import shutil
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -55,16 +56,16 @@ def test_json_and_csv_demographics_never_show_a_small_cell(study_dir: Path) -> N
     small = {key: n for key, n in _roster_counts(study_dir).items() if 0 < n < K}
     assert small
     data = json.loads(runner.invoke(app, ["demographics", str(study_dir), "-f", "json"]).stdout)
-    for (group, measure, value), _ in small.items():
+    for group, measure, value in small:
         cell = data["groups"][group][measure][value]
         assert cell["n"] is None and cell["pct"] is None and cell["shown"] == f"<{K}"
     rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["demographics", str(study_dir), "-f", "csv"]).stdout)))
-    for (group, measure, value), _ in small.items():
+    for group, measure, value in small:
         row = next(r for r in rows if (r["group"], r["measure"], r["value"]) == (group, measure, value))
         assert row["n"] == f"<{K}" and row["pct"] == ""
 
 
-def _raw_table(study_dir: Path):  # noqa: ANN202
+def _raw_table(study_dir: Path) -> Any:
     from fivep.analysis.frequencies import frequencies, study_frame
 
     study = Study.open(study_dir)

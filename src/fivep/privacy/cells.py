@@ -170,7 +170,13 @@ def min_cell(study: Any, roster: Sequence[Respondent] | None = None) -> int:
     explicit = configured_min_cell(study.config)
     if explicit is not None:
         return explicit
-    roster = study.read_roster() if roster is None else roster
+    if roster is None:
+        from fivep.errors import InputError
+
+        try:
+            roster = study.read_roster()
+        except InputError:  # no roster file (a study imported from another tool): the store's, if any
+            roster = study.store.respondents()
     return MINORS_DEFAULT if has_minors(roster) else 0
 
 
