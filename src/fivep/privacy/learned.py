@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -106,8 +106,14 @@ _NEVER = frozenset(_NEVER_WORDS.split())
 _CONTRACTION = re.compile(r"['’](?:s|t|ll|re|ve|d|m)$", re.IGNORECASE)
 
 
-def _word_class(token: str) -> list[str]:
-    """Features of a token that say what kind of word it is (used for it and for its neighbours)."""
+@lru_cache(maxsize=200_000)
+def _word_class(token: str) -> tuple[str, ...]:
+    """Features of a token that say what kind of word it is (used for it and for its neighbours).
+    Remembered per token: a corpus repeats its words, and the lexicons do not change during a run."""
+    return tuple(_word_class_of(token))
+
+
+def _word_class_of(token: str) -> list[str]:
     if _SPACE.match(token):
         return ["space"]
     if token.isdigit() or all("\u0e50" <= c <= "\u0e59" for c in token):
@@ -149,7 +155,9 @@ def _word_class(token: str) -> list[str]:
     return ["punct", "p=" + token]
 
 
+@lru_cache(maxsize=200_000)
 def _token_features(token: str) -> dict[str, float]:
+    """The features of a token alone (remembered per token; callers copy before adding context)."""
     feats: dict[str, float] = {"bias": 1.0}
     for c in _word_class(token):
         feats[c] = 1.0
@@ -172,7 +180,7 @@ def features(tokens: list[str], text_before: list[str]) -> list[dict[str, float]
     out: list[dict[str, float]] = []
     n = len(tokens)
     for i, token in enumerate(tokens):
-        feats = _token_features(token)
+        feats = dict(_token_features(token))
         feats["space_before"] = float(bool(text_before[i]))
         feats["space_after"] = float(i + 1 < n and bool(text_before[i + 1]))
         if i == 0:
