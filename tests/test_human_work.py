@@ -128,10 +128,14 @@ def test_suggestion_decisions_land_in_files(study: Study) -> None:
     study.store.add_suggestions([Coding(s.doc_id, s.id, s.start, s.end, "protection.government_shelters", "suggest@1", "model",
                                         0.9) for s in segs[:3]], "suggest@1")
     first, second, third = study.store.suggestions(status="pending")
+    pending = study.suggestions()
+    assert list(pending["id"]) == [first.id, second.id, third.id]
+    assert pending.loc[0, "text"] == segs[0].text and pending.loc[0, "dimension"] == "protection"
     study.decide_suggestions([first.id, third.id], "accepted", "kim")
     study.decide_suggestions([second.id], "rejected", "kim")
     study.decide_suggestions([third.id], "rejected", "kim")          # changing one's mind removes the coding
     assert [c.segment_id for c in study.store.codings("kim")] == [first.segment_id]
+    assert list(study.suggestions(status="accepted")["reviewer"]) == ["kim"]
     rows = read_rows(study.root / "suggestions.csv")
     assert sorted(r["status"] for r in rows) == ["accepted", "rejected", "rejected"]
     study.close()

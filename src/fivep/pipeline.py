@@ -94,6 +94,10 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         done("ingest")
         for warning in report.warnings:
             say(f"warning: {warning}")
+        for note in report.human_notes:
+            say(note)
+        for orphan in report.orphans:
+            say(f"warning: {orphan}")
         say(f"ingested {report.documents} documents, {report.turns} turns, {report.segments} segments; "
             f"{report.speaking} of {report.respondents} respondents speak")
         from fivep.privacy.cells import min_cell

@@ -32,6 +32,31 @@ class ReviewWork(HumanWork):
 
     # --- suggestions -----------------------------------------------------------------------------
 
+    def suggestions(self, status: str | None = "pending", model: str | None = None) -> pd.DataFrame:
+        """Machine suggestions with their statements, best first within each statement.
+
+        Columns: ``id`` (for :meth:`decide_suggestions`), ``doc_id, segment_id, respondent_id, group,
+        code_id, dimension, score, status, reviewer, decided_at, model, text``. ``status`` is pending
+        (default), accepted, rejected, or ``None`` for all.
+        """
+        import pandas as pd
+
+        segments = {s.id: s for s in self.store.segments()}
+        groups = {r.id: r.group for r in self.store.respondents()}
+        codebook = self.codebook()
+        rows = []
+        for x in self.store.suggestions(status=status, model=model):
+            s = segments.get(x.segment_id)
+            respondent = s.respondent_id if s else None
+            rows.append({"id": x.id, "doc_id": x.doc_id, "segment_id": x.segment_id, "respondent_id": respondent,
+                         "group": groups.get(respondent or ""), "code_id": x.code_id,
+                         "dimension": codebook[x.code_id].dimension if x.code_id in codebook else "",
+                         "score": x.score, "status": x.status, "reviewer": x.reviewer, "decided_at": x.decided_at,
+                         "model": x.model, "text": s.text if s else ""})
+        return pd.DataFrame(rows, columns=["id", "doc_id", "segment_id", "respondent_id", "group", "code_id",
+                                           "dimension", "score", "status", "reviewer", "decided_at", "model",
+                                           "text"])
+
     def decide_suggestions(self, ids: Iterable[int], status: str, reviewer: str) -> list[Suggestion]:
         """Accept, reject (or set back to pending) suggestions by id, as ``reviewer``.
 
