@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -117,6 +118,7 @@ class Store:
             db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(s.id, s.doc_id, s.turn_index, s.start, s.end, s.text, s.respondent_id)
                             for s in segments])
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('corpus', ?)", (uuid.uuid4().hex,))
             stale = [(d,) for d, text in old.items() if new.get(d) != text]
             db.executemany("DELETE FROM codings WHERE doc_id = ? AND source != 'human'", stale)
             db.executemany("DELETE FROM suggestions WHERE doc_id = ? AND status = 'pending'", stale)
@@ -159,6 +161,11 @@ class Store:
         """Replace the codings, kinds and orphans of ``human.coders`` in one transaction."""
         with self.transaction() as db:
             self._replace_human(db, human)
+
+    def corpus_token(self) -> str:
+        """Changes whenever the corpus (documents, segments) is replaced."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'corpus'").fetchone()
+        return str(row[0]) if row else ""
 
     def file_coders(self) -> set[str]:
         """Coders whose codings the store took from the study's coder files (at any time)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fivep.errors import ConfigError, InputError, TranscriptError
+from fivep.human.files import FileCache
 from fivep.human.review import ReviewWork
 from fivep.model import Codebook, Coding, Document, Respondent, Segment
 
@@ -131,6 +132,7 @@ class Study(ReviewWork):
         self.config = config
         self._store: Store | None = None
         self._codebook: Codebook | None = None
+        self._file_cache = FileCache()
         self._roster: RosterRead | None = None
 
     def __repr__(self) -> str:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from fivep.errors import InputError
 from fivep.human.files import (
     CoderFiles,
+    FileCache,
     check_span,
     clear_cell,
     collect,
     new_table,
-    read_coder_files,
     recode_file,
 )
 from fivep.human.notes import (
@@ -28,7 +28,7 @@ from fivep.human.notes import (
     statement_cells,
 )
 from fivep.ingest.anchor import anchor_of
-from fivep.ingest.codings import open_coder_table, read_coder_file, write_anchor
+from fivep.ingest.codings import open_coder_table, write_anchor
 from fivep.model import KINDS, Coding, Document, Orphan, Segment
 from fivep.records import Table, locked, now
 
@@ -45,6 +45,7 @@ class HumanWork:
 
     root: Path
     _codebook: Codebook | None
+    _file_cache: FileCache
 
     if TYPE_CHECKING:      # provided by Study
         @property
@@ -91,16 +92,17 @@ class HumanWork:
         if not coder or not coder.strip() or coder.startswith(MACHINE_PREFIX):
             raise InputError(f"'{coder}' cannot be a human coder's name", hint="give a person's name or initials")
 
-    def _read_files(self, known: set[str] | None = None) -> CoderFiles:
-        return read_coder_files(self.codings_dir, self.store.documents(), self.store.segments(), known)
+    def _read_files(self) -> CoderFiles:
+        """Every coder file placed on the stored corpus (files unchanged since the last call are not read again)."""
+        return self._file_cache.read(self.codings_dir, lambda: (self.store.documents(), self.store.segments()),
+                          self.store.corpus_token())
 
     def _commit(self, files: CoderFiles, coders: Iterable[str]) -> None:
         """Write the changed coder files, read them back, and refresh ``coders`` in the store from the files."""
-        documents, segments = self.store.documents(), self.store.segments()
-        for n, f in enumerate(files.files):
+        for f in files.files:
             if f.changed:
                 f.save()
-                files.files[n] = read_coder_file(f.path, documents, segments)
+        files = self._read_files()
         fresh = collect(files.files, set(coders))
         fresh.coders |= set(coders)
         self.store.replace_human(fresh)
@@ -295,7 +297,7 @@ class HumanWork:
             return {}
         counts: dict[str, int] = {}
         with self._writing():
-            files = self._read_files(known=None)
+            files = self._read_files()
             for f in files.files:
                 n = recode_file(f, old_code_id, new_code_id)
                 if n:

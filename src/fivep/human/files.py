@@ -56,6 +56,48 @@ def read_coder_files(folder: Path, documents: Sequence[Document], segments: Sequ
     return CoderFiles(files, collect(files))
 
 
+class FileCache:
+    """Coder files already read and placed, reused while their bytes and the stored corpus are the same
+    (a click in the workbench reads back only the file it changed)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[str, str], CoderFile]] = {}
+
+    def read(self, folder: Path, corpus: Callable[[], tuple[Sequence[Document], Sequence[Segment]]],
+             token: str) -> CoderFiles:
+        """Every coder file of ``folder``, placed on ``corpus()`` (called only when a file must be read)."""
+        import hashlib
+
+        loaded: list[tuple[Sequence[Document], Sequence[Segment]]] = []
+        files: list[CoderFile] = []
+        for path in coder_paths(folder):
+            key = (hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest(), token)
+            hit = self._entries.get(path)
+            if hit is not None and hit[0] == key:
+                files.append(_copy(hit[1]))
+                continue
+            if not loaded:
+                loaded.append(corpus())
+            f = read_coder_file(path, *loaded[0])
+            self._entries[path] = (key, _copy(f))
+            files.append(f)
+        return CoderFiles(files, collect(files))
+
+    def forget(self) -> None:
+        self._entries.clear()
+
+
+def _copy(f: CoderFile) -> CoderFile:
+    """A copy of ``f`` whose rows can be changed without changing the original."""
+    from dataclasses import replace
+
+    table = replace(f.table, header=list(f.table.header), rows=[list(r) for r in f.table.rows],
+                    columns=dict(f.table.columns), _positions={})
+    return replace(f, table=table, coders=list(f.coders), placed=dict(f.placed), drop=set(f.drop),
+                   codings={k: list(v) for k, v in f.codings.items()}, kinds={k: dict(v) for k, v in f.kinds.items()},
+                   orphans=list(f.orphans), followed=list(f.followed), anchored=list(f.anchored))
+
+
 def collect(files: Sequence[CoderFile], coders: set[str] | None = None) -> HumanCache:
     """What ``files`` hold together (for ``coders`` only, if given), for the store."""
     cache = HumanCache()
