@@ -314,3 +314,17 @@ def test_cli_lists_orphans_and_agreement_says_it_leaves_them_out(study: Study) -
     agreed = runner.invoke(app, ["agreement", str(study.root), "--coders", "ann,ben", "--boot", "20"])
     assert agreed.exit_code == 0, agreed.output
     assert "1 coding(s) of ann are orphaned" in agreed.output and "left out of the agreement" in agreed.output
+
+
+def test_inputs_changed_since_ingest_are_named(study: Study) -> None:
+    sid = statement(study, "บ้านพักเต็ม")
+    study.add_coding(sid, "protection.government_shelters", "ann")       # fivep's own write: the store knows it
+    assert study.changed_since_ingest() == []
+    with open(study.codings_dir / "ann.csv", "a", encoding="utf-8") as handle:
+        handle.write(f"T1,{sid},,,,,,protection.interpreters,,ann,hand,,\n")
+    write_transcript(study.root, [*LINES, "R1: อีกเรื่องหนึ่งค่ะ"])
+    assert study.changed_since_ingest() == ["codings/ann.csv", "transcripts/T1.txt"]
+    study.ingest()
+    assert study.changed_since_ingest() == []
+    assert set(study.codings("ann")["code_id"]) == {"protection.government_shelters", "protection.interpreters"}
+    study.close()

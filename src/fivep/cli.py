@@ -546,6 +546,10 @@ def _ready(study: Path, *, machine: bool = False) -> Any:
     s = Study.open(study)
     if not s.segments():
         s.ingest()
+    changed = s.changed_since_ingest()
+    if changed:
+        typer.echo(f"fivep: warning: {', '.join(changed[:8])}{' ...' if len(changed) > 8 else ''} changed since the "
+                   f"last ingest; results use the ingested versions (run 'fivep ingest {study}')", err=True)
     if machine:
         s.machine_coder()
     return s

@@ -167,6 +167,18 @@ class Store:
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'corpus'").fetchone()
         return str(row[0]) if row else ""
 
+    def inputs(self) -> dict[str, str]:
+        """The study's input files and their hashes as of the last ingest (``{}`` before one)."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'inputs'").fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    def record_inputs(self, hashes: dict[str, str], *, replace: bool = True) -> None:
+        """Record input files' hashes (all of them, or with ``replace=False`` update some)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'inputs'").fetchone()
+            merged = hashes if replace or row is None else {**json.loads(row[0]), **hashes}
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('inputs', ?)", (json.dumps(merged, ensure_ascii=False),))
+
     def file_coders(self) -> set[str]:
         """Coders whose codings the store took from the study's coder files (at any time)."""
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'file_coders'").fetchone()

@@ -273,6 +273,7 @@ class Study(ReviewWork):
             human = read_human_work(self, documents, segments)
             human.write()
             self.store.replace_corpus(roster, documents, segments, human=human.cache)
+            self.store.record_inputs(self.input_hashes())
         roster_ids = {r.id for r in roster}
         speaking = {t.respondent_id for d in documents for t in d.turns if t.respondent_id}
         unknown = sorted(speaking - roster_ids)
@@ -291,6 +292,31 @@ class Study(ReviewWork):
         return IngestReport(len(documents), sum(len(d.turns) for d in documents), len(segments), len(roster),
                             len(speaking & roster_ids), silent, unknown, warnings, by_doc, human_codings=counts,
                             unknown_turns=unknown_turns, human_notes=human.notes, orphans=human.orphans)
+
+    def input_hashes(self, paths: list[Path] | None = None) -> dict[str, str]:
+        """Hashes of the study's inputs (roster, transcripts, coder files), by path relative to the study."""
+        import hashlib
+        import os
+
+        from fivep.human.files import coder_paths
+
+        if paths is None:
+            paths = [*self.transcript_paths(), *coder_paths(self.codings_dir)]
+            paths += [self.roster_path] if self.roster_path.is_file() else []
+        return {os.path.relpath(p, self.root): hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
+                for p in paths if p.is_file()}
+
+    def changed_since_ingest(self) -> list[str]:
+        """Inputs added, changed or removed since the last :meth:`ingest` (paths relative to the study).
+
+        The store (and every result computed from it) reflects the ingested versions until the next
+        ingest; fivep's own writes (``add_coding``...) keep the store up to date and are not listed.
+        """
+        recorded = self.store.inputs()
+        if not recorded:
+            return []
+        current = self.input_hashes()
+        return sorted(p for p in set(recorded) | set(current) if recorded.get(p) != current.get(p))
 
     @property
     def codings_dir(self) -> Path:

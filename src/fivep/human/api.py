@@ -56,6 +56,8 @@ class HumanWork:
 
         def codebook(self) -> Codebook: ...
 
+        def input_hashes(self, paths: list[Path] | None = None) -> dict[str, str]: ...
+
     # --- helpers ---------------------------------------------------------------------------------
 
     @contextmanager
@@ -99,9 +101,12 @@ class HumanWork:
 
     def _commit(self, files: CoderFiles, coders: Iterable[str]) -> None:
         """Write the changed coder files, read them back, and refresh ``coders`` in the store from the files."""
+        written = [f.path for f in files.files if f.changed]
         for f in files.files:
             if f.changed:
                 f.save()
+        if written:
+            self.store.record_inputs(self.input_hashes(written), replace=False)
         files = self._read_files()
         fresh = collect(files.files, set(coders))
         fresh.coders |= set(coders)
@@ -255,6 +260,7 @@ class HumanWork:
             write_anchor(table, row, anchor_of(doc.text, start, end), segment.id)
             table.set(row, "updated", now())
             table.write()
+            self.store.record_inputs(self.input_hashes([table.path]), replace=False)
             self._commit(self._read_files(), [orphan.coding.coder])
 
     def drop_orphan(self, orphan: Orphan) -> None:
@@ -263,6 +269,7 @@ class HumanWork:
             table, index = self._orphan_row(orphan)
             del table.rows[index]
             table.write()
+            self.store.record_inputs(self.input_hashes([table.path]), replace=False)
             self._commit(self._read_files(), [orphan.coding.coder])
 
     def _orphan_row(self, orphan: Orphan) -> tuple[Table, int]:
