@@ -106,3 +106,18 @@ def test_kill_9_while_coding_leaves_whole_files_and_a_store_that_rebuilds(tmp_pa
     assert report.orphans == []
     assert sorted(study.codings("ann")["quote"]) == sorted(r["quote"] for r in rows)
     study.close()
+
+
+def test_a_coding_on_a_very_long_statement_reads_back(tmp_path: Path) -> None:
+    long = "ข้อความยาวมาก " * 20_000                       # 280,000 characters: over csv's 128 KB cell limit
+    root = make_study(tmp_path / "study", [f"R1: {long.strip()}", "R2: ครับ"])
+    study = Study.open(root)
+    study.ingest()
+    sid = study.segments()[0].id
+    study.add_coding(sid, CODE, "ann")
+    study.close()
+    again = Study.open(root)
+    again.ingest()
+    assert len(again.codings("ann").loc[0, "quote"]) == len(long.strip())
+    again.close()
+

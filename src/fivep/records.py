@@ -20,7 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fivep.cells import safe_cell, unescape_cell
+from fivep.errors import InputError
 from fivep.ingest.encoding import read_text
+
+FIELD_LIMIT = 64 * 1024 * 1024
+"""The longest cell read (Python's csv module stops at 128 KB by default)."""
 
 
 def now() -> str:
@@ -87,7 +91,12 @@ class Table:
         if not path.exists():
             return cls(path, list(new_header), [], {c: c for c in new_header})
         text, encoding = read_text(path)
-        records = list(csv.reader(io.StringIO(text)))
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))   # a quote may be a whole long statement
+        try:
+            records = list(csv.reader(io.StringIO(text)))
+        except csv.Error as error:
+            raise InputError(f"not a readable CSV file: {error}", path=path,
+                             hint="save it as CSV (comma-separated, UTF-8)") from None
         header = records[0] if records else list(new_header)
         columns: dict[str, str] = {}
         for name in header:

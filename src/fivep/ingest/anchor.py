@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from fivep.model import ANCHOR_CONTEXT
 
-MAX_OCCURRENCES = 10_000
+MAX_OCCURRENCES = 1_000
 """Beyond this many occurrences a quote is too common to place by search (and searching stays linear)."""
 
 PLACED = ("exact", "context", "unique")
