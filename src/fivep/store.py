@@ -211,14 +211,9 @@ class Store:
 
     def codings(self, coder: str | None = None) -> list[Coding]:
         """Placed codings (of ``coder``), by document and offset; orphans are in :meth:`orphans`."""
-        sql = f"SELECT {_CODING_COLUMNS} FROM codings"
-        args: tuple[Any, ...] = ()
-        if coder is not None:
-            sql += " WHERE coder = ?"
-            args = (coder,)
         out = []
         for (doc_id, segment_id, start, end, code_id, coder_, source, score, evidence, quote, prefix, suffix, memo,
-             updated) in self.connection.execute(sql + " ORDER BY doc_id, start, code_id", args):
+             updated) in self._of_coder(f"SELECT {_CODING_COLUMNS} FROM codings", coder, "doc_id, start, code_id"):
             out.append(Coding(doc_id, segment_id, start, end, code_id, coder_, source, score,
                               tuple(Evidence(*e) for e in json.loads(evidence)), quote, prefix, suffix, memo, updated))
         return out
@@ -227,17 +222,18 @@ class Store:
         """Human codings and kinds that could not be placed on their text at the last ingest."""
         sql = ("SELECT coder, doc_id, segment_id, start, end, quote, prefix, suffix, code_id, kind, memo, file, row,"
                " reason FROM orphans")
-        args: tuple[Any, ...] = ()
-        if coder is not None:
-            sql += " WHERE coder = ?"
-            args = (coder,)
         out = []
         for (coder_, doc_id, segment_id, start, end, quote, prefix, suffix, code_id, kind, memo, file, row,
-             reason) in self.connection.execute(sql + " ORDER BY file, row", args):
+             reason) in self._of_coder(sql, coder, "file, row"):
             coding = Coding(doc_id, segment_id, start, end, code_id, coder_, "human", quote=quote, prefix=prefix,
                             suffix=suffix, memo=memo)
             out.append(Orphan(coding, kind, file, row, reason))
         return out
+
+    def _of_coder(self, sql: str, coder: str | None, order: str) -> sqlite3.Cursor:
+        if coder is None:
+            return self.connection.execute(f"{sql} ORDER BY {order}")
+        return self.connection.execute(f"{sql} WHERE coder = ? ORDER BY {order}", (coder,))
 
     def recode(self, old: str, new: str) -> None:
         """Rename code ``old`` to ``new`` in machine codings and suggestions (human codings come from files)."""
