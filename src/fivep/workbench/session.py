@@ -288,8 +288,9 @@ class CodingSession:
         return (f'<div class="{css}" data-segment="{render.esc(segment.id)}">'
                 f'<div class="fv-text">{text}</div>{stripes}</div>')
 
-    def transcript_html(self) -> str:
-        """The open transcript by speaker turn: who speaks (code and group), then its coded statements."""
+    def transcript_html(self, *, styled: bool = False) -> str:
+        """The open transcript by speaker turn: who speaks (code and group), then its coded statements.
+        ``styled`` adds the style sheet (to show it with ``IPython.display.HTML``)."""
         document = self.documents[self.doc_id]
         by_turn: dict[int, list[Segment]] = {}
         for segment in self.document_segments():
@@ -308,7 +309,8 @@ class CodingSession:
                 text = render.esc(document.turn_text(turn))
                 out.append(f'<div class="fv-turn fv-interviewer">{head}'
                            f'<div class="fv-body"><div class="fv-text">{text}</div></div></div>')
-        return f'<div class="fv-doc" data-doc="{render.esc(document.id)}">{"".join(out)}</div>'
+        html = f'<div class="fv-doc" data-doc="{render.esc(document.id)}">{"".join(out)}</div>'
+        return render.page(html) if styled else html
 
     def codebook_tree(self, query: str = "") -> list[tuple[str, str]]:
         """The codebook as ``(indented label, code_id)`` rows, dimension by dimension, children under
