@@ -328,3 +328,32 @@ def test_inputs_changed_since_ingest_are_named(study: Study) -> None:
     assert study.changed_since_ingest() == []
     assert set(study.codings("ann")["code_id"]) == {"protection.government_shelters", "protection.interpreters"}
     study.close()
+
+
+def test_editing_a_coded_sample_transcript_moves_and_loses_nothing(sample_copy: Path) -> None:
+    study = Study.open(sample_copy)
+    study.ingest()
+    doc = "FG-CM-GOV-A"
+    before = {c: {(x.quote, x.code_id) for x in study.store.codings(c) if x.doc_id == doc} for c in ("coder_a", "coder_b")}
+    turns = {s.id: s.text for s in study.segments() if s.doc_id == doc}
+    path = sample_copy / "transcripts" / f"{doc}.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    body = [n for n, text in enumerate(lines) if text.startswith("ผู้ให้ข้อมูล")]
+    coded = [n for n in body if any(q in lines[n] for q, _ in before["coder_a"])]
+    deleted, changed = lines[coded[1]], lines[coded[3]]
+    lines[coded[3]] = changed.split(":")[0] + ": ข้อความนี้ถูกแก้ไขใหม่ทั้งหมด"
+    del lines[coded[1]]
+    lines.insert(body[0], "ผู้ให้ข้อมูล 5: ขอเสริมนิดหนึ่งครับ")          # earlier than every coded statement
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = study.ingest()
+    gone = {t for t in turns.values() if t in deleted or t in changed}
+    texts = {d.id: d.text for d in study.documents()}
+    for coder, had in before.items():
+        placed = {(x.quote, x.code_id) for x in study.store.codings(coder) if x.doc_id == doc}
+        orphaned = {(o.coding.quote, o.coding.code_id) for o in study.orphans(coder) if o.coding.code_id}
+        assert all(texts[x.doc_id][x.start:x.end] == x.quote for x in study.store.codings(coder))   # none moved
+        assert placed | orphaned == had and not placed & orphaned                                   # none lost
+        assert {q for q, _ in orphaned} <= gone and orphaned                   # orphans: only the edited statements
+    assert any("followed their text" in note for note in report.human_notes)
+    assert all(f"{doc}" in line or "codings/" in line for line in report.orphans)
+    study.close()
