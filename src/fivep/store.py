@@ -130,19 +130,26 @@ class Store:
         rows = self.connection.execute("SELECT id, grp, attributes FROM respondents ORDER BY rowid")
         return [Respondent(i, g, json.loads(a)) for i, g, a in rows]
 
-    def documents(self) -> list[Document]:
+    def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+        """The stored documents (only ``ids``, if given), by id."""
+        where, args = _among("doc_id", ids)
         turns: dict[str, list[Turn]] = {}
         for row in self.connection.execute(
-            "SELECT doc_id, idx, speaker, role, respondent_id, start, end, time, line FROM turns ORDER BY doc_id, idx"
+            "SELECT doc_id, idx, speaker, role, respondent_id, start, end, time, line FROM turns"
+            f"{where} ORDER BY doc_id, idx", args
         ):
             turns.setdefault(row[0], []).append(Turn(*row[1:]))
+        where, args = _among("id", ids)
         return [Document(i, text, tuple(turns.get(i, ())), json.loads(meta), source or "")
                 for i, source, text, meta in self.connection.execute(
-                    "SELECT id, source, text, meta FROM documents ORDER BY id")]
+                    f"SELECT id, source, text, meta FROM documents{where} ORDER BY id", args)]
 
-    def segments(self) -> list[Segment]:
+    def segments(self, doc_ids: Iterable[str] | None = None) -> list[Segment]:
+        """The stored segments (of the documents ``doc_ids``, if given), by document and offset."""
+        where, args = _among("doc_id", doc_ids)
         return [Segment(*row) for row in self.connection.execute(
-            "SELECT id, doc_id, turn_index, start, end, text, respondent_id FROM segments ORDER BY doc_id, start")]
+            f"SELECT id, doc_id, turn_index, start, end, text, respondent_id FROM segments{where}"
+            " ORDER BY doc_id, start", args)]
 
     # --- codings --------------------------------------------------------------------------------
 
@@ -328,6 +335,13 @@ class Store:
 _CODING_COLUMNS = ("doc_id, segment_id, start, end, code_id, coder, source, score, evidence, quote, prefix, suffix,"
                    " memo, updated")
 _INSERT_CODING = f"INSERT INTO codings ({_CODING_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+
+
+def _among(column: str, values: Iterable[str] | None) -> tuple[str, tuple[Any, ...]]:
+    """A ``WHERE column IN (values)`` clause (none when ``values`` is None)."""
+    if values is None:
+        return "", ()
+    return f" WHERE {column} IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(values))),)
 
 
 def _coding_row(c: Coding) -> tuple[Any, ...]:

@@ -77,9 +77,8 @@ class HumanWork:
 
     def document(self, doc_id: str) -> Document:
         """The ingested document ``doc_id``."""
-        for doc in self.store.documents():
-            if doc.id == doc_id:
-                return doc
+        for doc in self.store.documents([doc_id]):
+            return doc
         raise InputError(f"no document '{doc_id}' in the study", hint="see Study.documents() for the ids")
 
     def _check_code(self, code_id: str) -> None:
@@ -96,8 +95,8 @@ class HumanWork:
 
     def _read_files(self) -> CoderFiles:
         """Every coder file placed on the stored corpus (files unchanged since the last call are not read again)."""
-        return self._file_cache.read(self.codings_dir, lambda: (self.store.documents(), self.store.segments()),
-                          self.store.corpus_token())
+        return self._file_cache.read(self.codings_dir, lambda ids: (self.store.documents(ids), self.store.segments(ids)),
+                                     self.store.corpus_token())
 
     def _commit(self, files: CoderFiles, coders: Iterable[str]) -> None:
         """Write the changed coder files, read them back, and refresh ``coders`` in the store from the files."""

@@ -63,12 +63,12 @@ class FileCache:
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[tuple[str, str], CoderFile]] = {}
 
-    def read(self, folder: Path, corpus: Callable[[], tuple[Sequence[Document], Sequence[Segment]]],
+    def read(self, folder: Path, corpus: Callable[[set[str]], tuple[Sequence[Document], Sequence[Segment]]],
              token: str) -> CoderFiles:
-        """Every coder file of ``folder``, placed on ``corpus()`` (called only when a file must be read)."""
+        """Every coder file of ``folder``, placed on ``corpus(doc_ids)`` (the documents a file names, loaded
+        only when the file must be read again)."""
         import hashlib
 
-        loaded: list[tuple[Sequence[Document], Sequence[Segment]]] = []
         files: list[CoderFile] = []
         for path in coder_paths(folder):
             key = (hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest(), token)
@@ -76,9 +76,8 @@ class FileCache:
             if hit is not None and hit[0] == key:
                 files.append(_copy(hit[1]))
                 continue
-            if not loaded:
-                loaded.append(corpus())
-            f = read_coder_file(path, *loaded[0])
+            table = open_coder_table(path)
+            f = read_coder_file(path, *corpus({table.get(row, "doc_id") for row in table.rows}), table=table)
             self._entries[path] = (key, _copy(f))
             files.append(f)
         return CoderFiles(files, collect(files))

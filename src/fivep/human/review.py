@@ -72,8 +72,9 @@ class ReviewWork(HumanWork):
         if missing:
             raise InputError(f"no suggestion with id {', '.join(map(str, missing))}",
                              hint="list them with 'fivep suggestions list STUDY'")
-        docs = {d.id: d for d in self.store.documents()}
-        segments = self.store.segments()
+        wanted_docs = {known[i].doc_id for i in wanted}
+        docs = {d.id: d for d in self.store.documents(wanted_docs)}
+        segments = self.store.segments(wanted_docs)   # decision rows on other documents are left as they are
         with self._writing():
             table = decisions_table(self.root)
             placed = place_statements(table, list(docs.values()), segments)

@@ -116,7 +116,8 @@ def _number(table: Table, row: list[str], name: str, number: int) -> int | None:
 
 
 def read_coder_file(path: str | Path, documents: Sequence[Document], segments: Sequence[Segment],
-                    known_codes: set[str] | None = None, previous: Previous | None = None) -> CoderFile:
+                    known_codes: set[str] | None = None, previous: Previous | None = None, *,
+                    table: Table | None = None) -> CoderFile:
     """Read one coder file and place every row on ``documents`` (nothing is written).
 
     Errors (an unknown code or kind, a bad number, an unknown segment on a row without a quote) name the
@@ -124,7 +125,7 @@ def read_coder_file(path: str | Path, documents: Sequence[Document], segments: S
     quote are updated in ``result.table`` (``result.changed``); write it with ``result.table.write()``.
     """
     path = Path(path)
-    table = open_coder_table(path)
+    table = open_coder_table(path) if table is None else table
     result = CoderFile(path, table)
     docs = {d.id: d for d in documents}
     by_doc: dict[str, list[Segment]] = {}
