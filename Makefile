@@ -26,6 +26,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_tagging.py
 	$(PY) benchmarks/bench_run.py
+	$(PY) benchmarks/bench_anchor.py
 
 clean:
 	rm -rf $(VENV) fivep-out data/sample/.fivep
