@@ -44,7 +44,8 @@ def snapshot(study: Study) -> set[tuple[str, str, str, str]]:
     """Every human decision as (coder, statement text, code, kind), independent of positions."""
     texts = {s.id: s.text for s in study.segments()}
     kinds = {(c, sid): k for c in study.human_coders() for sid, k in study.store.segment_kinds(c).items()}
-    out = {(c.coder, c.quote, c.code_id, "") for c in study.store.codings() if c.source == "human"}
+    docs = {d.id: d.text for d in study.documents()}
+    out = {(c.coder, docs[c.doc_id][c.start:c.end], c.code_id, "") for c in study.store.codings() if c.source == "human"}
     out |= {(c, texts[sid], "", k) for (c, sid), k in kinds.items()}
     return out
 
@@ -357,3 +358,28 @@ def test_editing_a_coded_sample_transcript_moves_and_loses_nothing(sample_copy: 
     assert any("followed their text" in note for note in report.human_notes)
     assert all(f"{doc}" in line or "codings/" in line for line in report.orphans)
     study.close()
+
+
+def test_work_an_older_fivep_kept_only_in_the_store_is_written_to_files(study: Study) -> None:
+    from fivep.model import Coding
+
+    segs = study.segments()
+    study.store.replace_codings("old_hand", [Coding("T1", segs[0].id, segs[0].start, segs[0].end,
+                                                     "protection.government_shelters", "old_hand")], {segs[1].id: "obstacle"})
+    study.store.add_suggestions([Coding(s.doc_id, s.id, s.start, s.end, "protection.interpreters", "m", "model", 0.7)
+                                 for s in segs[:2]], "suggest@1")
+    first, second = study.store.suggestions()
+    study.store.decide_suggestions([first.id], "accepted", "rev")            # the old way: the store only
+    study.store.decide_suggestions([second.id], "rejected", "rev")
+    before = snapshot(study)
+    report = study.ingest()
+    assert sum("only in .fivep/" in note for note in report.human_notes) == 3
+    assert read_rows(study.codings_dir / "rev.csv")[0]["source"] == "suggestion"
+    study.close()
+    shutil.rmtree(study.root / ".fivep")
+    again = Study.open(study.root)
+    again.ingest()
+    assert snapshot(again) == before
+    assert {(s.segment_id, s.status) for s in again.store.suggestions()} == {(first.segment_id, "accepted"),
+                                                                             (second.segment_id, "rejected")}
+    again.close()

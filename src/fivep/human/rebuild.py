@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fivep.human.files import CoderFiles, new_table, read_coder_files
-from fivep.human.notes import memos_table, place_statements, read_decisions
+from fivep.human.notes import (
+    DECISIONS_FILE,
+    decisions_table,
+    memos_table,
+    place_statements,
+    read_decisions,
+    record_decision,
+)
 from fivep.ingest.anchor import anchor_of
 from fivep.ingest.codings import Previous
 from fivep.model import Document, Segment
@@ -67,6 +74,7 @@ def write_store_only(study: Study, files: CoderFiles, coders: Sequence[str]) -> 
     the stored text); returns what was written."""
     texts = {d.id: d.text for d in study.store.documents()}
     segments = {s.id: s for s in study.store.segments()}
+    accepted = {(x.reviewer, x.segment_id, x.code_id) for x in study.store.suggestions(status="accepted")}
     notes: list[str] = []
     for coder in coders:
         f = new_table(files, files.file_of(coder, study.codings_dir))
@@ -79,7 +87,8 @@ def write_store_only(study: Study, files: CoderFiles, coders: Sequence[str]) -> 
             a = anchor_of(texts[c.doc_id], c.start, c.end)
             f.table.append({"doc_id": c.doc_id, "segment_id": c.segment_id or "", "start": a.start, "end": a.end,
                             "quote": a.quote, "prefix": a.prefix, "suffix": a.suffix, "code_id": c.code_id,
-                            "coder": coder, "source": "hand"})
+                            "coder": coder,
+                            "source": "suggestion" if (coder, c.segment_id, c.code_id) in accepted else "hand"})
             n += 1
         for sid, kind in study.store.segment_kinds(coder).items():
             s = segments.get(sid)
@@ -94,6 +103,25 @@ def write_store_only(study: Study, files: CoderFiles, coders: Sequence[str]) -> 
     return notes
 
 
+def write_store_decisions(study: Study) -> list[str]:
+    """Decisions on suggestions that only the store holds (an older fivep) written to ``suggestions.csv``."""
+    if (study.root / DECISIONS_FILE).exists():
+        return []
+    decided = [x for x in study.store.suggestions() if x.status != "pending"]
+    docs = {d.id: d for d in study.store.documents({x.doc_id for x in decided})}
+    segments = {s.id: s for s in study.store.segments(docs)}
+    table = decisions_table(study.root)
+    for x in decided:
+        if x.doc_id in docs and x.segment_id in segments:
+            record_decision(table, [], x, docs[x.doc_id], segments[x.segment_id], x.status, x.reviewer or "",
+                            x.decided_at or "")
+    if not table.rows:
+        return []
+    table.write()
+    note = f"{table.path}: {len(table.rows)} decisions on suggestions written from the store (they were only in .fivep/)"
+    return [note]
+
+
 def read_human_work(study: Study, documents: Sequence[Document], segments: Sequence[Segment]) -> HumanWorkRead:
     """Every coder file, memo and decision placed on ``documents`` (see the module docstring)."""
     known = {c.id for c in study.codebook().codes}
@@ -105,6 +133,7 @@ def read_human_work(study: Study, documents: Sequence[Document], segments: Seque
     if missing:
         notes += write_store_only(study, read_coder_files(folder, study.store.documents(), study.store.segments()),
                                   missing)
+    notes += write_store_decisions(study)
     files = read_coder_files(folder, documents, segments, known, previous)
     read = HumanWorkRead(files.cache, files, notes=notes)
     for coder in sorted(backed - files.cache.coders):
