@@ -116,8 +116,11 @@ def test_remove_recode_and_errors(study: Study) -> None:
         study.add_coding("T1#99", "protection.government_shelters", "ann")
     study.add_coding(shelter, "protection.interpreters", "ben")
     study.add_coding(shelter, "protection.government_shelters", "ben")
+    study.add_memo("code", "protection.interpreters", "merge into shelters?", "ben")
     changed = study.recode("protection.interpreters", "protection.government_shelters")     # a merge
-    assert changed == {"codings/ben.csv": 1}
+    assert changed == {"codings/ben.csv": 1, "memos.csv": 1}
+    memo = study.memos(target_kind="code").iloc[0]
+    assert (memo["target_id"], memo["status"]) == ("protection.government_shelters", "anchored")
     assert list(study.codings("ben")["code_id"]) == ["protection.government_shelters"]
     study.close()
 

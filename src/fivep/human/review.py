@@ -156,12 +156,15 @@ class ReviewWork(HumanWork):
     def memos(self, target_kind: str | None = None, target_id: str | None = None,
               author: str | None = None) -> pd.DataFrame:
         """Memos as a DataFrame (``memo_id, target_kind, target_id, doc_id, text, author, created, updated,
-        status, reason, quote``); a statement memo whose statement is gone is ``orphaned``."""
+        status, reason, quote``); a memo whose statement, document or code is gone is ``orphaned``."""
         import pandas as pd
 
         table = memos_table(self.root)
-        placed = {p.index: p for p in place_statements(table, self.store.documents(), self.store.segments(),
+        documents = self.store.documents()
+        placed = {p.index: p for p in place_statements(table, documents, self.store.segments(),
                                                        "target_id", only={"target_kind": "statement"})}
+        gone = {"document": lambda i: i not in {d.id for d in documents},
+                "code": lambda i: i not in self.codebook()}
         rows: list[dict[str, Any]] = []
         for index, row in enumerate(table.rows):
             if not table.get(row, "memo_id"):
@@ -169,8 +172,11 @@ class ReviewWork(HumanWork):
             p = placed.get(index)
             values = {c: table.get(row, c) for c in ("memo_id", "target_kind", "target_id", "doc_id", "text",
                                                      "author", "created", "updated")}
-            values["status"] = "orphaned" if p is not None and p.segment is None else "anchored"
-            values["reason"] = p.reason if p is not None else ""
+            reason = p.reason if p is not None else ""
+            if values["target_kind"] in gone and gone[values["target_kind"]](values["target_id"]):
+                reason = f"{values['target_kind']} '{values['target_id']}' is not in the study"
+            values["status"] = "orphaned" if reason else "anchored"
+            values["reason"] = reason
             values["quote"] = table.get(row, "quote", strip=False)
             rows.append(values)
         frame = pd.DataFrame(rows, columns=["memo_id", "target_kind", "target_id", "doc_id", "text", "author",
