@@ -386,3 +386,34 @@ def test_work_an_older_fivep_kept_only_in_the_store_is_written_to_files(study: S
     assert {(s.segment_id, s.status) for s in again.store.suggestions()} == {(first.segment_id, "accepted"),
                                                                              (second.segment_id, "rejected")}
     again.close()
+
+
+def test_issue_11_old_coder_files_and_a_line_inserted_earlier(sample_copy: Path) -> None:
+    """The attack as reported: position-only coder files, a line inserted near the top, `fivep ingest` twice."""
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    for path in (sample_copy / "codings").glob("*.csv"):           # back to doc_id, segment_id, code_id, kind
+        rows = read_rows(path)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, ["doc_id", "segment_id", "code_id", "kind"], extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(sample_copy)]).exit_code == 0
+    study = Study.open(sample_copy)
+    texts = {s.id: s.text for s in study.segments()}
+    before = sorted((c.coder, texts[c.segment_id], c.code_id) for c in study.store.codings() if c.source == "human")
+    study.close()
+    path = sample_copy / "transcripts" / "FG-CM-GOV-A.txt"
+    head, sep, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    path.write_text(f"{head}{sep}ผู้ดำเนินการ: ขอเริ่มบันทึกใหม่นะคะ\n\n{body}", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(sample_copy)])
+    assert result.exit_code == 0, result.output
+    assert "followed their text" in result.output and "orphaned" not in result.output
+    study = Study.open(sample_copy)
+    texts = {s.id: s.text for s in study.segments()}
+    after = sorted((c.coder, texts[c.segment_id], c.code_id) for c in study.store.codings() if c.source == "human")
+    assert after == before and len(after) > 1700
+    study.close()
