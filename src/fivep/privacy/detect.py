@@ -24,6 +24,7 @@ from fivep.privacy.patterns import (
     find_phones,
     find_urls,
 )
+from fivep.privacy.schools import find_schools
 from fivep.privacy.spans import ENTITY_TYPES, Span, resolve
 
 Recognizer = Callable[[str], Iterator[Span]]
@@ -37,6 +38,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "handle": find_handles,
     "birth_date": find_birth_dates,
     "address": find_addresses,
+    "school": find_schools,
     "social_name": find_social_names,
     "thai_name": find_thai_names,
     "english_name": find_english_names,

@@ -375,6 +375,7 @@ _NOT_SUBJECTS = frozenset({
     "police", "nurse", "doctor", "mom", "mum", "dad", "mama", "papa", "grandma", "grandpa", "auntie", "aunty",
     "nong", "phi", "pee", "khun", "interviewer", "respondent", "god", "customers", "client", "clients",
     "boss", "owner", "mother", "father", "sister", "brother", "teacher", "officer", "agent", "broker", "she", "he",
+    "one", "two", "three", "another", "each", "both", "all", "some", "most", "many", "none",
 })
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
 
