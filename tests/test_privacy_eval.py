@@ -100,3 +100,44 @@ def test_recall_and_precision(results: dict[str, dict]) -> None:
 
 def test_heldout_recall_reaches_the_target(results: dict[str, dict]) -> None:
     assert _recall(results["heldout3"]) >= 0.95
+
+
+# --- both sides on sets written apart from the rules (issue 14) ---------------------------------------
+# hidden_clean.jsonl: 200 statements (100 Thai, 100 English) without any identifier, dense with what looks
+# like a name (agencies, role titles, school grades, peoples, months, "May", "Will", นายหน้า, 1300);
+# hidden_ids.jsonl: 120 statements with 174 planted identifiers given as substrings. Both written by
+# someone who never read this repository (/work/evaldata/README.md).
+
+def _hidden(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_statements_without_identifiers_stay_untouched() -> None:
+    from fivep.privacy import redact_text
+
+    rows = _hidden("hidden_clean.jsonl")
+    changed = [row["id"] for row in rows if redact_text(row["text"]) != row["text"]]
+    print(f"\nhidden clean statements changed: {len(changed)} of {len(rows)} {changed}")
+    assert len(rows) == 200
+    assert len(changed) <= 0.02 * len(rows), changed
+
+
+def test_planted_identifiers_are_found() -> None:
+    import re
+
+    rows = _hidden("hidden_ids.jsonl")
+    found, missed = 0, []
+    for row in rows:
+        spans = detect(row["text"])
+        for entity in row["identifiers"]:
+            starts = [m.start() for m in re.finditer(re.escape(entity["text"]), row["text"])]
+            assert starts, f"{row['id']}: {entity['text']!r} is not in the text"
+            end = len(entity["text"])
+            if any(s.start < start + end and start < s.end for start in starts for s in spans):
+                found += 1
+            else:
+                missed.append((row["id"], entity["text"]))
+    total = found + len(missed)
+    print(f"\nhidden identifiers found: {found} of {total}; missed {missed}")
+    assert total == 174
+    assert found / total >= 17 / 18, missed

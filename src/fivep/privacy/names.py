@@ -360,8 +360,18 @@ _EN_SUBJECT = re.compile(
     r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:(?:then|just|also|later|finally|never|always|even)\s+)?"
     r"(?:said|says|told|tells|called|calls|texted|texts|messaged|asked|asks|cried|replied|answered|admitted|"
     r"explained|promised|lied|phoned|rang|introduced|recruited|invited|convinced|persuaded|warned|threatened)"
-    r"\s+(?:me|her|him|us|them|my|that|to|and|,)(?![A-Za-z])"
+    r"\s+(?:me|her|him|us|them|my|that|to|and|she|he|they|we|I|,)(?![A-Za-z])"
 )
+# "Grace, the volunteer from Australia, taught ...", "Will from the volunteer group picked her up": a
+# capitalised word opening a sentence, described, then doing something, is a person (even an English word).
+_EN_DESCRIBED = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+    r"(?:,\s(?:a|an|the|my|our|her|his|their)\s[A-Za-z][A-Za-z ]{2,40}?,|\s(?:from)\s(?:the|our|a|an|her|his)\s"
+    r"[a-z][a-z ]{2,40}?)\s(?:was|is|had|has|[a-z]{3,}ed|drove|took|taught|brought|came|went|gave|ran|met|said|"
+    r"told|left|sent|paid|showed|knew|got|found)\b"
+)
+_EN_NOT_DESCRIBED = frozenset({"the", "this", "that", "it", "he", "she", "they", "we", "i", "you", "there", "here",
+                               "someone", "nobody", "everyone", "one", "each"})
 # Karen Naw / Saw, Shan Sai / Sao, Burmese Maung / Daw begin a name and stay in it: "Saw Eh Doh".
 _EN_MINORITY = re.compile(
     r"(?<![A-Za-z])(?<!Mae )(?<!the )(?<!The )(?:Naw|Saw|Sai|Maung|Mahn|Daw|Sao)\s+"
@@ -466,6 +476,15 @@ def find_english_names(text: str) -> Iterator[Span]:
         span = make_span_at(text, 0, match.start(1), match.end(1))
         if span:
             yield Span(span.start, span.end, "PERSON", span.text, "en.subject")
+    for match in _EN_DESCRIBED.finditer(text):
+        low = match.group(1).casefold()
+        first = low.split()[0]
+        if (first in _EN_NOT_DESCRIBED or first in _NOT_SUBJECTS or first in {t.casefold() for t in lex.titles}
+                or low in lex.gazetteer and low not in _MONTHS):
+            continue
+        span = make_span_at(text, 0, match.start(1), match.end(1))
+        if span:
+            yield Span(span.start, span.end, "PERSON", span.text, "en.described")
     for match in _EN_MINORITY.finditer(text):
         span = make_span_at(text, 0, match.start(), match.end())
         if span:

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 
 from fivep.privacy.spans import Span, make_span
 
-_MARKER = re.compile(r"(?:โรงเรียน|ร\.ร\.\s?|รร\.\s?)(?=[\u0e01-\u0e4e])")
+_MARKER = re.compile(r"(?:โรงเรียน|ร\.ร\.\s?|รร\.\s?|วิทยาลัย(?:การอาชีพ|เทคนิค|อาชีวศึกษา|เกษตรและเทคโนโลยี)?)"
+                     r"(?=[\u0e01-\u0e4e])")
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
-_SUFFIXES = ("วิทยาคม", "วิทยา", "พิทยาคม", "พิทยา", "ศึกษา", "อนุสรณ์", "วิทยาลัย", "ราษฎร์", "สามัคคี", "ศึกษาลัย",
+_SUFFIXES = ("พิทักษ์", "วิทยาคม", "วิทยา", "พิทยาคม", "พิทยา", "ศึกษา", "อนุสรณ์", "วิทยาลัย", "ราษฎร์", "สามัคคี", "ศึกษาลัย",
              "พัฒนา", "ประชาสรรค์", "บำรุง", "นุกูล", "วิทย์", "คาร์แมล", "เทคนิค")
 _NAMED_START = ("บ้าน", "วัด", "ดอย", "ห้วย", "แม่", "ป่า", "นา", "ทุ่ง", "ม่อน", "ผา", "เวียง")
 _GENERIC = frozenset({
@@ -27,12 +28,13 @@ _GENERIC = frozenset({
     "อีก", "ต่าง", "แห่ง", "ทั้ง", "อยู่", "เป็น", "มี", "เรื่อง", "ช่วย", "ส่ง", "หา", "ดู", "สั่ง", "หัก", "ไหน",
 })
 _EN = re.compile(
-    r"(?:\b(?:[A-Z][a-z]+\s){1,4}(?:School|Wittaya\w*|Witthaya\w*|Wittayakhom|Suksa)\b)"
+    r"(?:\b(?:[A-Z][a-z]+\s){1,4}(?:School|College|Wittaya\w*|Witthaya\w*|Wittayakhom|Suksa)\b)"
     r"|(?:\bschool (?:called|named) (?:[A-Z][a-z]+\s?){1,4})"
 )
 _EN_GENERIC = frozenset({"the", "a", "my", "her", "his", "their", "our", "primary", "secondary", "high", "middle",
                          "public", "private", "border", "boarding", "local", "government", "village", "district",
-                         "provincial", "night", "sunday", "international", "new", "old", "same", "thai", "that"})
+                         "provincial", "night", "sunday", "international", "new", "old", "same", "thai", "that",
+                         "vocational", "technical", "community", "teachers", "nursing", "police"})
 
 
 def _thai_school(text: str, start: int) -> int | None:

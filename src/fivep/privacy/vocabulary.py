@@ -25,6 +25,7 @@ from fivep.privacy.lexicon import english, thai
 
 # Roles and titles of office: never a name on their own (the name follows them).
 _ROLES = """
+นิติกร ฝ่ายปกครอง ศูนย์ดำรงธรรม ดำรงธรรม แดร์ ร้อยเวร ชุดปฏิบัติการ อส. อปพร. ทหารพราน ตชด. ผู้ญิง หญิง ชาย
 ผู้ว่าฯ ผู้ว่า ผู้ว่าราชการ นายอำเภอ ปลัด ปลัดอำเภอ กำนัน ผู้ใหญ่บ้าน ประธาน รองประธาน เลขา เลขานุการ ผู้อำนวยการ ผอ.
 อัยการ ผู้พิพากษา ทนาย ทนายความ ล่าม อาสา อาสาสมัคร นักสังคมสงเคราะห์ นักจิตวิทยา พยาบาล หมอ ครู ตำรวจ พนักงานสอบสวน
 สารวัตร ผู้กำกับ ผกก. สว. รอง ผู้ช่วย เจ้าหน้าที่ แม่บ้าน ยาม คนขับ เจ้าของร้าน นายจ้าง ลูกจ้าง นายหน้า ผู้เสียหาย พยาน
@@ -115,7 +116,8 @@ _PERSON_AFTER = re.compile(
     r"(?:บอก|โทร|เล่า|พูด|ถาม|ตอบ|ชวน|พา|ทัก|ไลน์|แชท|ส่ง|ร้องไห้|หนี|วิ่ง|เดิน|กลับ|ขอ|เอา|ซื้อ|ขาย|อู้|ขู่|ด่า|"
     r"หลอก|โกหก|ยืม|จ่าย|โอน|รับ|เจอ|ขาด|อายุ|เกิด|เป็นคน|เป็นเพื่อน|เป็นพี่|เป็นน้อง|เป็นลูก|เป็นแม่|เป็นพ่อ|เป็นผู้|"
     r"เป็นล่าม|เป็นเด็ก|เป็นม้ง|เป็นกะเหรี่ยง|เป็นลาหู่|เป็นอาข่า|เป็นไทใหญ่|เป็นคนจีน|เป็นพยาน|ทำงาน|อยู่กับ|อยู่ห้อง|"
-    r"ถือ|ขี่|ขับ|ฟัง|ร้อง|ตาย|หาย|ท้อง|คลอด|แต่งงาน|เรียน|ติด|โดน|ถูก|ว่า|ซึ่ง|ที่ว่า|ชื่อ|นามสกุล|กับ|และ|สามคน|สองคน))"
+    r"ถือ|ขี่|ขับ|ฟัง|ร้อง|ตาย|หาย|ท้อง|คลอด|แต่งงาน|เรียน|ติด|โดน|ถูก|ว่า|ซึ่ง|ที่ว่า|ชื่อ|เป็นชื่อ|นามสกุล|กับ|และ|สามคน|สองคน|"
+    r"ผู้ช่วย|ผู้ใหญ่บ้าน|กำนัน|ล่าม|อาสาสมัคร|เจ้าของ|แม่เล้า|นายหน้า))"
 )
 # Before a name that is their object or companion: "ไปบอกโบว์ว่า", "ให้แป้งถือ", "อู้กับเหมียว".
 _PERSON_BEFORE = frozenset({
@@ -175,7 +177,8 @@ def why_a_name(text: str, start: int, end: int, tokens: list[str], probability: 
         return "list"
     if strong and (named or unknown or probability >= SURE):
         return "title"
-    if kin and (named or unknown or probability >= SURE) and not _NOT_AFTER_KIN.search(span) \
+    rare = [w for w in words if not lex.is_common(w, 3000)]
+    if kin and (named or unknown or rare and probability >= SURE) and not _NOT_AFTER_KIN.search(span) \
             and words[0] not in field_words():
         return "kin"
     if unknown and probability >= SURE:
