@@ -33,11 +33,8 @@ from fivep.model import KINDS, Coding, Document, Orphan, Segment
 from fivep.records import Table, locked, now
 
 if TYPE_CHECKING:
-
     from fivep.model import Codebook
     from fivep.store import Store
-
-SOURCES = ("hand", "suggestion")
 
 
 class HumanWork:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fivep.errors import InputError
 from fivep.ingest.codings import CoderFile, Previous, open_coder_table, read_coder_file
-from fivep.model import Coding, Document, Orphan, Segment
+from fivep.model import Coding, Document, Segment
 from fivep.outputs import file_name
 from fivep.store import HumanCache
 
@@ -157,10 +157,6 @@ def recode_file(f: CoderFile, old: str, new: str) -> int:
     f.drop |= drop
     f.changed |= changed > 0
     return changed
-
-
-def orphans_of(files: CoderFiles, keep: Callable[[Orphan], bool] = lambda o: True) -> list[Orphan]:
-    return [o for o in files.cache.orphans if keep(o)]
 
 
 def check_span(segment: Segment, start: int | None, end: int | None) -> tuple[int, int]:

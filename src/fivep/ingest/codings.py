@@ -31,8 +31,6 @@ CODER_COLUMNS = ("doc_id", "segment_id", "start", "end", "quote", "prefix", "suf
                  "source", "memo", "updated")
 ALIASES = {"document": "doc_id", "doc": "doc_id", "segment": "segment_id", "code": "code_id",
            "category": "code_id"}
-ANCHOR_COLUMNS = ("segment_id", "start", "end", "quote", "prefix", "suffix")
-SOURCES = ("hand", "suggestion")
 
 Previous = Mapping[str, tuple[str, Sequence[Segment]]]
 """doc id -> (its text and segments at the previous ingest), for documents whose text changed since."""
