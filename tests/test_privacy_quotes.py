@@ -170,3 +170,15 @@ def test_suppress_frame_protects_through_group_sets() -> None:
     assert hidden.attrs["of"]["expert"] == "<5"  # a group of 3: its size is not printed
     sizes = hidden.attrs["of"]
     assert [isinstance(sizes[c], str) for c in ("total", "gov", "ngo", "expert", "victim")].count(True) >= 2
+
+
+def test_public_ids_hide_transcript_and_respondent_ids(study: Study) -> None:
+    ids = codes.PublicIds(study)
+    segment = next(s for s in study.segments() if s.respondent_id == "YP-PR-03")
+    public = ids.segment(segment.id)
+    assert public.startswith("T-") and public.endswith("#" + segment.id.rpartition("#")[2])
+    assert "PR" not in public and ids.respondent("YP-PR-03").startswith("R-")
+    assert len(set(ids.documents.values())) == len(study.documents())
+    private = study.root / ".fivep" / "private" / codes.DOCUMENT_CODES_NAME
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert codes.PublicIds(study).documents == ids.documents  # kept, not drawn again

@@ -179,6 +179,14 @@ def test_run_outputs_leak_no_planted_identifier(sample_copy: Path, sample_dir: P
             texts.extend(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
                          for v in row if v is not None)
     blob = "\n".join(texts)
-    assert "GOV-CM-03" in blob                      # the scan reads the outputs' real content
+    assert re.search(r"\bR-\d{2}\b", blob)          # the scan reads the outputs' real content (respondent codes)
+    book = openpyxl.load_workbook(out / "framework_matrix.xlsx", read_only=True)
+    framework = "\n".join(str(v) for row in book.active.iter_rows(values_only=True) for v in row if v is not None)
+    for name, shared in (("codings.csv", (out / "codings.csv").read_text(encoding="utf-8")),
+                         ("topics.json", (out / "topics.json").read_text(encoding="utf-8")),
+                         ("framework_matrix.xlsx", framework)):
+        # no respondent or transcript id that names a province (YP-PR-03, FG-PR-YP) in a shared table
+        assert not re.search(r"\b(?:GOV|NGO|YP|FG|II)-(?:CM|CR|PR)\b", shared), name
+        assert re.search(r"\b[RT]-\d{2}\b", shared), name
     leaked = [p for p in _planted(sample_dir) if p in blob]
     assert leaked == []

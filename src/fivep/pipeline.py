@@ -122,6 +122,10 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
                                     progress=counted("filtering identifiers",
                                                      len({s.text for s in study.segments()})))
         write_codings_csv(study, out / "codings.csv", text_filter=text_filter)
+        from fivep.privacy.codes import PublicIds
+
+        ids = PublicIds(study)  # roster and transcript ids name places and groups: shared outputs use codes
+        _public_codings(out / "codings.csv", ids)
         result.outputs.append("codings.csv")
         done("code")
         say(f"{n} codings by {coder}")
@@ -132,7 +136,12 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         frame = study_frame(study, coder)
         if text_filter is not None:
             frame = frame.assign(text=frame["text"].map(text_filter))
-        write_framework_xlsx(framework_matrix(frame, study.read_roster()), out / "framework_matrix.xlsx")
+        from fivep.model import Respondent
+
+        public = frame.assign(respondent_id=frame["respondent_id"].map(ids.respondent),
+                              segment_id=frame["segment_id"].map(ids.segment))
+        roster = [Respondent(ids.respondent(r.id), r.group, r.attributes) for r in study.read_roster()]
+        write_framework_xlsx(framework_matrix(public, roster), out / "framework_matrix.xlsx")
         result.outputs.append("framework_matrix.xlsx")
         _counts(study, frame, out, result)
         agreement = _agreement(study, out, result)
@@ -140,7 +149,7 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
 
         if topics:
             say("exploring topics (BERTopic)")
-            _topics(study, out, result, text_filter)
+            _topics(study, out, result, text_filter, ids)
             done("topics")
 
         from fivep.report.build import write_study_report
@@ -232,7 +241,27 @@ class _Redactor:
         return found
 
 
-def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str], str] | None) -> None:
+def _public_codings(path: Path, ids: Any) -> None:
+    """Rewrite ``codings.csv`` with transcript, statement and respondent codes instead of roster ids."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    if not rows:
+        return
+    header = rows[0]
+    mapping = {"doc_id": ids.document, "segment_id": ids.segment, "respondent_id": ids.respondent}
+    columns = [(header.index(name), convert) for name, convert in mapping.items() if name in header]
+    for row in rows[1:]:
+        for index, convert in columns:
+            if index < len(row) and row[index]:
+                row[index] = convert(row[index])
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str], str] | None,
+            ids: Any = None) -> None:
     from fivep.coding.topics import study_topics
 
     data = study_topics(study).to_json()
@@ -240,5 +269,9 @@ def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str
         for topic in data.get("topics", []):
             for example in topic.get("representatives", []):
                 example["text"] = text_filter(example["text"])
+    if ids is not None:
+        for topic in data.get("topics", []):
+            for example in topic.get("representatives", []):
+                example["segment_id"] = ids.segment(example.get("segment_id"))
     _write_json(out / "topics.json", data)
     result.outputs.append("topics.json")

@@ -31,6 +31,7 @@ from fivep.model import Respondent
 from fivep.privacy.private import private_dir, write_private
 
 CODES_NAME = "respondent-codes.csv"
+DOCUMENT_CODES_NAME = "document-codes.csv"
 PREFIX = "R-"
 QUASI_IDENTIFIERS = ("group", "sex", "province", "age_band")
 # Generalisation order: what is dropped first when a class is too small (the most specific first).
@@ -41,20 +42,44 @@ def codes_path(root: str | Path) -> Path:
     return Path(root) / ".fivep" / "private" / CODES_NAME
 
 
-def _read_codes(path: Path) -> dict[str, str]:
+def _read_codes(path: Path, key: str = "respondent_id") -> dict[str, str]:
     if not path.exists():
         return {}
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     codes: dict[str, str] = {}
     for number, row in enumerate(rows, 2):
-        rid, code = unescape_cell((row.get("respondent_id") or "").strip()), (row.get("code") or "").strip()
+        rid, code = unescape_cell((row.get(key) or "").strip()), (row.get("code") or "").strip()
         if not rid or not code:
-            raise InputError("a row needs respondent_id and code", path=path, line=number,
+            raise InputError(f"a row needs {key} and code", path=path, line=number,
                              hint="fix the row or delete the file (new codes are drawn)")
         if code in codes.values():
             raise InputError(f"code {code} is given twice", path=path, line=number,
-                             hint="each respondent needs a code of its own")
+                             hint="each one needs a code of its own")
         codes[rid] = code
+    return codes
+
+
+def _draw(root: Path, name: str, key: str, prefix: str, ids: Sequence[str]) -> dict[str, str]:
+    """The map ``id -> code`` kept in the private file ``name``, with new codes drawn for new ids."""
+    path = Path(root) / ".fivep" / "private" / name
+    codes = _read_codes(path, key)
+    missing = [i for i in dict.fromkeys(ids) if i not in codes]
+    if not missing:
+        return codes
+    width = max(2, len(str(len(codes) + len(missing))))
+    taken = set(codes.values())
+    numbers = [n for n in range(1, len(codes) + len(missing) + 1) if f"{prefix}{n:0{width}d}" not in taken]
+    random.SystemRandom().shuffle(numbers)
+    while len(numbers) < len(missing):  # codes of earlier runs were wider or renumbered by hand
+        numbers.append(len(codes) + len(missing) + len(numbers) + 1)
+    for rid, n in zip(missing, numbers, strict=False):
+        codes[rid] = f"{prefix}{n:0{width}d}"
+    buffer = io.StringIO()
+    writer = safe_writer(buffer, lineterminator="\n")
+    writer.writerow([key, "code"])
+    writer.writerows(sorted(codes.items(), key=lambda item: item[1]))
+    private_dir(root)
+    write_private(path, buffer.getvalue(), encoding="utf-8-sig")
     return codes
 
 
@@ -65,26 +90,32 @@ def respondent_codes(study: Any, roster: Sequence[Respondent] | None = None) -> 
     group and province); the map is written to the private folder when a respondent was added.
     """
     roster = study.read_roster() if roster is None else roster
-    path = codes_path(study.root)
-    codes = _read_codes(path)
-    missing = [r.id for r in roster if r.id not in codes]
-    if not missing:
-        return codes
-    width = max(2, len(str(len(codes) + len(missing))))
-    taken = {c for c in codes.values()}
-    numbers = [n for n in range(1, len(codes) + len(missing) + 1) if f"{PREFIX}{n:0{width}d}" not in taken]
-    random.SystemRandom().shuffle(numbers)
-    while len(numbers) < len(missing):  # codes of earlier runs were wider or renumbered by hand
-        numbers.append(len(codes) + len(missing) + len(numbers) + 1)
-    for rid, n in zip(missing, numbers, strict=False):
-        codes[rid] = f"{PREFIX}{n:0{width}d}"
-    buffer = io.StringIO()
-    writer = safe_writer(buffer, lineterminator="\n")
-    writer.writerow(["respondent_id", "code"])
-    writer.writerows(sorted(codes.items(), key=lambda item: item[1]))
-    private_dir(study.root)
-    write_private(path, buffer.getvalue(), encoding="utf-8-sig")
-    return codes
+    return _draw(study.root, CODES_NAME, "respondent_id", PREFIX, [r.id for r in roster])
+
+
+def document_codes(study: Any) -> dict[str, str]:
+    """Transcript id -> pseudonymous code (``T-04``): transcript ids name sessions by place and group
+    (``FG-PR-YP``), so shared outputs use these; the map is kept in ``.fivep/private/document-codes.csv``."""
+    return _draw(study.root, DOCUMENT_CODES_NAME, "doc_id", "T-", [d.id for d in study.documents()])
+
+
+class PublicIds:
+    """Roster, transcript and statement ids as shared outputs print them (``R-07``, ``T-04``, ``T-04#12``)."""
+
+    def __init__(self, study: Any) -> None:
+        self.respondents = respondent_codes(study)
+        self.documents = document_codes(study)
+
+    def respondent(self, rid: str | None) -> str:
+        return self.respondents.get(rid or "", rid or "")
+
+    def document(self, doc_id: str | None) -> str:
+        return self.documents.get(doc_id or "", doc_id or "")
+
+    def segment(self, segment_id: str | None) -> str:
+        """``DOC#n`` -> ``T-04#n`` (any other form is left as it is)."""
+        doc, sep, rest = (segment_id or "").rpartition("#")
+        return f"{self.document(doc)}#{rest}" if sep and doc in self.documents else (segment_id or "")
 
 
 def public_code(study: Any, respondent_id: str) -> str:
