@@ -74,23 +74,37 @@ def map_batches(func: Callable[[Any], R], batches: Iterable[Any], *, jobs: int =
     if scheduler:
         yield from _dask_map(func, batches, scheduler)
         return
-    if jobs <= 1:
+    if jobs <= 1 or not _can_spawn():
         for batch in batches:
             yield func(batch)
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        # at most two batches a worker in flight: memory stays bounded whatever the corpus size
-        pending: list[Any] = []
-        iterator = iter(batches)
-        for batch in iterator:
-            pending.append(pool.submit(func, batch))
-            if len(pending) >= 2 * jobs:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            # at most two batches a worker in flight: memory stays bounded whatever the corpus size
+            pending: list[Any] = []
+            for batch in batches:
+                pending.append(pool.submit(func, batch))
+                if len(pending) >= 2 * jobs:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+    except BrokenProcessPool as error:
+        raise InputError("a worker process stopped before it finished (out of memory, or killed)",
+                         hint="run again with --jobs 1, or fewer jobs") from error
+
+
+def _can_spawn() -> bool:
+    """Spawned workers re-import the main module by its file; a script read from stdin or typed at a
+    prompt has none, so such a caller runs its batches in its own process."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.exists(path)
 
 
 def _dask_map(func: Callable[[Any], R], batches: Iterable[Any], scheduler: str) -> Iterator[R]:
