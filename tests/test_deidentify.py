@@ -32,12 +32,12 @@ def _add_codings(study: Study) -> dict[str, int]:
     codings = []
     for doc in study.store.documents():
         for span in detect(doc.text)[:6]:
-            codings.append(Coding(doc.id, None, max(0, span.start - 10), span.end, "protection.test", "tester"))
-            codings.append(Coding(doc.id, None, span.start + 1, min(len(doc.text), span.end + 7), "policy.test",
+            codings.append(Coding(doc.id, None, max(0, span.start - 10), span.end, "protection", "tester"))
+            codings.append(Coding(doc.id, None, span.start + 1, min(len(doc.text), span.end + 7), "policy",
                                   "tester", evidence=(Evidence(span.start, span.end, span.text),)))
-            codings.append(Coding(doc.id, None, span.start, span.end, "prevention.test", "tester"))
+            codings.append(Coding(doc.id, None, span.start, span.end, "prevention", "tester"))
     for segment in study.store.segments():
-        codings.append(Coding(segment.doc_id, segment.id, segment.start, segment.end, "partnership.test", "tester"))
+        codings.append(Coding(segment.doc_id, segment.id, segment.start, segment.end, "partnership", "tester"))
     study.store.replace_codings("tester", codings)
     return {c: len(study.store.codings(c)) for c in study.store.coders()}
 
@@ -111,6 +111,9 @@ def test_output_is_a_study_that_reads_back_the_same(deidentified: dict, tmp_path
     shutil.copytree(out, copy, ignore=shutil.ignore_patterns(".fivep"))
     study = Study.open(copy)
     study.ingest()
+    tester = Study.open(out).store.codings("tester")      # the codings travel as files, not only in .fivep/
+    assert {(c.doc_id, c.start, c.end, c.code_id) for c in study.store.codings("tester")} == {
+        (c.doc_id, c.start, c.end, c.code_id) for c in tester}
     original = {d.id: d for d in Study.open(out).store.documents()}
     again = {d.id: d for d in study.store.documents()}
     assert original.keys() == again.keys()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fivep.human.files import CoderFiles, new_table, read_coder_files
@@ -69,13 +70,13 @@ def store_only_coders(study: Study, files: CoderFiles) -> list[str]:
             if source == "human" and c not in files.cache.coders]
 
 
-def write_store_only(study: Study, files: CoderFiles, coders: Sequence[str]) -> list[str]:
+def write_store_only(study: Study, files: CoderFiles, coders: Sequence[str]) -> list[tuple[Path, str]]:
     """Write the store-only human codings and kinds of ``coders`` into coder files (with their quotes from
-    the stored text); returns what was written."""
+    the stored text); returns each file written and what was written to it."""
     texts = {d.id: d.text for d in study.store.documents()}
     segments = {s.id: s for s in study.store.segments()}
     accepted = {(x.reviewer, x.segment_id, x.code_id) for x in study.store.suggestions(status="accepted")}
-    notes: list[str] = []
+    notes: list[tuple[Path, str]] = []
     for coder in coders:
         f = new_table(files, files.file_of(coder, study.codings_dir))
         if f.path.exists() and coder not in f.coders:
@@ -99,8 +100,15 @@ def write_store_only(study: Study, files: CoderFiles, coders: Sequence[str]) -> 
                             "prefix": a.prefix, "suffix": a.suffix, "kind": kind, "coder": coder, "source": "hand"})
             n += 1
         f.save()
-        notes.append(f"{f.path}: {n} rows of coder {coder} written from the store (they were only in .fivep/)")
+        notes.append((f.path, f"{f.path}: {n} rows of coder {coder} written from the store (they were only in .fivep/)"))
     return notes
+
+
+def store_to_files(study: Study) -> list[Path]:
+    """Write every human coder the store holds and no coder file has into ``codings/`` (quotes from the
+    stored text); returns the files written. For a study made from another one's store (de-identified)."""
+    files = read_coder_files(study.codings_dir, study.store.documents(), study.store.segments())
+    return sorted({path for path, _ in write_store_only(study, files, store_only_coders(study, files))})
 
 
 def write_store_decisions(study: Study) -> list[str]:
@@ -131,8 +139,9 @@ def read_human_work(study: Study, documents: Sequence[Document], segments: Seque
     backed = study.store.file_coders()
     missing = [c for c in store_only_coders(study, read_coder_files(folder, [], [], None)) if c not in backed]
     if missing:
-        notes += write_store_only(study, read_coder_files(folder, study.store.documents(), study.store.segments()),
-                                  missing)
+        written = write_store_only(study, read_coder_files(folder, study.store.documents(), study.store.segments()),
+                                   missing)
+        notes += [note for _, note in written]
     notes += write_store_decisions(study)
     files = read_coder_files(folder, documents, segments, known, previous)
     read = HumanWorkRead(files.cache, files, notes=notes)

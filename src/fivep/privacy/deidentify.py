@@ -281,7 +281,14 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
             db.execute("DELETE FROM codings")
         for coder in coders:
             store.replace_codings(coder, codings[coder], kinds[coder])
-    record_folder(out_dir, what="deidentify", files=[*files, out_dir / "respondents.csv", out_dir / "study.toml"])
+    from fivep.human.rebuild import store_to_files
+    from fivep.study import Study
+
+    target = Study.open(out_dir)
+    coder_files = store_to_files(target)     # human codings as files too, quoting the de-identified text
+    target.close()
+    record_folder(out_dir, what="deidentify",
+                  files=[*files, *coder_files, out_dir / "respondents.csv", out_dir / "study.toml"])
     if review is None:
         write_review(review_path, reviewed)
     write_key(key_path, [*pseudonymizer.entries(), *edits])
