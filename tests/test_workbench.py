@@ -342,8 +342,29 @@ def test_workbench_widgets_code_review_and_memo(study: Study) -> None:
     suggest_from_rules(study)
     bench.tabs.selected_index = 1
     first = bench.queue.current
-    bench.card._handle_custom_msg({"key": "a"}, [])
+    bench.card.pressed = {"key": "a", "n": 1}
     assert (first.segment_id, first.code_id) in set(
         zip(study.codings("ploy")["segment_id"], study.codings("ploy")["code_id"], strict=True))
     bench._key("u")
     assert bench.queue.current == first
+
+
+def test_a_widget_callback_on_another_thread_can_write(session: CodingSession, study: Study) -> None:
+    """Jupyter runs widget callbacks on another thread than the cell that opened the study (the key
+    press in the browser failed with SQLite's same-thread check before the store allowed it)."""
+    import threading
+
+    segment = statement(session)
+    errors: list[BaseException] = []
+
+    def press() -> None:
+        try:
+            session.select(segment.id)
+            session.code("protection.interpreters")
+        except BaseException as error:   # noqa: BLE001 - handed to the test thread
+            errors.append(error)
+
+    worker = threading.Thread(target=press)
+    worker.start()
+    worker.join()
+    assert errors == [] and session.my_codes(segment.id) == ["protection.interpreters"]

@@ -43,7 +43,9 @@ def _free_port() -> int:
 
 def _notebook(study: Path) -> dict:
     source = (f"from fivep import Study\nfrom fivep.workbench import Workbench\n"
-              f"Workbench(Study.open({str(study)!r}), coder={CODER!r}, document={DOC!r})")
+              f"from fivep.workbench.review import suggest_from_rules\n"
+              f"study = Study.open({str(study)!r})\nsuggest_from_rules(study)\n"
+              f"Workbench(study, coder={CODER!r}, document={DOC!r})")
     return {"cells": [{"cell_type": "code", "execution_count": None, "id": "workbench", "metadata": {},
                        "outputs": [], "source": source}],
             "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
@@ -108,31 +110,59 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
+def _decision(study: Path, suggestion: str | None) -> str | None:
+    """The status ``suggestions.csv`` records for the suggestion shown as ``data-suggestion``."""
+    from fivep import Study
+
+    opened = Study.open(study)
+    try:
+        found = [s for s in opened.store.suggestions() if str(s.id) == suggestion]
+    finally:
+        opened.close()
+    if not found or not (study / "suggestions.csv").exists():
+        return None
+    with (study / "suggestions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle)
+                if (r["segment_id"], r["code_id"]) == (found[0].segment_id, found[0].code_id)]
+    return rows[-1]["status"] if rows else None
+
+
 def _run_the_cell(driver: Any) -> Any:
     """Run the notebook's cell until the workbench shows; returns the first statement of the transcript.
 
     A run pressed while the kernel is still connecting can be dropped, or JupyterLab asks for a kernel:
     the dialog is accepted and the cell run again.
     """
-    from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
 
-    statement = f'.fv-seg[data-segment^="{DOC}#"] .fv-text'
     deadline = time.monotonic() + 50
     pressed = 0.0
     while time.monotonic() < deadline:
-        found = driver.find_elements(By.CSS_SELECTOR, statement)
-        if found and found[0].is_displayed():
-            return found[0]
-        for button in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog .jp-Dialog-button.jp-mod-accept"):
-            button.click()
-        prompt = driver.find_element(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputPrompt").text
-        idle = driver.find_elements(By.CSS_SELECTOR, '.jp-Notebook-ExecutionIndicator[data-status="idle"]')
-        if idle and prompt.strip() == "[ ]:" and time.monotonic() - pressed > 8:
-            driver.find_element(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputPrompt").click()
-            driver.find_element(By.CSS_SELECTOR, '[data-command="notebook:run-cell-and-select-next"]').click()
-            pressed = time.monotonic()
+        try:
+            found, pressed = _try_to_run(driver, pressed)
+        except StaleElementReferenceException:     # the page re-rendered under us: look again
+            continue
+        if found is not None:
+            return found
         time.sleep(0.3)
     raise AssertionError("the workbench did not appear in the notebook")
+
+
+def _try_to_run(driver: Any, pressed: float) -> tuple[Any, float]:
+    from selenium.webdriver.common.by import By
+
+    found = driver.find_elements(By.CSS_SELECTOR, f'.fv-seg[data-segment^="{DOC}#"] .fv-text')
+    if found and found[0].is_displayed():
+        return found[0], pressed
+    for button in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog .jp-Dialog-button.jp-mod-accept"):
+        button.click()
+    prompts = driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputPrompt")
+    idle = driver.find_elements(By.CSS_SELECTOR, '.jp-Notebook-ExecutionIndicator[data-status="idle"]')
+    if prompts and idle and prompts[0].text.strip() == "[ ]:" and time.monotonic() - pressed > 8:
+        prompts[0].click()
+        driver.find_element(By.CSS_SELECTOR, '[data-command="notebook:run-cell-and-select-next"]').click()
+        pressed = time.monotonic()
+    return None, pressed
 
 
 def _coded_rows(study: Path) -> list[dict[str, str]]:
@@ -154,6 +184,7 @@ def test_code_a_statement_through_jupyterlab(lab: tuple[str, Path], browser: obj
 
 
 def _code_through_the_page(lab: tuple[str, Path], driver: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -177,3 +208,15 @@ def _code_through_the_page(lab: tuple[str, Path], driver: Any) -> None:
     assert [(r.get("segment_id"), r.get("code_id")) for r in rows] == [(segment_id, CODE)]
     # and the page shows the new coding stripe on that statement
     wait.until(lambda d: CODER in d.find_element(By.CSS_SELECTOR, f'.fv-seg[data-segment="{segment_id}"]').text)
+
+    # review: the first suggestion is accepted with the key "a" (not taken by JupyterLab's shortcuts)
+    driver.find_element(By.XPATH, '//*[contains(@class, "lm-TabBar-tabLabel") and text()="Review"]').click()
+    card = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".fv-keys .fv-card[data-suggestion]")))
+    suggestion = card.get_attribute("data-suggestion")
+    cells = len(driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"))
+    card.click()
+    ActionChains(driver).send_keys("a").perform()
+    wait.until(lambda d: _decision(study, suggestion) == "accepted")
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")) == cells   # no cell inserted
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".fv-keys .fv-card").get_attribute("data-suggestion")
+               != suggestion)

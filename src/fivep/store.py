@@ -58,7 +58,9 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = sqlite3.connect(self.path)
+        # one connection, used by one caller at a time, but not always from the thread that opened it:
+        # Jupyter runs widget callbacks (the workbench) on another thread than the cell that opened the study
+        self.connection = sqlite3.connect(self.path, check_same_thread=False)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA foreign_keys=ON")
         self.connection.executescript(_SCHEMA)

@@ -4,6 +4,7 @@ the codebook functions; nothing here touches the study's files or store."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -40,12 +41,13 @@ class TranscriptView(anywidget.AnyWidget):  # type: ignore[misc]
 
 
 class DecisionCard(anywidget.AnyWidget):  # type: ignore[misc]
-    """One proposal as HTML; a key pressed while it has the focus is sent to Python."""
+    """One proposal as HTML; a key pressed while it has the focus arrives as ``pressed``."""
 
     _esm = _static("keys.js")
     _css = render.CSS
     html = traitlets.Unicode("").tag(sync=True)
     shortcuts = traitlets.List(list(KEYS)).tag(sync=True)
+    pressed = traitlets.Dict({}).tag(sync=True)
 
 
 def _button(description: str, css: str, handler: Callable[[], Any], style: str = "") -> w.Button:
@@ -87,11 +89,17 @@ class Workbench:
         display(self.widget)
 
     def _run(self, action: Callable[[], Any], done: str = "") -> Any:
-        """Run a user action; a fivep error is shown in the status line instead of a traceback."""
+        """Run a user action; its error is shown in the status line (a widget callback's traceback would
+        go nowhere a researcher looks), an unexpected one with its type, and logged in full."""
         try:
             result = action()
         except FivepError as error:
             self.status.value = f'<span style="color:#b00">{render.esc(error)}</span>'
+            return None
+        except Exception as error:
+            logging.getLogger(__name__).exception("workbench action failed")
+            self.status.value = (f'<span style="color:#b00">unexpected error (logged in full): '
+                                 f"{render.esc(type(error).__name__)}: {render.esc(error)}</span>")
             return None
         self.status.value = render.esc(done)
         return result
@@ -196,7 +204,7 @@ class Workbench:
 
     def _review_tab(self) -> w.Widget:
         self.card = DecisionCard()
-        self.card.on_msg(lambda _, content, __: self._key(content.get("key", "")))
+        self.card.observe(lambda change: self._key(change["new"].get("key", "")), names="pressed")
         self.order = w.Dropdown(options=list(ORDERS), value="document", description="Order")
         self.order.observe(lambda _: self._start_review(), names="value")
         self.change_to = w.Dropdown(options=[], layout=w.Layout(width="24em"))

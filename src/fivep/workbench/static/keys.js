@@ -13,7 +13,9 @@ function render({ model, el }) {
     if (!model.get("shortcuts").includes(key)) return;
     event.preventDefault();
     event.stopPropagation();
-    model.send({ key });
+    // a synced value, not a custom message: each press counts, even the same key twice
+    model.set("pressed", { key, n: (model.get("pressed").n || 0) + 1 });
+    model.save_changes();
   });
 }
 export default { render };
