@@ -182,3 +182,18 @@ def test_public_ids_hide_transcript_and_respondent_ids(study: Study) -> None:
     private = study.root / ".fivep" / "private" / codes.DOCUMENT_CODES_NAME
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     assert codes.PublicIds(study).documents == ids.documents  # kept, not drawn again
+
+
+def test_quotes_command_lists_minors_quotes_awaiting_approval(study: Study) -> None:
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    study.code()
+    result = CliRunner().invoke(app, ["quotes", str(study.root), "--request-all"])
+    assert result.exit_code == 0, result.output
+    rows = read_approvals(study.root)
+    minors = {s.id for s in study.segments() if s.respondent_id and s.respondent_id.startswith("YP-")}
+    assert rows and set(rows) <= minors
+    assert f"{len(rows)} pending" in result.stdout and "approved" in result.stdout
+    assert all(not r.approved for r in rows.values())

@@ -539,6 +539,35 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
+@app.command()
+@handles_errors
+def quotes(study: StudyArg,
+           request_all: Annotated[bool, typer.Option(
+               "--request-all", help="Add a pending row for every coded statement of a respondent under 18.")] = False,
+           ) -> None:
+    """Quotes from minors: what awaits your approval in STUDY/quote-approvals.csv (approve or withhold)."""
+    from fivep.privacy.quotes import APPROVALS_NAME, QuoteGate
+
+    s = _ready(study, machine=request_all)
+    gate = QuoteGate(s)
+    if request_all:
+        coded = {c.segment_id for c in s.store.codings() if c.segment_id}
+        added = gate.request(sorted(sid for sid, seg in gate.segments.items()
+                                    if seg.respondent_id in gate.minors and sid in coded))
+        typer.echo(f"{len(added)} statements of minors added for review", err=True)
+    rows = list(gate.approvals().values())
+    s.close()
+    pending = [r for r in rows if not r.approved and not r.withheld]
+    typer.echo(f"{s.root / APPROVALS_NAME}: {len(rows)} quotes of {len(gate.minors)} respondents under 18; "
+               f"{sum(r.approved for r in rows)} approved, {sum(r.withheld for r in rows)} withheld, "
+               f"{len(pending)} pending (k = {gate.k})")
+    for row in pending[:20]:
+        typer.echo(f"  pending {row.segment_id} ({row.code}; flagged: {row.flagged or '-'}): {row.quote[:80]}")
+    if pending:
+        typer.echo(f"set 'decision' to approve or withhold in {s.root / APPROVALS_NAME}; reports quote approved "
+                   "statements only", err=True)
+
+
 def _ready(study: Path, *, machine: bool = False) -> Any:
     """Open a study, ingesting it (and running the rule tagger) when the store lacks them."""
     from fivep.study import Study

@@ -154,7 +154,7 @@ def write_approvals(root: str | Path, approvals: Iterable[Approval]) -> Path:
 # --- what may point at a minor ----------------------------------------------------------------------------
 
 _FLAG_WORDS: dict[str, tuple[str, ...]] = {
-    "school": ("โรงเรียน", "ร.ร.", "ครู", "นักเรียน", "ห้องเรียน", "เรียนอยู่", "ชั้น", "มัธยม", "ประถม", "กศน",
+    "school": ("โรงเรียน", "ร.ร.", "ครู", "เรียน", "ปวช", "ปวส", "วิทยาลัย", "กศน.", "นักเรียน", "ห้องเรียน", "เรียนอยู่", "ชั้น", "มัธยม", "ประถม", "กศน",
                "มหาวิทยาลัย", "school", "teacher", "classmate", "grade", "class", "student", "university"),
     "news": ("ข่าว", "นักข่าว", "ออกข่าว", "ทีวี", "โทรทัศน์", "ไวรัล", "โพสต์", "แชร์", "สื่อ", "news", "reporter",
              "journalist", "tv", "newspaper", "viral", "posted", "media"),
@@ -196,8 +196,12 @@ def flags(text: str) -> tuple[str, ...]:
             found.add(flag)
     if _GRADE.search(text):
         found.add("school")
-    lowered = text.casefold()
-    if any(p in lowered for p in _provinces()):
+    provinces = _provinces()
+    # เลย (Loei) and ตาก (Tak) are everyday words too: provinces only after จังหวัด / จ.
+    named = [t for i, t in enumerate(tokens) if t in provinces and (t not in ("เลย", "ตาก") or i and tokens[i - 1]
+                                                                     in ("จังหวัด", "จ."))]
+    if named or any(
+            re.search(rf"\b{re.escape(p)}\b", text, re.IGNORECASE) for p in provinces if p.isascii()):
         found.add("place")
     if detect(text):
         found.add("identifier")
