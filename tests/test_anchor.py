@@ -67,3 +67,11 @@ def test_codings_follow_their_text_or_are_orphaned(lines: list[tuple[str, list[s
             assert (current[landed][0] == lines[n][0] or len(anchor.quote) >= 20
                     or (anchor.suffix and edited[found.end:].startswith(anchor.suffix))
                     or (anchor.prefix and edited[:found.start].endswith(anchor.prefix)))
+
+
+def test_closest_is_a_hint_above_a_threshold() -> None:
+    from fivep.ingest.anchor import closest
+
+    statements = [("D#1", "ไม่มีล่ามภาษากะเหรี่ยงตอนสอบปากคำ"), ("D#2", "ครับ")]
+    assert closest("ไม่มีล่ามภาษาพม่าตอนสอบปากคำ ต้องรอล่ามสองวัน", statements)[0] == "D#1"  # type: ignore[index]
+    assert closest("ตำรวจควรได้รับการอบรม", statements) is None

@@ -200,6 +200,9 @@ def test_edited_transcript_codings_follow_their_text_or_are_orphaned(study: Stud
     assert (frame["status"] == "orphaned").sum() == expected_orphans
     rows = read_rows(study.codings_dir / "ann.csv")
     assert len([r for r in rows if r["code_id"]]) == 4
+    if edit == "change":      # the researcher is told where the changed statement is now
+        hint = f"closest statement now is {statement(study, 'ภาษากะเหรี่ยง')}"
+        assert all(hint in o.reason for o in study.orphans("ann")) and any(hint in line for line in report.orphans)
     memo = study.memos().iloc[0]
     assert memo["status"] == ("orphaned" if edit == "change" else "anchored")
     if memo["status"] == "anchored":

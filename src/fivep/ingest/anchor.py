@@ -13,6 +13,7 @@ Anything else (the quote is gone, or occurs several times with nothing to tell t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fivep.model import ANCHOR_CONTEXT
@@ -136,3 +137,18 @@ def place(text: str, quote: str, prefix: str = "", suffix: str = "", start: int 
             return Placement(found[0], found[0] + len(quote), "unique")
         return Placement(None, None, "its text is too short to find again without its context")
     return Placement(None, None, f"its text occurs {len(found)} times and its context does not tell which")
+
+
+def closest(quote: str, candidates: Sequence[tuple[str, str]], *, at_least: float = 0.6) -> tuple[str, float] | None:
+    """The candidate ``(id, text)`` most like ``quote`` (difflib's ratio, at least ``at_least``), as
+    ``(id, ratio)``: a hint for placing an orphaned coding by hand, never used to place one."""
+    from difflib import SequenceMatcher
+
+    quote = quote[:2000]
+    scored = []
+    for key, text in candidates:
+        matcher = SequenceMatcher(None, quote, text[:2000], autojunk=False)
+        if matcher.real_quick_ratio() >= at_least and matcher.quick_ratio() >= at_least:
+            scored.append((matcher.ratio(), key))
+    best = max(scored, default=None)
+    return (best[1], best[0]) if best is not None and best[0] >= at_least else None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fivep.errors import InputError
-from fivep.ingest.anchor import Anchor, Placement, anchor_of, place
+from fivep.ingest.anchor import Anchor, Placement, anchor_of, closest, place
 from fivep.model import KINDS, Coding, Document, Orphan, Segment
 from fivep.records import Table
 
@@ -31,6 +31,9 @@ CODER_COLUMNS = ("doc_id", "segment_id", "start", "end", "quote", "prefix", "suf
                  "source", "memo", "updated")
 ALIASES = {"document": "doc_id", "doc": "doc_id", "segment": "segment_id", "code": "code_id",
            "category": "code_id"}
+
+MAX_HINTS = 200
+"""Orphans of one file that get a hint of the closest statement (each hint compares texts)."""
 
 Previous = Mapping[str, tuple[str, Sequence[Segment]]]
 """doc id -> (its text and segments at the previous ingest), for documents whose text changed since."""
@@ -156,7 +159,10 @@ def read_coder_file(path: str | Path, documents: Sequence[Document], segments: S
             continue
         placement, recorded = _placement(table, row, number, doc, recorded, by_doc, previous or {})
         if not placement.placed or placement.start is None or placement.end is None:
-            _orphan(result, recorded, kind, number, placement.how)
+            hint = closest(recorded.quote, [(s.id, s.text) for s in by_doc.get(doc_id, [])]) \
+                if len(result.orphans) < MAX_HINTS else None
+            _orphan(result, recorded, kind, number, placement.how + (
+                f"; the closest statement now is {hint[0]} ({hint[1]:.0%} alike)" if hint else ""))
             continue
         anchor = anchor_of(doc.text, placement.start, placement.end)
         segment = segment_of(anchor.start, anchor.end, by_doc.get(doc_id, []), starts.get(doc_id))
