@@ -30,9 +30,29 @@ StudyArg = Annotated[Path, typer.Argument(help="The study folder (study.toml, re
 
 
 def _console(stderr: bool = False) -> Any:
+    """A rich console; piped to a file or another program, tables keep their full width (not 80 columns)."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = 100_000
+    return console
+
+
+def _version(value: bool) -> None:
+    if value:
+        from fivep import __version__
+
+        typer.echo(f"fivep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Show fivep's version and exit.")] = False) -> None:
+    """Qualitative research on anti-trafficking work: ingest, code (5P), analyse, report."""
 
 
 def handles_errors(func: F) -> F:
@@ -202,10 +222,15 @@ app.add_typer(codebook_app, name="codebook")
 
 @codebook_app.command("check")
 @handles_errors
-def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook .yaml file.")]) -> None:
+def codebook_check(spec: Annotated[str, typer.Argument(
+        metavar="CODEBOOK", help="A codebook .yaml file, or a built-in name (5p).")]) -> None:
     """Validate a codebook: ids, parents, dimensions, labels, keywords (errors name the line)."""
-    from fivep.coding.codebook import parse_codebook
+    from fivep.coding.codebook import parse_codebook, resolve_codebook_path
+    from fivep.errors import InputError
 
+    path = resolve_codebook_path(spec)
+    if not path.is_file():
+        raise InputError("codebook not found", path=path, hint="give a codebook .yaml file, or the built-in name 5p")
     codebook, problems, _ = parse_codebook(path)
     for problem in problems:
         typer.echo(problem.render(str(path)), err=problem.severity == "error")
@@ -216,6 +241,40 @@ def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook .yaml f
     subs = sum(1 for c in codebook.codes if c.parent)
     keywords = sum(len(c.keywords_th) + len(c.keywords_en) for c in codebook.codes)
     typer.echo(f"{path}: ok: {len(codebook)} codes ({subs} sub-codes), {keywords} keywords, version {codebook.version}")
+
+
+@codebook_app.command("list")
+@handles_errors
+def codebook_list(spec: Annotated[str, typer.Argument(metavar="CODEBOOK", help="A codebook .yaml file, or a "
+                                                      "built-in name.")] = "5p",
+                  lang: Annotated[str, typer.Option(help="Labels in en or th.")] = "en",
+                  format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+                  ) -> None:
+    """List the codes of a codebook: id, dimension, label and number of keywords."""
+    from fivep.coding.codebook import codebook_rows, load_codebook
+
+    if lang not in ("en", "th") or format not in ("table", "json", "csv"):
+        raise typer.BadParameter("--lang is en or th; --format is table, json or csv")
+    codebook = load_codebook(spec)
+    rows = codebook_rows(codebook, lang)
+    if format == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif format == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(title=f"{codebook.name} {codebook.version}: {len(codebook)} codes", title_justify="left")
+        for column in rows[0]:
+            table.add_column(column, justify="right" if column == "keywords" else "left")
+        for row in rows:
+            table.add_row(*(escape(str(v)) for v in row.values()))
+        _console().print(table)
 
 
 @app.command()
@@ -281,10 +340,12 @@ def tag(file: Annotated[str, typer.Argument(help="A text file, one segment per l
         if format == "jsonl":
             sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         else:
+            from rich.markup import escape
+
             codes = ", ".join(f"{c.code} {c.score:.2f} [{' | '.join(e.text for e in c.evidence)}]" for c in result.codes)
             actors = ", ".join(a.code.removeprefix("actor.") for a in result.actors)
-            console.print(f"[bold]{result.kind}[/] ({result.lang}) {line[:80]}")
-            console.print(f"   codes: {codes or '-'}" + (f"; actors: {actors}" if actors else ""))
+            console.print(f"[bold]{result.kind}[/] ({result.lang}) {escape(line[:80])}")
+            console.print(escape(f"   codes: {codes or '-'}" + (f"; actors: {actors}" if actors else "")))
 
 
 @app.command()
@@ -303,12 +364,13 @@ def evaluate(study: StudyArg,
     s = Study.open(study)
     if not s.segments():
         s.ingest()
-    machine = s.machine_coder()
-    assert machine is not None
     humans = coder or s.human_coders()
     if not humans:
         raise FivepError("no human codings to compare with",
-                         hint="put one CSV per coder in STUDY/codings/ and run 'fivep ingest'")
+                         hint="put one CSV per coder in STUDY/codings/ (docs/codings.md) and run "
+                              "'fivep ingest'")
+    machine = s.machine_coder()
+    assert machine is not None
     if model:
         return _evaluate_model(s, coder or [], format)
     segments = s.segments()
@@ -323,8 +385,10 @@ def evaluate(study: StudyArg,
             raise FivepError(f"no codings by coder '{name}'", hint=f"coders in the store: {', '.join(s.store.coders())}")
         kinds = s.store.segment_kinds(name)
         docs = {c.doc_id for c in human_codings}
+        shown: list[set[str]] = []
         for label, subset in (("all", docs), ("tuned", docs - holdout), ("holdout", docs & holdout)):
-            if subset:
+            if subset and subset not in shown:  # without a hold-out, "tuned" is "all" again: one table, not two
+                shown.append(subset)
                 ev = run_evaluation(human_codings, machine_codings, segments, codebook, human_kinds=kinds,
                                     machine_kinds=machine_kinds, documents=subset)
                 results.append((label, ev))
@@ -607,14 +671,19 @@ def agreement(study: StudyArg,
         raise typer.BadParameter(f"unknown unit {unit!r}; use {', '.join(UNITS)}", param_hint="--unit")
     if level not in (*LEVELS, "both") or format not in ("table", "json"):
         raise typer.BadParameter("--level is dimension, code or both; --format is table or json")
-    s = _ready(study, machine=vs_machine)
+    s = _ready(study)
     humans = _split(coders) or s.human_coders()
     comparisons = [humans] if len(humans) > 1 else []
     if vs_machine:
         machine = s.machine_coder()
         comparisons += [[h, machine] for h in humans if h != machine]
     if not comparisons:
-        raise FivepError("nothing to compare: give two coders (--coders a,b) or add --vs-machine")
+        if not humans:
+            raise FivepError("no human codings to compare" + (" with the rule tagger" if vs_machine else ""),
+                             hint="put one CSV per coder in STUDY/codings/ (docs/codings.md) and "
+                                  "run 'fivep ingest'")
+        raise FivepError(f"only one coder to compare ({humans[0]})",
+                         hint="give two coders (--coders a,b) or add --vs-machine to compare with the rule tagger")
     levels = LEVELS if level == "both" else (level,)
     for coder in sorted({c for pair in comparisons for c in pair}):
         lost = s.orphans(coder)
@@ -751,12 +820,15 @@ def suggest(study: StudyArg,
             coders: Annotated[str | None, typer.Option(help="Learn from these coders (default: every human).")
                               ] = None,
             min_score: Annotated[float, typer.Option(help="Store suggestions from this probability.")] = 0.35,
-            top_k: Annotated[int, typer.Option(help="At most this many suggestions per segment.")] = 5) -> None:
+            top_k: Annotated[int, typer.Option(help="At most this many suggestions per segment.")] = 5,
+            min_support: Annotated[int, typer.Option(help="Learn only codes humans gave at least this many "
+                                                          "segments.")] = 5) -> None:
     """Learn from the human codings and suggest codes for the segments no human coded (stored as pending)."""
-    from fivep.coding.suggest import suggest_for_study
+    from fivep.coding.suggest import CodeSuggester, suggest_for_study
 
     s = _ready(study)
-    model, stored, suggester = suggest_for_study(s, coders=_split(coders) or None, min_score=min_score, top_k=top_k)
+    model, stored, suggester = suggest_for_study(s, coders=_split(coders) or None, min_score=min_score, top_k=top_k,
+                                                 suggester=CodeSuggester(min_support=min_support))
     pending = len(s.store.suggestions(status="pending", model=model))
     s.close()
     _console().print(f"{model}: learned {len(suggester.classes_)} codes; {stored} new suggestions stored "

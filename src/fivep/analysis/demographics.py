@@ -163,14 +163,16 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
     """A paragraph in the style of a study's respondent section, in English or Thai."""
     from fivep.messages import message
 
-    def label(group: str) -> str:
+    def label(group: str, n: Any = 2) -> str:
+        """The group's label; in English the singular for one person ("1 senior expert")."""
+        from fivep.messages import singular
+
         custom = (labels or {}).get(group, {}).get(lang)
-        if custom:
-            return custom
         try:
-            return message(lang, f"groups.{group}")
+            text = custom or message(lang, f"groups.{group}")
         except KeyError:
-            return group
+            text = group
+        return singular(text) if n == 1 and lang == "en" else text
 
     def province(name: str) -> str:
         if lang != "th":
@@ -184,14 +186,14 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
     def size(p: Mapping[str, Any]) -> Any:
         return p["n"] if p["n"] is not None else p.get("n_shown", "")
 
-    parts = [message(lang, "demographics.part", n=size(groups[g]), label=label(g)) for g in plain]
+    parts = [message(lang, "demographics.part", n=size(groups[g]), label=label(g, size(groups[g]))) for g in plain]
     sep = message(lang, "demographics.sep")
     joined = sep.join(parts[:-1]) + f" {message(lang, 'demographics.and')} " + parts[-1] if len(parts) > 1 else "".join(parts)
     sentences = [message(lang, "demographics.total", n=result["total"], parts=joined)]
     order = [g for g, p in groups.items() if "members" in p] + plain
     for name in order:
         p = groups[name]
-        text = message(lang, "demographics.group_intro", n=size(p), label=label(name))
+        text = message(lang, "demographics.group_intro", n=size(p), label=label(name, size(p)))
         if "members" in p:
             text += message(lang, "demographics.members", members=sep.join(label(m) for m in p["members"]))
         female, male = p["sex"]["female"], p["sex"]["male"]

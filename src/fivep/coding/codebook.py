@@ -52,7 +52,9 @@ def _builtin_path(name: str) -> Path:
     for candidate in candidates:
         if candidate.exists():
             return candidate
-    raise CodebookError(f"no built-in codebook named '{name}'", hint="pass the path of a codebook .yaml file")
+    builtin = sorted({p.stem for c in candidates for p in c.parent.glob("*.yaml")} if candidates else set())
+    raise CodebookError(f"no built-in codebook named '{name}'",
+                        hint=f"built-in: {', '.join(builtin) or 'none'}; or pass the path of a codebook .yaml file")
 
 
 def resolve_codebook_path(spec: str | Path, base: Path | None = None) -> Path:
@@ -219,3 +221,9 @@ def load_codebook(spec: str | Path = "5p", base: Path | None = None) -> Codebook
         more = f" (and {len(errors) - 1} more; run 'fivep codebook check {path}')" if len(errors) > 1 else ""
         raise CodebookError(first.message + more, path=path, line=first.line)
     return codebook
+
+
+def codebook_rows(codebook: Codebook, lang: str = "en") -> list[dict[str, str | int]]:
+    """One row per code, in codebook order (``fivep codebook list``): id, dimension, parent, label, keywords."""
+    return [{"id": c.id, "dimension": c.dimension, "parent": c.parent or "", "label": c.label(lang),
+             "keywords": len(c.keywords_th) + len(c.keywords_en)} for c in codebook.codes]

@@ -119,7 +119,8 @@ class CodeSuggester:
         learnable = sorted(c for c, n in support.items() if self.min_support <= n <= len(texts) - 3)
         if not learnable:
             raise InputError(f"no code is used on at least {self.min_support} segments; nothing to learn",
-                             hint="code more segments, or lower min_support")
+                             hint="code more segments, or lower the minimum: fivep suggest --min-support N "
+                                  "(CodeSuggester(min_support=N) in Python)")
         from threadpoolctl import threadpool_limits
 
         self.binarizer_ = MultiLabelBinarizer(classes=learnable)

@@ -36,6 +36,10 @@ _EXTRA_STOP_WORDS = ("ค่ะ", "คะ", "ครับ", "นะ", "นะค
                      "ไป", "มา", "แล้ว", "ๆ", "อะ", "อ่ะ", "เนี่ย", "ตอน", "ยัง", "เลย", "อะไร", "ยังไง", "กัน", "แล้วก็",
                      "หัวเราะ", "[หัวเราะ]", "[laughs]", "laughs", "'s", "'t", "'m", "'re", "'ve", "'ll", "'d", "um",
                      "uh", "yeah", "okay", "like", "just", "actually", "really", "thing", "things", "know", "think")
+# The word tokenizer splits English contractions at the apostrophe ("don't" -> "don", "t"): their pieces,
+# and single letters, are never topic words.
+_CONTRACTION_PIECES = ("don", "doesn", "didn", "isn", "aren", "wasn", "weren", "won", "wouldn", "couldn", "shouldn",
+                       "haven", "hasn", "hadn", "ain", "ll", "re", "ve", *"abcdefghijklmnopqrstuvwxyz")
 
 
 def stop_words() -> list[str]:
@@ -43,7 +47,7 @@ def stop_words() -> list[str]:
     from pythainlp.corpus import thai_stopwords
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted({*thai_stopwords(), *_EXTRA_STOP_WORDS, *ENGLISH_STOP_WORDS})
+    return sorted({*thai_stopwords(), *_EXTRA_STOP_WORDS, *_CONTRACTION_PIECES, *ENGLISH_STOP_WORDS})
 
 
 @cache
