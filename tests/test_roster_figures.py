@@ -171,17 +171,19 @@ def test_cli_json_is_the_same_for_both_copies(rosters: tuple[Path, Path, list[di
 
     from fivep.cli import app
 
-    outputs = []
+    outputs: dict[str, list[Any]] = {"0": [], "5": []}
     for source in rosters[:2]:
         study = tmp_path / source.stem
         study.mkdir()
         (study / "respondents.csv").write_bytes(source.read_bytes())
         (study / "study.toml").write_text('[group_sets]\npractitioners = ["government", "ngo"]\n', encoding="utf-8")
-        result = CliRunner().invoke(app, ["demographics", str(study), "--format", "json"])
-        assert result.exit_code == 0, result.output
-        outputs.append(json.loads(result.stdout))
-    assert outputs[0] == outputs[1]
-    assert outputs[0]["groups"]["victim"]["province"]["Nan"]["n"] > 0
+        for k in outputs:  # unsuppressed, and with small cells hidden as the privacy default does
+            result = CliRunner().invoke(app, ["demographics", str(study), "--format", "json", "--min-cell", k])
+            assert result.exit_code == 0, result.output
+            outputs[k].append(json.loads(result.stdout))
+    for clean, messy in outputs.values():
+        assert clean == messy
+    assert outputs["0"][0]["groups"]["victim"]["province"]["Nan"]["n"] > 0
 
 
 def test_deidentified_roster_keeps_nan(rosters: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path) -> None:
