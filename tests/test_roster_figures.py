@@ -177,10 +177,10 @@ def test_cli_json_is_the_same_for_both_copies(rosters: tuple[Path, Path, list[di
         study.mkdir()
         (study / "respondents.csv").write_bytes(source.read_bytes())
         (study / "study.toml").write_text('[group_sets]\npractitioners = ["government", "ngo"]\n', encoding="utf-8")
-        for k in outputs:  # unsuppressed, and with small cells hidden as the privacy default does
+        for k, found in outputs.items():  # unsuppressed, and with small cells hidden as the privacy default does
             result = CliRunner().invoke(app, ["demographics", str(study), "--format", "json", "--min-cell", k])
             assert result.exit_code == 0, result.output
-            outputs[k].append(json.loads(result.stdout))
+            found.append(json.loads(result.stdout))
     for clean, messy in outputs.values():
         assert clean == messy
     assert outputs["0"][0]["groups"]["victim"]["province"]["Nan"]["n"] > 0
