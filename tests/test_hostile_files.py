@@ -88,6 +88,9 @@ TRANSCRIPTS: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "odt zip bomb": ("bomb.odt", lambda: package({"mimetype": "application/vnd.oasis.opendocument.text",
                                                  "content.xml": "<x>" + "<p/>" * 5_000_000 + "</x>"}),
                      "'content.xml' unpacks to 19 MB from 19 KB (a zip bomb?)"),
+    # a 200 MB one-line transcript took 4.8 GB to code: one line is at most 2,000,000 characters
+    "one line of 2.5 million characters": ("line.txt", lambda: ("GOV-CM-01: " + "ข้อความยาว " * 250_000).encode(),
+                                           "line 1: a line of 2,750,011 characters, more than the limit of 2,000,000"),
     # a 602-byte alias bomb in front matter took 1.7 GB
     "front matter alias bomb": ("bomb.txt", lambda: (BOMB_YAML + TURN).encode(), "aliases (*a) are not accepted"),
 }

@@ -22,6 +22,7 @@ _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".
 
 # Limits that keep a hostile file from exhausting memory (packages: fivep.exchange.safety.PACKAGE_LIMITS).
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_LINE_CHARS = 2_000_000   # one line (paragraph, cue) of a transcript: some 600 pages of one voice
 
 
 @dataclass
@@ -83,7 +84,12 @@ def read_transcript(path: str | Path, format: str | None = None) -> RawTranscrip
     fmt = format or detect_format(path, data)
     if fmt not in _READERS:
         raise InputError(f"unknown format '{fmt}'", path=path, hint=f"use one of {', '.join(FORMATS)}")
-    return _READERS[fmt](path, data)
+    raw = _READERS[fmt](path, data)
+    long = next((p for p in raw.paragraphs if len(p.text) > MAX_LINE_CHARS), None)
+    if long is not None:   # one statement this long costs gigabytes to code, and is no one's speech
+        raise TranscriptError(f"a line of {len(long.text):,} characters, more than the limit of {MAX_LINE_CHARS:,}",
+                              path=path, line=long.line, hint="speaker turns need line breaks between them")
+    return raw
 
 
 # --- plain text -------------------------------------------------------------------------------
