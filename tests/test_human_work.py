@@ -157,6 +157,10 @@ def test_suggestion_decisions_land_in_files(study: Study) -> None:
     decided = {(moved[s.segment_id], s.status) for s in again.store.suggestions()}
     assert decided == {(texts[first.segment_id], "accepted"), (texts[second.segment_id], "rejected"),
                        (texts[third.segment_id], "rejected")} and len(again.store.suggestions()) == 3
+    rows = read_rows(again.root / "suggestions.csv")
+    with open(again.root / "suggestions.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, list(rows[0])).writerow({**rows[0], "status": "maybe"})
+    assert any("row 5: unknown status 'maybe'" in line for line in again.ingest().orphans)
     again.close()
 
 

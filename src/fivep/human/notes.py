@@ -141,12 +141,17 @@ def read_decisions(root: Path, documents: Sequence[Document], segments: Sequence
         if p.segment is None:
             lost.append(f"{table.path.name} row {table.row_number(p.index)}: {p.reason}")
             continue
+        status = table.get(row, "status").casefold() or "pending"
+        if status not in ("accepted", "rejected", "pending"):
+            lost.append(f"{table.path.name} row {table.row_number(p.index)}: unknown status '{status}' (use accepted "
+                        "or rejected); the row is left out")
+            continue
         try:
             score = float(table.get(row, "score") or 0)
         except ValueError:
             score = 0.0
         out.append(Suggestion(0, p.segment.doc_id, p.segment.id, p.segment.start, p.segment.end,
                               table.get(row, "code_id"), table.get(row, "model"), score,
-                              table.get(row, "status") or "pending", table.get(row, "reviewer") or None,
+                              status, table.get(row, "reviewer") or None,
                               table.get(row, "decided_at") or None))
     return table, [s for s in out if s.status != "pending"], lost, table.render() != before
