@@ -253,3 +253,24 @@ def test_any_front_matter_with_anchors(tmp_path: Path, lines: list[tuple[str, st
         assert str(path) in str(error) and "line" in str(error)
     else:
         assert all(not isinstance(v, list) or len(v) < 100 for v in raw.meta.values())
+
+
+def test_blank_paragraphs_before_front_matter_in_a_docx(tmp_path: Path) -> None:
+    """Leading blank paragraphs are dropped in one step (dropping them one by one was quadratic: a
+    .docx of a million empty paragraphs did not finish in 30 minutes); front matter after them is read."""
+    from fivep.ingest.readers import read_transcript
+
+    paragraphs = "<w:p/>" * 20_000 + "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>"
+                                             for line in ("---", "id: D1", "---", TURN.strip()))
+    import docx
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    source = zipfile.ZipFile(buffer)
+    parts: dict[str, bytes | str] = {i.filename: source.read(i.filename) for i in source.infolist()}
+    parts["word/document.xml"] = source.read("word/document.xml").decode().replace("<w:sectPr", paragraphs
+                                                                                  + "<w:sectPr", 1)
+    path = tmp_path / "blank.docx"
+    path.write_bytes(package(parts))
+    raw = read_transcript(path)
+    assert raw.meta["id"] == "D1" and [p.text for p in raw.paragraphs] == [TURN.strip()]

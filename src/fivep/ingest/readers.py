@@ -209,11 +209,9 @@ def _read_odt(path: Path, data: bytes) -> RawTranscript:
 def _front_matter_in_paragraphs(paragraphs: list[Paragraph], meta: dict[str, Any],
                                 path: Path) -> list[Paragraph]:
     """A layout document may carry a YAML front-matter block in its first paragraphs."""
-    lines = [p.text for p in paragraphs]
-    while lines and not lines[0].strip():
-        lines.pop(0)
-        paragraphs = paragraphs[1:]
-    if lines and lines[0].strip() == "---":
+    blank = next((i for i, p in enumerate(paragraphs) if p.text.strip()), len(paragraphs))
+    paragraphs = paragraphs[blank:]   # one slice: dropping blank paragraphs one by one was quadratic
+    if paragraphs and paragraphs[0].text.strip() == "---":
         found, _body, first = split_front_matter("\n".join(p.text for p in paragraphs), path)
         meta.update(found)
         skip = first - 1
