@@ -121,3 +121,27 @@ def test_a_coding_on_a_very_long_statement_reads_back(tmp_path: Path) -> None:
     assert len(again.codings("ann").loc[0, "quote"]) == len(long.strip())
     again.close()
 
+
+
+def test_a_file_held_by_another_program_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from fivep.errors import InputError
+
+    root = make_study(tmp_path / "study", ["R1: บ้านพักเต็มตลอด เด็กต้องรอหลายวัน"])
+    study = Study.open(root)
+    study.ingest()
+    sid = study.segments()[0].id
+    study.add_coding(sid, CODE, "ann")
+    before = (root / "codings" / "ann.csv").read_bytes()
+
+    def locked_by_excel(src: str, dst: str) -> None:
+        raise PermissionError(13, "The process cannot access the file", dst)
+
+    monkeypatch.setattr(os, "replace", locked_by_excel)
+    with pytest.raises(InputError, match="open in another program"):
+        study.add_coding(sid, "protection.government_shelters", "ann")
+    assert (root / "codings" / "ann.csv").read_bytes() == before
+    assert not list((root / "codings").glob(".*.tmp"))
+    assert list(study.codings("ann")["code_id"]) == [CODE]         # the store did not move ahead of the file
+    study.close()

@@ -37,15 +37,28 @@ def locked(folder: Path) -> Iterator[None]:
     """Hold the study's write lock (``folder/records.lock``) while the block runs.
 
     Two processes changing the same coder file (a notebook and a CLI run) take turns instead of one
-    overwriting the other's change. Where ``fcntl`` is missing (Windows) the block runs unlocked.
+    overwriting the other's change (``fcntl.flock``; on Windows ``msvcrt.locking``).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
     with open(folder / "records.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: a byte-range lock on the lock file
+            import msvcrt
+
+            handle.seek(0)
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)   # type: ignore[attr-defined]
+                    break
+                except OSError:       # LK_LOCK gives up after 10 s: keep waiting
+                    continue
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)   # type: ignore[attr-defined]
+            return
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield
@@ -54,17 +67,29 @@ def locked(folder: Path) -> Iterator[None]:
 
 
 def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``.
+
+    A file another program holds open or a read-only folder is an :class:`InputError` (the file is left
+    as it was), not a traceback.
+    """
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except PermissionError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise InputError("cannot write this file: it is read-only or open in another program", path=path,
+                         hint="close it (a spreadsheet keeps a CSV locked on Windows) and try again; "
+                              "the file was left as it was") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
