@@ -83,6 +83,23 @@ def test_transcript_has_coding_stripes_and_marks_the_machines_evidence(session: 
     assert f"{session.label(machine['code_id'])}" in html
 
 
+def test_stripes_show_every_coder_people_or_mine(session: CodingSession) -> None:
+    segment = statement(session)
+    session.select(segment.id)
+    session.code("partnership")
+    machine = set(session.segment_codings(segment.id).query("source == 'rule'")["code_id"])
+    assert machine, "the sample's first statement of FG-CM-NGO has machine codes"
+    html = session.statement_html(segment)
+    assert "fv-machine" in html and "· ploy" in html
+    session.stripes = "people"
+    html = session.statement_html(segment)
+    assert "fv-machine" not in html and "rules@" not in html and "· ploy" in html
+    session.stripes = "mine"
+    others = set(session.segment_codings(segment.id)["coder"]) - {"ploy"}
+    html = session.statement_html(segment)
+    assert "· ploy" in html and not any(f"· {c}<" in html for c in others)
+
+
 def test_codebook_tree_indents_children_and_filters(session: CodingSession) -> None:
     tree = session.codebook_tree()
     assert [code for _, code in tree].count("protection") == 1

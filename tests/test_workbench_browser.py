@@ -110,6 +110,20 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
+SELECT_WORDS = """
+const text = arguments[0];
+const node = document.createTreeWalker(text, NodeFilter.SHOW_TEXT).nextNode();
+const range = document.createRange();
+range.setStart(node, 0);
+range.setEnd(node, Math.min(12, node.length));
+const selection = window.getSelection();
+selection.removeAllRanges();
+selection.addRange(range);
+text.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+return range.toString();
+"""
+
+
 def _decision(study: Path, suggestion: str | None) -> str | None:
     """The status ``suggestions.csv`` records for the suggestion shown as ``data-suggestion``."""
     from fivep import Study
@@ -208,6 +222,17 @@ def _code_through_the_page(lab: tuple[str, Path], driver: Any) -> None:
     assert [(r.get("segment_id"), r.get("code_id")) for r in rows] == [(segment_id, CODE)]
     # and the page shows the new coding stripe on that statement
     wait.until(lambda d: CODER in d.find_element(By.CSS_SELECTOR, f'.fv-seg[data-segment="{segment_id}"]').text)
+
+    # a span: select the first words of the next statement with the mouse (a DOM range), then Code
+    other = driver.find_elements(By.CSS_SELECTOR, f'.fv-seg[data-segment^="{DOC}#"]')[1]
+    other_id = other.get_attribute("data-segment")
+    chosen = driver.execute_script(SELECT_WORDS, other.find_element(By.CSS_SELECTOR, ".fv-text"))
+    wait.until(lambda d: "(span " in d.find_element(By.CSS_SELECTOR, ".fv-workbench").text)
+    driver.find_element(By.CSS_SELECTOR, "button.fv-code-button").click()
+    wait.until(lambda d: len(_coded_rows(study)) == 2)
+    span = _coded_rows(study)[1]
+    assert (span["segment_id"], span["code_id"], span["quote"]) == (other_id, CODE, chosen)
+    assert int(span["end"]) - int(span["start"]) == len(chosen)
 
     # review: the first suggestion is accepted with the key "a" (not taken by JupyterLab's shortcuts)
     driver.find_element(By.XPATH, '//*[contains(@class, "lm-TabBar-tabLabel") and text()="Review"]').click()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from fivep.errors import InputError
 from fivep.model import DIMENSIONS, KINDS, Document, Segment
+from fivep.study import MACHINE_PREFIX
 from fivep.workbench import render
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from fivep.study import Study
 
 MEMO_TARGETS = ("statement", "document", "code")
+STRIPES = ("all", "people", "mine")
+"""Whose codes the transcript shows: every coder's, people's only (no machine), or the session coder's."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class CodingSession:
         roster = study.respondents()
         self.groups: dict[str, str] = dict(zip(roster["respondent_id"], roster["group"], strict=True))
         self.doc_id: str = next(iter(self.documents))
+        self.stripes = "all"
         self.selection: Selection | None = None
         self._codings: pd.DataFrame | None = None
         self._kinds: dict[str, dict[str, str]] | None = None
@@ -268,12 +272,21 @@ class CodingSession:
                 at += len(needle)
         return spans
 
+    def shown(self, coder: str, source: str) -> bool:
+        """Whether the transcript shows this coder's codes (see :data:`STRIPES` and ``stripes``)."""
+        if self.stripes == "mine":
+            return coder == self.coder
+        return self.stripes == "all" or source not in MACHINE_SOURCES
+
     def statement_html(self, segment: Segment, *, selected: bool = False) -> str:
-        """One statement: coding stripes (every coder), kinds, and its text with evidence and coded spans."""
+        """One statement: coding stripes (the coders :meth:`shown`), kinds, and its text with evidence and
+        coded spans."""
         rows = self.segment_codings(segment.id)
         chips, spans = [], []
         for row in rows.itertuples(index=False):
             machine = row.source in MACHINE_SOURCES
+            if not self.shown(row.coder, row.source):
+                continue
             if not is_blank(row.code_id):
                 chips.append(render.chip(self.label(row.code_id), self.dimension(row.code_id), row.coder,
                                          machine=machine, title=f"{row.code_id} · {row.coder}"))
@@ -281,7 +294,9 @@ class CodingSession:
                 if not machine and (row.start, row.end) != (segment.start, segment.end):
                     spans.append(render.Span(int(row.start) - segment.start, int(row.end) - segment.start,
                                              "fv-span", f"{row.code_id} · {row.coder}"))
-        badges = "".join(render.kind_badge(k, c) for c, k in sorted(self.kinds(segment.id).items()))
+        badges = "".join(render.kind_badge(k, c) for c, k in sorted(self.kinds(segment.id).items())
+                         if self.stripes == "all" or c == self.coder
+                         or (self.stripes == "people" and not c.startswith(MACHINE_PREFIX)))
         stripes = f'<div class="fv-stripes">{badges}{"".join(dict.fromkeys(chips))}</div>' if chips or badges else ""
         css = "fv-seg fv-selected" if selected else "fv-seg"
         text = render.highlight(segment.text, spans)

@@ -110,6 +110,9 @@ class Workbench:
         s = self.session
         self.document = w.Dropdown(options=list(s.documents), value=s.doc_id, description="Transcript")
         self.document.observe(lambda change: self._open(change["new"]), names="value")
+        self.stripes = w.Dropdown(options=[("every coder", "all"), ("people only", "people"), ("mine", "mine")],
+                                  value=s.stripes, description="Codes of")
+        self.stripes.observe(lambda change: self._stripes(change["new"]), names="value")
         self.view = TranscriptView(layout=w.Layout(width="62%"))
         self.view.observe(self._selected, names="selected")
         self.selection = w.HTML('<span class="fv-muted">click a statement, or select words in it</span>')
@@ -129,7 +132,11 @@ class Workbench:
             w.HBox(kinds), w.HBox([self.memo_target, _button("Add memo", "fv-memo-button", self._memo)]),
             self.memo_text, self.memo_list], layout=w.Layout(width="38%"))
         self._fill_tree()
-        return w.VBox([self.document, w.HBox([self.view, side])])
+        return w.VBox([w.HBox([self.document, self.stripes]), w.HBox([self.view, side])])
+
+    def _stripes(self, value: str) -> None:
+        self.session.stripes = value
+        self.refresh()
 
     def _fill_tree(self) -> None:
         rows = self.session.codebook_tree(self.search.value)
