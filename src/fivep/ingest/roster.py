@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,8 @@ __all__ = [
 
 _READERS: dict[str, tuple[Callable[[str], Any], str]] = {
     "sex": (normalize_sex, "use F/M, female/male, หญิง/ชาย, ญ/ช or other"),
-    "province": (normalize_province, "use a Thai province name in Thai or English script"),
+    "province": (normalize_province, ("use a Thai province name in Thai or English script; a district only "
+                                      "with its province, as in 'อ.แม่สาย จ.เชียงราย' or 'Mae Sai, Chiang Rai'")),
     "method": (normalize_method, "use interview or focus_group"),
     "age": (parse_number, "write a number such as 16 or ๑๖ ปี"),
     "years_experience": (parse_number, "write a number such as 16 or ๑๖ ปี"),
@@ -244,6 +246,11 @@ def load_roster(path: str | Path) -> RosterRead:
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
                             "name the column in row 1, or delete the value")
+        if _is_totals_row(record):
+            found.notes.append(f"{path}, row {number}: a totals row (respondent_id {record['respondent_id'].strip()!r}, "
+                               f"group {record['group'].strip()!r}), not a respondent; not counted (delete the row "
+                               "from the roster to silence this warning)")
+            continue
         respondent = _respondent(record, number, seen, found)
         if respondent is not None:
             respondents.append(respondent)
@@ -251,6 +258,20 @@ def load_roster(path: str | Path) -> RosterRead:
         raise RosterError("the roster has a header but no respondents", path=path)
     found.raise_if_any()
     return RosterRead(respondents, found.warnings())
+
+
+_TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "รวม", "รวมทั้งหมด", "ทั้งหมด", "ยอดรวม"})
+
+
+def _is_totals_row(record: dict[str, str]) -> bool:
+    """A "Total"/"รวม" line under a hand-made roster: the word as id (or as group under an empty id), or an
+    empty id with a bare number as group; every other value empty or a number."""
+    rid, group = record["respondent_id"].strip(), record["group"].strip()
+    word = re.sub(r"[\s_.:\-]+", "", rid or group).casefold()
+    if not (word in _TOTAL_WORDS or (not rid and parse_number(group) is not None and group[:1].isdigit())):
+        return False
+    return all(not v.strip() or parse_number(v) is not None
+               for k, v in record.items() if k not in ("respondent_id", "group"))
 
 
 def _columns(header: list[str], found: _Collector) -> list[str]:
@@ -333,6 +354,8 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
     result = read(value)
     if result is None:
         near = closest(value, known_spellings(column))
+        if near and column == "province":
+            near = normalize_province(near) or near
         if value.casefold() == "nan":
             hint = "'nan' is how pandas writes an empty cell; " + hint
         elif near:

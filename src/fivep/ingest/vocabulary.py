@@ -85,19 +85,30 @@ def _provinces() -> dict[str, str]:
     return table
 
 
+_PROVINCE_WORD = re.compile(r"^(?:จังหวัด|จ\.|จ\s)\s*|\s*(?:province|จังหวัด)\.?$", re.IGNORECASE)
+_PROVINCE_MARKED = re.compile(r"(?:จังหวัด|จ\.)\s*([^\s,;]+)")
+
+
+def _province_exact(text: str) -> str | None:
+    return _provinces().get(_key(_PROVINCE_WORD.sub("", text.strip())))
+
+
 def normalize_province(value: str) -> str | None:
     """A province in Thai or English script (``จ.เชียงราย``, ``Chiangrai``) -> its canonical English name.
 
-    A value naming a place inside one province (``อ.แม่สาย จ.เชียงราย``, ``Mae Sai, Chiang Rai``) gives that
-    province; a value naming two different provinces, or none, gives None.
+    Only an exact province name is read (after case, spaces, dots, the words ``จังหวัด``/``จ.``/``Province``):
+    a near-match (``Nann``, ``Tak Bai``, a district of Narathiwat, ``Nang Rong``) gives None, never the
+    province it resembles. A district is read only when the province is named apart from it, after
+    ``จ.``/``จังหวัด`` (``อ.แม่สาย จ.เชียงราย``) or a comma (``Mae Sai, Chiang Rai``); a value naming two
+    different provinces gives None.
     """
-    text = re.sub(r"^(?:จังหวัด|จ\.|จ\s)\s*", "", value.strip())
-    text = re.sub(r"\s*(?:province|จังหวัด)$", "", text, flags=re.IGNORECASE)
-    found = _provinces().get(_key(text))
+    found = _province_exact(value)
     if found:
         return found
-    key = _key(value)
-    named = {canonical for spelling, canonical in _provinces().items() if len(spelling) >= 3 and spelling in key}
+    parts = [m.group(1) for m in _PROVINCE_MARKED.finditer(value)]
+    if "," in value or ";" in value:
+        parts += [p for p in re.split(r"[,;]", value) if _key(p) not in ("thailand", "ประเทศไทย", "ไทย")]
+    named = {p for p in map(_province_exact, parts) if p}
     return named.pop() if len(named) == 1 else None
 
 

@@ -1,0 +1,53 @@
+"""Findings of the QA run on 26 unseen rosters (/work/qa/FINDINGS.md): what a hidden roster must not get wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fivep.errors import RosterError
+from fivep.ingest.roster import load_roster, normalize_province, read_roster
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "respondents.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("Tak", "Tak"), ("ตาก", "Tak"), ("จ. เชียงใหม่", "Chiang Mai"), ("Nan Province", "Nan"), ("NAN", "Nan"),
+    ("อ.แม่สาย จ.เชียงราย", "Chiang Rai"), ("จ.เชียงราย อ.แม่สาย", "Chiang Rai"),
+    ("Mae Sai District, Chiang Rai Province", "Chiang Rai"), ("Tak Bai, Narathiwat", "Narathiwat"),
+    ("Chiang Mai, Thailand", "Chiang Mai"),
+    # near-matches are never read as the province they resemble
+    ("Tak Bai", None), ("ตากใบ", None), ("Nang Rong", None), ("Nann", None), ("Phraek", None),
+    ("Nanthaburi", None), ("Bangkok Noi", None), ("Chiang Mai University", None), ("Nan, Phrae", None),
+])
+def test_a_province_is_matched_exactly(value: str, expected: str | None) -> None:
+    assert normalize_province(value) == expected
+
+
+@pytest.mark.parametrize("written,hint", [("Tak Bai", "Tak"), ("ตากใบ", "Tak"), ("Nann", "Nan"), ("Phraek", "Phrae"),
+                                          ("Nanthaburi", "Nonthaburi")])
+def test_a_near_province_is_an_error_naming_the_row_and_the_closest_province(tmp_path: Path, written: str,
+                                                                              hint: str) -> None:
+    path = _write(tmp_path, f"respondent_id,group,province\nR1,ngo,Nan\nR2,government,{written}\n")
+    with pytest.raises(RosterError) as info:
+        read_roster(path)
+    assert (info.value.row, info.value.column) == (3, "province")
+    assert f"did you mean '{hint}'?" in str(info.value)
+
+
+@pytest.mark.parametrize("last", ["Total,3,,", "รวม,3,,", ",3,,", "TOTAL:,3,,120", ",Total,,"])
+def test_a_totals_row_is_not_a_respondent(tmp_path: Path, last: str) -> None:
+    path = _write(tmp_path, f"respondent_id,group,sex,age\nA1,government,F,40\nA2,ngo,M,33\nA3,victim,F,16\n{last}\n")
+    read = load_roster(path)
+    assert [r.id for r in read.respondents] == ["A1", "A2", "A3"]
+    assert any("row 5: a totals row" in w and "not counted" in w for w in read.warnings)
+
+
+def test_a_respondent_called_total_with_values_is_still_a_respondent(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,sex\nTotal,ngo,F\n")
+    assert [r.id for r in read_roster(path)] == ["Total"]
