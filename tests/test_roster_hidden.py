@@ -51,3 +51,22 @@ def test_a_totals_row_is_not_a_respondent(tmp_path: Path, last: str) -> None:
 def test_a_respondent_called_total_with_values_is_still_a_respondent(tmp_path: Path) -> None:
     path = _write(tmp_path, "respondent_id,group,sex\nTotal,ngo,F\n")
     assert [r.id for r in read_roster(path)] == ["Total"]
+
+
+def test_an_xlsx_formula_without_a_saved_value_is_an_error_naming_the_cell(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["respondent_id", "group", "sex", "age"])
+    sheet.append(["V-1", "victim", "F", None])  # a truly empty cell stays missing
+    sheet.append(["V-2", "victim", "F", "=10+6"])  # openpyxl saves no value for a formula
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    with pytest.raises(RosterError) as info:
+        read_roster(path)
+    assert (info.value.row, info.value.column) == (3, "age")
+    assert "cell D3 holds the formula '=10+6' but no saved value" in str(info.value)
+    sheet["D3"] = 16
+    book.save(path)
+    assert [r.get("age") for r in read_roster(path)] == [None, 16]

@@ -178,10 +178,12 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
     try:
         header = ["" if v is None else str(v) for v in next(rows_iter)]
         rows = []
+        empty: set[tuple[int, int]] = set()
         for number, values in enumerate(rows_iter, start=2):
             cells = []
             for v in values:
                 if v is None:
+                    empty.add((number, len(cells)))
                     cells.append("")
                 elif isinstance(v, float) and v.is_integer():
                     cells.append(str(int(v)))
@@ -195,7 +197,33 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
                           hint="save it again as .xlsx or export it as CSV") from None
     finally:
         book.close()
+    if empty:
+        _refuse_formulas_without_values(path, header, empty)
     return header, rows
+
+
+def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]]) -> None:
+    """An empty cell that holds a formula has no saved value (a workbook written by a script, never opened in
+    a spreadsheet program): an error naming the cell, not a missing value."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    found = _Collector(path)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            for i, v in enumerate(values):
+                formula = v.text if hasattr(v, "text") else v  # an array formula is an object with .text
+                if (number, i) in empty and isinstance(formula, str) and formula.startswith("="):
+                    column = _normalize_header(header[i]) if i < len(header) else None
+                    found.error(number, column or None,
+                                f"cell {get_column_letter(i + 1)}{number} holds the formula {formula!r} but no saved "
+                                "value", "open the file in Excel or LibreOffice and save it, or type the value")
+    finally:
+        book.close()
+    found.raise_if_any()
 
 
 def read_roster(path: str | Path, warnings: list[str] | None = None) -> list[Respondent]:
