@@ -106,3 +106,35 @@ def test_paragraph_in_the_style_of_the_study(sample_result: dict, lang: str, exp
 def test_json_is_serialisable(sample_result: dict) -> None:
     again = json.loads(json.dumps(sample_result))
     assert again["groups"]["practitioners"]["members"] == ["government", "ngo"]
+
+
+def _people(group: str, n: int, **attributes: object) -> list:
+    from fivep.model import Respondent
+
+    return [Respondent(f"{group}-{i}", group, dict(attributes)) for i in range(n)]
+
+
+def test_percentages_and_printed_means_round_half_up_as_excel_and_spss() -> None:
+    from fivep.report.tables import demographics_csv, demographics_rows
+
+    roster = _people("expert", 1, province="Lamphun") + _people("expert", 5, province="Mae Hong Son") \
+        + _people("expert", 26, province="Nan")
+    result = demographics(roster)
+    shares = {k: v["pct"] for k, v in result["groups"]["expert"]["province"].items()}
+    assert shares == {"Nan": 81.25, "Mae Hong Son": 15.63, "Lamphun": 3.13}  # 15.625, 3.125: not 15.62, 3.12
+    assert "Lamphun 1 (3.13%)" in demographics_rows(result)[0]["province"]
+    assert "expert,province,Lamphun,1,3.13" in demographics_csv(result)
+    # means: 38.25 and 9.95 print as 38.3 and 10.0, in both languages (the binary float gave 38.2 and 9.9)
+    ages = _people("ngo", 2, age=38) + _people("ngo", 2, age=38.5)
+    experience = [*_people("expert", 1, years_experience=9.5), *_people("expert", 1, years_experience=10.4)]
+    for lang in ("en", "th"):
+        assert "38.3" in describe(demographics(ages), lang) and "38.2" not in describe(demographics(ages), lang)
+        assert "10.0" in describe(demographics(experience), lang)
+
+
+def test_the_sample_studys_published_figures_still_come_out(sample_result: dict) -> None:
+    g = sample_result["groups"]
+    assert (g["practitioners"]["sex"]["female"]["pct"], g["expert"]["sector"]["government"]["pct"],
+            g["expert"]["sector"]["ngo"]["pct"], g["victim"]["province"]["Phrae"]["pct"]) == (59.09, 66.67, 33.33, 20.0)
+    text = describe(sample_result)
+    assert "(59.09%)" in text and "72.73%" in text and "27.27%" in text and "average work experience 12.6" in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,9 @@ def _pandas_profile(frame: pd.DataFrame) -> dict[str, Any]:
     n = len(frame)
 
     def cell(count: int) -> dict[str, Any]:
-        return {"n": int(count), "pct": round(100 * count / n, 2)}
+        # half-up, as Excel and SPSS round (3.125 -> 3.13), on the exact fraction
+        exact = Decimal(100 * int(count)) / Decimal(n)
+        return {"n": int(count), "pct": float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))}
 
     out: dict[str, Any] = {"n": n, "sex": {"female": cell((frame["sex"] == "F").sum()),
                                            "male": cell((frame["sex"] == "M").sum())}}

@@ -2,13 +2,15 @@
 
 :func:`demographics` counts a roster by group (and by sets of groups such as practitioners =
 government + NGO): sex, age, years of experience, sector, province and method. Percentages are of
-the group and rounded to two decimals; means are not rounded.
+the group and rounded half-up to two decimals (3.125 -> 3.13, as Excel and SPSS round); means are not
+rounded in JSON and are rounded half-up where printed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fivep.errors import InputError
@@ -18,8 +20,15 @@ CATEGORICAL = ("sector", "province", "method")
 NUMERIC = ("age", "years_experience")
 
 
+def half_up(x: float | Decimal, digits: int = 2) -> float:
+    """``x`` rounded half away from zero as Excel, SPSS and printed studies round (3.125 -> 3.13, 38.25 -> 38.3),
+    not half-to-even on the binary float as :func:`round` does (3.12, 38.2)."""
+    exact = x if isinstance(x, Decimal) else Decimal(repr(float(x)))
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def _pct(n: int, total: int) -> float:
-    return round(100 * n / total, 2) if total else 0.0
+    return half_up(Decimal(100 * n) / Decimal(total)) if total else 0.0
 
 
 def _number(x: float) -> float | int:
@@ -151,12 +160,12 @@ def parse_combine(values: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _fmt(x: float, digits: int = 2) -> str:
-    return str(x) if isinstance(x, int) else f"{round(x, digits):g}"
+    return str(x) if isinstance(x, int) else f"{half_up(x, digits):g}"
 
 
 def _mean(x: float) -> str:
     """Means in prose carry one decimal, as studies print them."""
-    return f"{x:.1f}"
+    return f"{half_up(x, 1):.1f}"
 
 
 def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
