@@ -71,3 +71,22 @@ def test_two_speakers_in_one_cue_are_two_turns(tmp_path: Path) -> None:
     assert [(t.speaker, doc.turn_text(t)) for t in doc.turns] == [
         ("GOV-CM-01", "we lack staff"), ("GOV-CM-02", "and money"), ("I", "thank you"),
         ("GOV-CM-01", "you are welcome")]
+
+
+def test_pdf_drops_only_the_page_number_never_a_number_someone_said(tmp_path: Path) -> None:
+    from fontpkg_sarabun import ROOT
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("Sarabun", str(Path(ROOT) / "files" / "Sarabun-Regular.ttf")))
+    path = tmp_path / "t.pdf"
+    c = canvas.Canvas(str(path))
+    for page, lines in enumerate((["I: อายุเท่าไหร่คะ", "GOV-CM-01: อายุ", "๑๖", "- 1 -"], ["GOV-CM-02: ๒", "หน้า 2"]), 1):
+        c.setFont("Sarabun", 12)
+        for i, line in enumerate(lines):
+            c.drawString(40, 800 - 20 * i, line)
+        c.showPage()
+    c.save()
+    doc = _parse(path).document
+    assert [doc.turn_text(t) for t in doc.turns] == ["อายุเท่าไหร่คะ", "อายุ ๑๖", "๒"]

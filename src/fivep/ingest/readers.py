@@ -225,6 +225,15 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:หน้า|page)?\s*[\d๐-๙]{1,
                           re.IGNORECASE)
 
 
+def _is_page_number(line: str, page: int) -> bool:
+    """A page's number printed at its top or bottom ("3", "- 3 -", "หน้า ๓", "3/12"): layout, not speech.
+    Only the page's own number counts, so a line of speech that is a number ("๑๖") is kept."""
+    if not _PAGE_NUMBER.match(line):
+        return False
+    digits = re.findall(r"[\d๐-๙]+", line.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    return bool(digits) and int(digits[0]) == page
+
+
 def _read_pdf(path: Path, data: bytes) -> RawTranscript:
     import io
     import logging
@@ -245,8 +254,11 @@ def _read_pdf(path: Path, data: bytes) -> RawTranscript:
                               hint="export the transcript to PDF again, or use .docx / .txt") from None
     paragraphs: list[Paragraph] = []
     for number, page in enumerate(pages, 1):
-        for piece in page.split("\n"):
-            if not _PAGE_NUMBER.match(piece):
+        pieces = page.split("\n")
+        filled = [i for i, piece in enumerate(pieces) if piece.strip()]
+        edges = {filled[0], filled[-1]} if filled else set()
+        for i, piece in enumerate(pieces):
+            if not (i in edges and _is_page_number(piece, number)):
                 paragraphs.append(Paragraph(piece, number))
     if not any(p.text.strip() for p in paragraphs):
         raise TranscriptError("the PDF has no extractable text (a scan?)", path=path,
