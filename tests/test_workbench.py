@@ -351,6 +351,14 @@ def test_workbench_widgets_code_review_and_memo(study: Study) -> None:
     bench.memo_text.value = "check with the team"
     button(bench.widget, "fv-memo-button").click()
     assert list(study.memos("statement", segment.id)["text"]) == ["check with the team"]
+    button(bench.widget, "fv-kind-obstacle").click()
+    assert bench.session.kinds(segment.id)["ploy"] == "obstacle" and "kind: obstacle" in bench.status.value
+    # a code created in the Codebook tab is in the tree at once
+    bench.c_id.value, bench.c_label_en.value = "protection.night_school", "Night school"
+    bench.c_dimension.value, bench.c_parent.value, bench.c_keywords.value = "protection", "protection", "night school"
+    button(bench.widget, "fv-create").click()
+    assert "created protection.night_school" in bench.status.value
+    assert "protection.night_school" in [code for _, code in bench.tree.options]
     # an error is shown in the status line, not raised
     bench.tree.value = None
     button(bench.widget, "fv-code-button").click()

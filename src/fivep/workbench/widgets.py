@@ -120,8 +120,7 @@ class Workbench:
         self.search.observe(lambda _: self._fill_tree(), names="value")
         self.tree = w.Select(rows=14, layout=w.Layout(width="100%"))
         self.tree.add_class("fv-tree")
-        kinds = [_button(k, f"fv-kind-{k}", lambda k=k: self._run(lambda: self._kind(k), f"kind: {k}"))
-                 for k in KINDS]
+        kinds = [_button(k, f"fv-kind-{k}", self._kind_setter(k)) for k in KINDS]
         self.memo_target = w.Dropdown(options=list(MEMO_TARGETS), value="statement", layout=w.Layout(width="9em"))
         self.memo_text = w.Textarea(placeholder="memo", layout=w.Layout(width="100%"))
         self.memo_list = w.HTML()
@@ -188,6 +187,9 @@ class Workbench:
                   f"removed {code}")
         self.refresh()
 
+    def _kind_setter(self, kind: str) -> Callable[[], None]:
+        return lambda: self._run(lambda: self._kind(kind), f"kind: {kind}")
+
     def _kind(self, kind: str) -> None:
         self.session.set_kind(kind)
         self.refresh()
@@ -250,8 +252,9 @@ class Workbench:
         self._show_card()
 
     def _change(self) -> None:
-        if self.queue is not None and self.change_to.value:
-            self._run(lambda: self.queue.change(self.change_to.value), f"changed to {self.change_to.value}")
+        queue, code = self.queue, self.change_to.value
+        if queue is not None and code:
+            self._run(lambda: queue.change(code), f"changed to {code}")
             self._show_card()
 
     def _tab_changed(self, change: dict[str, Any]) -> None:
@@ -330,9 +333,12 @@ class Workbench:
 
     def _create(self) -> None:
         new = self.c_id.value.strip()
-        if self._run(lambda: self.session.create_code(
-                new, self.c_dimension.value, self.c_label_en.value, self.c_label_th.value,
-                parent=self.c_parent.value or None, keywords=self.c_keywords.value.split(",")) or True):
+        def create() -> bool:
+            self.session.create_code(new, self.c_dimension.value, self.c_label_en.value, self.c_label_th.value,
+                                     parent=self.c_parent.value or None, keywords=self.c_keywords.value.split(","))
+            return True
+
+        if self._run(create):
             self._codebook_changed(f"created {new}")
 
     def _rename(self) -> None:
