@@ -100,3 +100,9 @@ def test_english_topic_words_hold_no_contraction_pieces() -> None:
 
     words = ThaiWords("newmm", stop_words())("We don't have staff, it's the police's job. I'm tired; they've gone")
     assert words == ["staff", "police", "job", "tired", "gone"]
+
+
+def test_unknown_unit_is_a_usage_error_without_traceback(sample_dir: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(sample_dir), "--unit", "paragraph"])
+    assert result.exit_code == 2 and "unknown unit 'paragraph'" in result.output + result.stderr
+    assert not isinstance(result.exception, ValueError)

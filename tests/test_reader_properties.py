@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,40 +115,11 @@ def _check(fmt: str, turns: list[tuple[str, str, list[str]]]) -> None:
     assert all(str(path) in w for w in parsed.warnings)
 
 
+@pytest.mark.parametrize("fmt", list(WRITERS))
 @FAST
-@given(transcript)
-def test_txt_keeps_every_word_with_its_speaker(turns: list[tuple[str, str, list[str]]]) -> None:
-    _check("txt", turns)
-
-
-@FAST
-@given(transcript)
-def test_docx_keeps_every_word_with_its_speaker(turns: list[tuple[str, str, list[str]]]) -> None:
-    _check("docx", turns)
-
-
-@FAST
-@given(transcript)
-def test_odt_keeps_every_word_with_its_speaker(turns: list[tuple[str, str, list[str]]]) -> None:
-    _check("odt", turns)
-
-
-@FAST
-@given(transcript)
-def test_pdf_keeps_every_word_with_its_speaker(turns: list[tuple[str, str, list[str]]]) -> None:
-    _check("pdf", turns)
-
-
-@FAST
-@given(transcript)
-def test_vtt_keeps_every_word_with_its_speaker(turns: list[tuple[str, str, list[str]]]) -> None:
-    _check("vtt", turns)
-
-
-@FAST
-@given(transcript)
-def test_srt_keeps_every_word_with_its_speaker(turns: list[tuple[str, str, list[str]]]) -> None:
-    _check("srt", turns)
+@given(turns=transcript)
+def test_every_reader_keeps_every_word_with_its_speaker(fmt: str, turns: list[tuple[str, str, list[str]]]) -> None:
+    _check(fmt, turns)
 
 
 @FAST

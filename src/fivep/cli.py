@@ -89,8 +89,11 @@ def ingest(study: StudyArg,
                "--format", help="Read every transcript as this format (txt, md, docx, odt, pdf, vtt, srt) "
                                 "instead of detecting it.")] = None) -> None:
     """Read the roster and transcripts into the study's store."""
+    from fivep.ingest.segments import UNITS
     from fivep.study import Study
 
+    if unit not in UNITS:
+        raise typer.BadParameter(f"unknown unit {unit!r}; use {' or '.join(UNITS)}", param_hint="--unit")
     s = Study.open(study)
     progress, task = _progress(len(s.transcript_paths()), "reading transcripts")
     with progress:

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterable
 
+from fivep.errors import InputError
 from fivep.ingest.thai import thai_share
 from fivep.model import Document, Segment
 
@@ -20,7 +21,7 @@ UNITS = ("turn", "sentence")
 def segment_documents(documents: Iterable[Document], *, unit: str = "turn",
                       include_interviewer: bool = False) -> list[Segment]:
     if unit not in UNITS:
-        raise ValueError(f"unknown segment unit {unit!r}; use one of {', '.join(UNITS)}")
+        raise InputError(f"unknown segment unit {unit!r}", hint=f"use --unit {' or --unit '.join(UNITS)}")
     out: list[Segment] = []
     for doc in documents:
         for turn in doc.turns:
