@@ -138,3 +138,35 @@ def test_the_sample_studys_published_figures_still_come_out(sample_result: dict)
             g["expert"]["sector"]["ngo"]["pct"], g["victim"]["province"]["Phrae"]["pct"]) == (59.09, 66.67, 33.33, 20.0)
     text = describe(sample_result)
     assert "(59.09%)" in text and "72.73%" in text and "27.27%" in text and "average work experience 12.6" in text
+
+
+def test_missing_sex_age_and_experience_are_counted_and_shown(tmp_path: Path) -> None:
+    from fivep.report.tables import demographics_csv, demographics_rows
+
+    path = tmp_path / "respondents.csv"
+    path.write_text("respondent_id,group,sex,age,years_experience\nG1,government,F,40,10\nG2,government,M,50,\n"
+                    "G3,government,,,20\nN1,ngo,F,30,5\n", encoding="utf-8")
+    result = demographics(read_roster(path), {"practitioners": ["government", "ngo"]})
+    g = result["groups"]["government"]
+    assert g["sex"] == {"female": {"n": 1, "pct": 33.33}, "male": {"n": 1, "pct": 33.33},
+                        "unknown": {"n": 1, "pct": 33.33}}  # shares of all 3: they add up to 100
+    assert (g["age"]["n"], g["age"]["unknown"], g["age"]["mean"]) == (2, 1, 45)
+    assert (g["years_experience"]["n"], g["years_experience"]["unknown"]) == (2, 1)
+    assert "unknown" not in result["groups"]["ngo"]["sex"] and result["groups"]["ngo"]["age"]["unknown"] == 0
+    row = demographics_rows(result)[0]
+    assert row["sex_unknown"] == "1 (33.33%)" and row["age"].endswith(", 1 unknown")
+    assert "government,sex,unknown,1,33.33" in demographics_csv(result)
+    en, th = describe(result, "en"), describe(result, "th")
+    assert "3 government officials (1 female, 1 male and 1 whose sex is not recorded)" in en
+    assert "average 45.0 years, of the 2 whose age is recorded" in en
+    assert "ไม่ระบุเพศ 1 คน" in th and "จาก 2 คนที่ระบุอายุ" in th
+
+
+def test_narrative_has_no_slugs_and_no_doubled_parentheses() -> None:
+    roster = _people("volunteer", 2, sex="female") + _people("community_leader", 2, sex="male")
+    text = describe(demographics(roster, {"helpers": ["volunteer", "community_leader"]}))
+    assert "community_leader" not in text and "community leader" in text
+    assert ") (" not in text
+    assert "There were 4 helpers (volunteer and community leader; 2 female and 2 male)" in text
+    custom = describe(demographics(roster), labels={"community_leader": {"en": "community leaders"}})
+    assert "2 community leaders" in custom

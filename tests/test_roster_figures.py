@@ -90,9 +90,12 @@ def _pandas_profile(frame: pd.DataFrame) -> dict[str, Any]:
 
     out: dict[str, Any] = {"n": n, "sex": {"female": cell((frame["sex"] == "F").sum()),
                                            "male": cell((frame["sex"] == "M").sum())}}
+    if frame["sex"].isna().sum():
+        out["sex"]["unknown"] = cell(frame["sex"].isna().sum())
     for column in ("age", "years_experience"):
         values = frame[column].dropna()
-        out[column] = None if values.empty else {"min": values.min(), "max": values.max(), "mean": values.mean()}
+        out[column] = None if values.empty else {"min": values.min(), "max": values.max(), "mean": values.mean(),
+                                                 "n": len(values), "unknown": n - len(values)}
     for column in ("sector", "province", "method"):
         out[column] = {str(k): cell(v) for k, v in frame[column].value_counts().items()}
     return out

@@ -45,19 +45,31 @@ def _counts(members: Sequence[Respondent]) -> dict[str, Counter[str]]:
     sexes = Counter(str(r.get("sex")) for r in members if r.get("sex"))
     for key in ("female", "male"):
         sexes.setdefault(key, 0)
+    unknown = _unknown(members, "sex")
+    if unknown:
+        sexes["unknown"] = unknown
     out = {"sex": sexes}
     for name in CATEGORICAL:
         out[name] = Counter(str(r.get(name)) for r in members if r.get(name))
     return out
 
 
+def _unknown(members: Sequence[Respondent], name: str) -> int:
+    """Members whose roster has the column but whose cell is empty (or a missing marker)."""
+    return sum(1 for r in members if name in r.attributes and r.get(name) in (None, ""))
+
+
 def _numeric(members: Sequence[Respondent], min_cell: int) -> dict[str, Any]:
+    """min/max/mean over the known values, with ``n`` (how many are known) and ``unknown`` (how many are not)."""
     out: dict[str, Any] = {}
     for name in NUMERIC:
         values = [float(r.get(name)) for r in members if r.get(name) is not None]
         if values and (min_cell <= 0 or len(values) >= min_cell):
+            unknown = _unknown(members, name)
             out[name] = {"min": _number(min(values)), "max": _number(max(values)),
-                         "mean": sum(values) / len(values)}
+                         "mean": sum(values) / len(values), "n": len(values), "unknown": unknown}
+            if 0 < unknown < min_cell:  # a small count of missing values is a small cell too
+                out[name].update({"n": None, "unknown": None, "unknown_shown": f"<{min_cell}"})
         else:
             out[name] = None
     return out
@@ -133,7 +145,8 @@ def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Seq
             p.update({"n": None, "n_shown": hidden.shown((name, "n"))})
         for measure in ("sex", *CATEGORICAL):
             counter = counts[name][measure]
-            ordered = [k for k in ("female", "male") if k in counter] + sorted(set(counter) - {"female", "male"}) \
+            ordered = [k for k in ("female", "male") if k in counter] \
+                + sorted(set(counter) - {"female", "male", "unknown"}) + [k for k in ("unknown",) if k in counter] \
                 if measure == "sex" else [k for k, _ in counter.most_common()]
             p[measure] = {value: _cell(counter[value], n, hidden.shown((name, measure, value))
                                        if hidden.is_hidden((name, measure, value)) else None)
@@ -168,6 +181,11 @@ def _mean(x: float) -> str:
     return f"{half_up(x, 1):.1f}"
 
 
+def _of_known(stats: Mapping[str, Any]) -> str:
+    """The message variant saying a mean is of the known values only, when some are unknown and may be said."""
+    return "_of_known" if stats.get("unknown") and stats.get("n") is not None else ""
+
+
 def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """A paragraph in the style of a study's respondent section, in English or Thai."""
     from fivep.messages import message
@@ -180,7 +198,7 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
         try:
             text = custom or message(lang, f"groups.{group}")
         except KeyError:
-            text = group
+            text = group.replace("_", " ")  # a group of the study's own (community_leader): readable, not a slug
         return singular(text) if n == 1 and lang == "en" else text
 
     def province(name: str) -> str:
@@ -197,23 +215,39 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
 
     parts = [message(lang, "demographics.part", n=size(groups[g]), label=label(g, size(groups[g]))) for g in plain]
     sep = message(lang, "demographics.sep")
-    joined = sep.join(parts[:-1]) + f" {message(lang, 'demographics.and')} " + parts[-1] if len(parts) > 1 else "".join(parts)
+    def listed(items: list[str]) -> str:
+        return sep.join(items[:-1]) + f" {message(lang, 'demographics.and')} " + items[-1] if len(items) > 1 \
+            else "".join(items)
+
+    joined = listed(parts)
     sentences = [message(lang, "demographics.total", n=result["total"], parts=joined)]
     order = [g for g, p in groups.items() if "members" in p] + plain
     for name in order:
         p = groups[name]
         text = message(lang, "demographics.group_intro", n=size(p), label=label(name, size(p)))
-        if "members" in p:
-            text += message(lang, "demographics.members", members=sep.join(label(m) for m in p["members"]))
+        counts = ""  # "7 female and 2 male": in parentheses, or with the members of a set in theirs
         female, male = p["sex"]["female"], p["sex"]["male"]
-        if female.get("n") is not None and male.get("n") is not None:
+        unknown = p["sex"].get("unknown", {"n": 0})
+        shares = ""
+        if female.get("n") is not None and male.get("n") is not None and unknown.get("n") is not None:
             if p["n"] is not None and p["n"] >= 20:
-                text += message(lang, "demographics.sex_share", n=female["n"], pct=_fmt(female["pct"]))
+                shares = message(lang, "demographics.sex_share", n=female["n"], pct=_fmt(female["pct"]))
+                if unknown["n"]:
+                    shares += message(lang, "demographics.sex_unknown", n=unknown["n"])
             else:
-                text += message(lang, "demographics.sex_counts", female=female["n"], male=male["n"])
+                counts = message(lang, "demographics.sex_counts" + ("_unknown" if unknown["n"] else "") + "_in",
+                                 female=female["n"], male=male["n"], unknown=unknown["n"])
+        if "members" in p:
+            members = listed([label(m) for m in p["members"]])
+            text += message(lang, "demographics.members_counts", members=members, counts=counts) if counts \
+                else message(lang, "demographics.members", members=members)
+        elif counts:
+            text += message(lang, "demographics.sex_counts", counts=counts)
+        text += shares
         if p.get("age"):
             a = p["age"]
-            text += message(lang, "demographics.aged", min=_fmt(a["min"]), max=_fmt(a["max"]), mean=_mean(a["mean"]))
+            text += message(lang, "demographics.aged" + _of_known(a), min=_fmt(a["min"]), max=_fmt(a["max"]),
+                            mean=_mean(a["mean"]), known=a.get("n"))
         sectors = {k: v for k, v in p["sector"].items() if v.get("pct") is not None}
         if len(sectors) > 1:
             shares = sep.join(message(lang, "demographics.sector_share", pct=_fmt(v["pct"]), label=label(k))
@@ -221,8 +255,8 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
             text += message(lang, "demographics.sector", shares=shares)
         if p.get("years_experience"):
             e = p["years_experience"]
-            text += message(lang, "demographics.experience", min=_fmt(e["min"]), max=_fmt(e["max"]),
-                            mean=_mean(e["mean"]))
+            text += message(lang, "demographics.experience" + _of_known(e), min=_fmt(e["min"]), max=_fmt(e["max"]),
+                            mean=_mean(e["mean"]), known=e.get("n"))
         provinces = {k: v for k, v in p["province"].items() if v.get("n") is not None}
         if provinces and not p.get("years_experience") and "members" not in p:
             shares = sep.join(message(lang, "demographics.province_share", n=v["n"], province=province(k),

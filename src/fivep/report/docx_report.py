@@ -250,13 +250,13 @@ def _quote(document: Any, ev: Evidence, quote: Any, topic: str | None, lang: str
 
 
 def _demographics_table(document: Any, result: dict[str, Any], ev: Evidence, lang: str) -> None:
-    from fivep.analysis.demographics import _fmt
+    from fivep.analysis.demographics import _fmt, _mean
 
     def cell(c: dict[str, Any]) -> str:
         return str(c.get("shown") or "") if c.get("suppressed") else f"{c['n']} ({_fmt(c['pct'])}%)"
 
     def stats(s: dict[str, Any] | None) -> str:
-        return "–" if not s else f"{_fmt(s['min'])}–{_fmt(s['max'])} ({s['mean']:.1f})"
+        return "–" if not s else f"{_fmt(s['min'])}–{_fmt(s['max'])} ({_mean(s['mean'])})"
 
     rows = []
     for name, p in result["groups"].items():

@@ -13,7 +13,9 @@ from fivep.cells import safe_writer
 def _range(stats: Mapping[str, Any] | None) -> str:
     if not stats:
         return "–"
-    return f"{_fmt(stats['min'])}–{_fmt(stats['max'])} (mean {_fmt(stats['mean'])})"
+    text = f"{_fmt(stats['min'])}–{_fmt(stats['max'])} (mean {_fmt(stats['mean'])})"
+    unknown = stats.get("unknown") if stats.get("unknown") is not None else stats.get("unknown_shown")
+    return text + (f", {unknown} unknown" if unknown else "")
 
 
 def _cell(cell: Mapping[str, Any]) -> str:
@@ -30,7 +32,9 @@ def demographics_rows(result: Mapping[str, Any]) -> list[dict[str, str]]:
     rows = []
     for name, p in result["groups"].items():
         rows.append({"group": name, "n": str(p["n"] if p["n"] is not None else p.get("n_shown")), "female": _cell(p["sex"]["female"]),
-                     "male": _cell(p["sex"]["male"]), "age": _range(p["age"]),
+                     "male": _cell(p["sex"]["male"]),
+                     "sex_unknown": _cell(p["sex"]["unknown"]) if "unknown" in p["sex"] else "",
+                     "age": _range(p["age"]),
                      "years_experience": _range(p["years_experience"]), "sector": _shares(p["sector"]),
                      "province": _shares(p["province"]), "method": _shares(p["method"])})
     return rows
@@ -52,6 +56,11 @@ def demographics_csv(result: Mapping[str, Any]) -> str:
             if p[measure]:
                 for stat in ("min", "max", "mean"):
                     writer.writerow([name, measure, stat, "", p[measure][stat]])
+                known = p[measure].get("n")
+                writer.writerow([name, measure, "known", known if known is not None else "", ""])
+                unknown = p[measure].get("unknown")
+                writer.writerow([name, measure, "unknown", unknown if unknown is not None
+                                 else p[measure].get("unknown_shown", ""), ""])
     return buffer.getvalue()
 
 
@@ -61,10 +70,12 @@ def print_demographics(result: Mapping[str, Any], console: Any,
 
     rows = demographics_rows(result)
     table = Table(title=f"Respondents (total {result['total']})")
-    for column in ("group", "n", "female", "male", "age", "experience"):
+    unknown = any(row["sex_unknown"] for row in rows)
+    for column in ("group", "n", "female", "male", *(["sex unknown"] * unknown), "age", "experience"):
         table.add_column(column, no_wrap=True, min_width=len(column))
     for row in rows:
-        table.add_row(row["group"], row["n"], row["female"], row["male"], row["age"], row["years_experience"])
+        table.add_row(row["group"], row["n"], row["female"], row["male"], *([row["sex_unknown"] or "–"] * unknown),
+                      row["age"], row["years_experience"])
     console.print(table)
     spread = Table(title="Sector, province and method")
     for column in ("group", "sector", "province", "method"):
