@@ -70,3 +70,26 @@ def test_an_xlsx_formula_without_a_saved_value_is_an_error_naming_the_cell(tmp_p
     sheet["D3"] = 16
     book.save(path)
     assert [r.get("age") for r in read_roster(path)] == [None, 16]
+
+
+def test_a_missing_marker_is_missing_with_a_warning_naming_its_rows(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,sex,age,province,method,sector,role\n"
+                            "R1,ngo,?,-,n/a,-,-,-\nR2,ngo,ไม่ระบุ,16,Nan,interview,,\nR3,ngo,F,n/a,Nan,,ngo,\n")
+    read = load_roster(path)
+    assert [(r.get("sex"), r.get("age"), r.get("province"), r.get("method"), r.get("sector")) for r in read.respondents] \
+        == [(None, None, None, None, None), (None, 16, "Nan", "interview", None), ("female", None, "Nan", None, "ngo")]
+    text = "\n".join(read.warnings)
+    for expected in ("row 2, column 'sex': '?' read as missing", "row 3, column 'sex': 'ไม่ระบุ' read as missing",
+                     "row 2, column 'age': '-' read as missing",
+                     "row 4, column 'age': 'n/a' read as missing", "row 2, column 'province': 'n/a' read as missing",
+                     "row 2, column 'method': '-' read as missing", "row 2, column 'sector': '-' read as missing"):
+        assert expected in text
+    assert "'role'" not in text and read.respondents[0].get("role") == "-"  # free text is kept as written
+
+
+def test_warnings_name_every_row_with_runs_compressed(tmp_path: Path) -> None:
+    rows = [f"R{i},ngo,{'F' if i not in (39, 41) else 'female'}" for i in range(2, 45)]  # R<i> on row i
+    path = _write(tmp_path, "respondent_id,group,sex\n" + "\n".join(rows) + "\nR99,ngo,M\nR98,ngo,female\nR97,ngo,F\n")
+    text = "\n".join(load_roster(path).warnings)
+    assert "rows 2–38, 40, 42–44, 47, column 'sex': 'F' read as 'female'" in text
+    assert "more" not in text

@@ -131,10 +131,18 @@ class _Collector:
 
 
 def _rows(rows: list[int]) -> str:
-    if len(rows) == 1:
-        return f"row {rows[0]}"
-    shown = ", ".join(str(r) for r in rows[:8])
-    return f"rows {shown}" + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
+    """Every row, runs of three or more compressed: ``rows 3–40, 45`` (never "and 37 more")."""
+    numbers = sorted(set(rows))
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
+    return "rows " + ", ".join(parts)
 
 
 def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -359,7 +367,12 @@ def _respondent(record: dict[str, str], row: int, seen: dict[str, tuple[str, int
             read, hint = _READERS[column]
             attributes[column] = _read_value(value, read, row, column, hint, found)
         elif column == "sector":
-            attributes[column] = None if is_missing(value, known_group) else _group(value, row, column, found)
+            if is_missing(value, known_group):
+                if value:
+                    found.changed(row, column, value, "missing")
+                attributes[column] = None
+            else:
+                attributes[column] = _group(value, row, column, found)
         else:
             attributes[column] = value or None
     return Respondent(rid, group, attributes) if ok else None
@@ -378,6 +391,8 @@ def _group(value: str, row: int, column: str, found: _Collector) -> str:
 def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, hint: str,
                 found: _Collector) -> Any:
     if is_missing(value, read):
+        if value:  # a marker (-, n/a, ?, ไม่ระบุ): missing, and said so, since '?' may have meant "unsure"
+            found.changed(row, column, value, "missing")
         return None
     result = read(value)
     if result is None:
