@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_tagging.py
 	$(PY) benchmarks/bench_run.py
 	$(PY) benchmarks/bench_anchor.py
+	$(PY) benchmarks/bench_hostile.py
 
 clean:
 	rm -rf $(VENV) fivep-out data/sample/.fivep
