@@ -65,7 +65,7 @@ def main() -> None:
     nbytes = sum(len(t.encode("utf-8")) for t in texts)
     tagger = RuleTagger(load_codebook("5p"), engine=args.engine)
     tokenize = tagger.analyzer.tokenizer.tokenize
-    english = tagger.analyzer.english.nlp.tokenizer
+    english = tagger.analyzer.english.tokens
     tagger.tag(texts[0])
 
     def bare(chunk: list[str]) -> None:

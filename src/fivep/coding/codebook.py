@@ -123,7 +123,7 @@ def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str,
     check_code_count(len(codes_node.value), path)
     codes: list[Code] = []
     lines: dict[str, int] = {}
-    keyword_owner: dict[str, tuple[str, int]] = {}
+    keyword_owner: dict[tuple[str, bool], tuple[str, int]] = {}
     for item in codes_node.value:
         line = item.start_mark.line + 1
         if not isinstance(item, yaml.MappingNode):
@@ -166,7 +166,7 @@ def parse_codebook(path: str | Path) -> tuple[Codebook, list[Problem], dict[str,
                     kw = str(_scalar(kw_node)).strip()
                     if not kw:
                         continue
-                    key = keyword_key(kw)
+                    key = (keyword_key(kw), dimension == ACTOR)
                     kw_line = kw_node.start_mark.line + 1
                     owner = keyword_owner.get(key)
                     if owner and owner[0] != code_id:

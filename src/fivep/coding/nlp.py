@@ -26,7 +26,7 @@ from functools import cache, cached_property
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from fivep.ingest.thai import normalize_text
 
@@ -176,19 +176,37 @@ class ThaiTokenizer:
 # --- English -----------------------------------------------------------------------------------
 
 
+_EN_TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
+
+
+def _lemma_table() -> dict[str, str]:
+    """spaCy's English lemma lookup table, read from ``spacy-lookups-data`` without importing spaCy
+    (whose import costs two seconds and pulls in torch); empty when the package is missing."""
+    import gzip
+    import json
+    from importlib.util import find_spec
+
+    spec = find_spec("spacy_lookups_data")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    for path in (folder / "en_lemma_lookup.json.gz", folder / "en_lemma_lookup.json"):
+        if path.exists():
+            raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            data = json.loads(raw)
+            return {str(k).lower(): str(v).lower() for k, v in data.items()}
+    return {}
+
+
 class EnglishAnalyzer:
-    """spaCy's blank English tokenizer with lemmas from spaCy's lookup table (offline)."""
+    """English words and lemmas: spaCy's lookup lemmatiser table (``spacy-lookups-data``), offline.
+
+    Words are runs of ASCII letters and digits, as spaCy's tokenizer splits plain prose; terms are
+    matched on them with no letter or digit glued on either side.
+    """
 
     def __init__(self) -> None:
-        import spacy
-
-        self.nlp = spacy.blank("en")
-        try:
-            from spacy.lookups import load_lookups
-
-            self.table: Any = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-        except (ValueError, ImportError, OSError):  # spacy-lookups-data missing: no lemmas
-            self.table = {}
+        self.table = _lemma_table()
         self._cache: dict[str, str] = {}
 
     def lemma(self, word: str) -> str:
@@ -196,44 +214,19 @@ class EnglishAnalyzer:
         cached = self._cache.get(word)
         if cached is None:
             low = word.lower()
-            cached = self._cache[word] = str(self.table.get(low, low)).lower()
+            cached = self._cache[word] = self.table.get(low, low)
         return cached
 
     def tokens(self, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, text)`` of the non-space tokens (read off the Doc's arrays: no Token objects)."""
-        from spacy.attrs import IDX, IS_SPACE, LENGTH
-
-        doc = self.nlp.tokenizer(text)
-        if not len(doc):
-            return []
-        rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
-        return [(i, i + n, text[i : i + n]) for i, n, space in rows if not space]
-
-    def bounds(self, text: str) -> tuple[list[int], list[int]]:
-        """Token starts and token ends of spaCy's tokenisation, ascending (array arithmetic, no Token objects)."""
-        from spacy.attrs import IDX, LENGTH
-
-        doc = self.nlp.tokenizer(text)
-        if not len(doc):
-            return [], []
-        rows = doc.to_array([IDX, LENGTH])
-        return rows[:, 0].tolist(), (rows[:, 0] + rows[:, 1]).tolist()
+        """``(start, end, text)`` of the words and punctuation marks."""
+        return [(m.start(), m.end(), m.group()) for m in _EN_TOKEN.finditer(text)]
 
     @cached_property
     def _forms(self) -> dict[str, frozenset[str]]:
-        """lemma -> every form spaCy's lookup table maps to it."""
+        """lemma -> every form the lookup table maps to it."""
         forms: dict[str, set[str]] = {}
-        try:
-            import srsly
-            from spacy_lookups_data import en
-
-            path = Path(en["lemma_lookup"])
-            gz = path.with_name(path.name + ".gz")
-            data = srsly.read_gzip_json(gz) if gz.exists() else srsly.read_json(path)
-        except (ImportError, KeyError, OSError, ValueError):
-            data = {}
-        for form, lemma in data.items():
-            forms.setdefault(str(lemma).lower(), set()).add(str(form).lower())
+        for form, lemma in self.table.items():
+            forms.setdefault(lemma, set()).add(form)
         return {k: frozenset(v) for k, v in forms.items()}
 
     def inflections(self, word: str) -> frozenset[str]:
@@ -264,8 +257,6 @@ class Analysis:
     lowered: str
     lang: str
     has_thai: bool
-    en_starts: list[int] | None = None       # spaCy token starts and ends (English texts); None: Thai text,
-    en_ends: list[int] | None = None         # where a Latin-script term needs only non-letters around it
     tokenize: Callable[[str], list[str]] | None = None
     _chunks: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     _spaces: list[int] | None = None
@@ -313,10 +304,7 @@ class Analyzer:
     def analyse(self, text: str) -> Analysis:
         lang = detect_language(text)
         has_thai = THAI.search(text) is not None
-        en_starts = en_ends = None
-        if lang == "en":
-            en_starts, en_ends = self.english.bounds(text)
-        return Analysis(text, ascii_lower(text), lang, has_thai, en_starts, en_ends, self.tokenizer.tokenize)
+        return Analysis(text, ascii_lower(text), lang, has_thai, self.tokenizer.tokenize)
 
     def _base_tokens(self, text: str) -> list[str]:
         cached = self._base_cache.get(text)
@@ -341,7 +329,7 @@ class Analyzer:
         j = bisect_left(ordered, end)
         aligned_start = i < len(ordered) and ordered[i] == start
         if aligned_start and j < len(ordered) and ordered[j] == end:
-            return True
+            return not self._splits_a_word(text, ordered, i, j)
         if strict:
             return False
         left = ordered[bisect_right(ordered, start) - 1] if start >= ordered[0] else 0
@@ -360,6 +348,41 @@ class Analyzer:
         return _count_words(pieces_left) + 1 + _count_words(pieces_right) <= usual
 
 
+    def _splits_a_word(self, text: str, ordered: list[int], i: int, j: int) -> bool:
+        """Did the segmenter cut a word of the general dictionary to make room for the term?
+
+        A term merged into the dictionary pulls the segmentation its way: "ภาพผู้เสียหาย" turns
+        "สวัสดิภาพผู้เสียหาย" (victims' welfare) into สวัสดิ|ภาพผู้เสียหาย. Where a word of the general
+        dictionary's reading (สวัสดิภาพ|ผู้เสียหาย) crosses the term's edge, the cut is kept only if the
+        piece it leaves outside the term is a word used on its own (in the Thai National Corpus word
+        frequencies): การ|ค้ามนุษย์ and เผยแพร่|ภาพ... are readings, สวัสดิ|ภาพ and ศาล|า are not.
+        """
+        start, end = ordered[i], ordered[j]
+        a, b = ordered[0], ordered[-1]
+        position = a
+        for token in self._base_tokens(text[a:b]):
+            t_start, position = position, position + len(token)
+            if t_start < start < position and not _free_word(text[t_start:start]):
+                return True
+            if t_start < end < position and not _free_word(text[end:position]):
+                return True
+            if position >= end:
+                break
+        return False
+
+
+@cache
+def _word_frequencies() -> dict[str, int]:
+    from pythainlp.corpus import tnc
+
+    return dict(tnc.word_freqs())
+
+
+def _free_word(piece: str) -> bool:
+    """Is ``piece`` a Thai word used on its own (at least 20 times in the Thai National Corpus)?"""
+    return _word_frequencies().get(piece, 0) >= 20
+
+
 def _count_words(tokens: list[str]) -> int:
     """Tokens that hold letters or digits (spaces and punctuation do not fragment a word)."""
     return sum(1 for t in tokens if THAI.search(t) or _LATIN_WORD.search(t))
@@ -373,13 +396,7 @@ _MAX_VARIANTS = 256
 
 
 def latin_boundary_ok(analysis: Analysis, start: int, end: int) -> bool:
-    """May a Latin-script term occupy ``text[start:end]``: on spaCy's token boundaries in an English
-    text, and with no letter or digit glued to it in a Thai one."""
-    if analysis.en_starts is not None and analysis.en_ends is not None:
-        starts, ends = analysis.en_starts, analysis.en_ends
-        i = bisect_left(starts, start)
-        j = bisect_left(ends, end)
-        return i < len(starts) and starts[i] == start and j < len(ends) and ends[j] == end
+    """May a Latin-script term occupy ``text[start:end]``: with no letter or digit glued to it."""
     text = analysis.text
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
@@ -481,11 +498,15 @@ class TermMatcher:
 class CueCounter:
     """Count cue words (Thai on segmentation boundaries, English on lemmas), longest match first.
 
+    ``inflect(label)`` says whether the English cues of a label match in every inflection (the
+    default) or only as written ("increase" recommends, "increased" reports).
+
     Cues are frequent, short words ("ต้อง", "แต่", "should"): they are counted in C with the
     leftmost-longest Aho-Corasick scan, without building a hit per occurrence.
     """
 
-    def __init__(self, analyzer: Analyzer, terms: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, analyzer: Analyzer, terms: Iterable[tuple[str, str]],
+                 inflect: Callable[[str], bool] = lambda label: True) -> None:
         import ahocorasick
 
         self.analyzer = analyzer
@@ -497,7 +518,8 @@ class CueCounter:
                 key = ascii_lower(normalize_text(term))
                 self._thai.add_word(key, (len(key), label))
             elif term:
-                for variant in english_variants(analyzer, term)[0]:
+                variants = english_variants(analyzer, term)[0] if inflect(label) else [term.lower()]
+                for variant in variants:
                     self._english.add_word(variant.lower(), (len(variant), label))
         self._thai.make_automaton()
         self._english.make_automaton()

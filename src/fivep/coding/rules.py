@@ -13,10 +13,18 @@ segment's kind; it never removes a code.
 Scores
 ------
 Each code's score is ``1 - prod(1 - w)`` over its distinct matched terms, with ``w`` growing with the
-term's specificity (0.5 for abbreviations of up to 3 letters, 0.65 for single words, 0.8 for
-multi-word or long terms; 0.3 for the codebook's weak keywords); a repeated term adds half its weight
-again. Scores are in (0, 1); codes under ``min_score`` (default 0.5) are dropped, so one keyword
-codes a segment but a weak keyword needs a second keyword of the same code.
+term's specificity (0.5 for abbreviations of up to 3 letters (พม., MDT), 0.65 for single words, 0.8 for
+multi-word or long terms). A weak keyword (a word ambiguous alone: training, budget, plan, a
+country) counts only in context, when a keyword of the same P that is not weak is in the statement,
+and then weighs 0.65 (0.3 towards the P's rule evidence otherwise); a repeated term adds half its
+weight again. Codes under ``min_score`` (default 0.5) are dropped.
+
+Dimensions
+----------
+The dimension roots carry the generic vocabulary of their P, so a statement reaches its P even when
+no sub-code fits (the root code is then the coding). :attr:`TagResult.dimensions` holds the rule
+evidence for each P, ``1 - prod(1 - score)`` over the codes of the P found (below ``min_score`` too);
+:attr:`TagResult.specific` the same over its sub-codes only (a specific keyword, not the P's generic words).
 """
 
 from __future__ import annotations
@@ -25,16 +33,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any, NamedTuple
 
 from fivep.coding.codebook import ACTOR
+from fivep.coding.kind import KINDS, cues, kind_features, rule_kind
 from fivep.coding.nlp import DEFAULT_ENGINE, Analysis, Analyzer, CueCounter, Hit, TermMatcher
 from fivep.model import DIMENSIONS, Codebook, Coding, Evidence, Segment
 
-KINDS = ("obstacle", "recommendation", "other")
+__all__ = ["KINDS", "CodeResult", "EvidenceSpan", "RuleTagger", "TagResult", "dimensions_of"]
 _LATIN = re.compile("[A-Za-z]")
+_THAI = re.compile("[\u0e01-\u0e5b]")
 
 
 class EvidenceSpan(NamedTuple):
@@ -44,11 +52,20 @@ class EvidenceSpan(NamedTuple):
     negated: bool = False
 
 
+class Nearest(NamedTuple):
+    """The codebook example (or human-coded statement) closest in meaning, and its cosine similarity."""
+
+    text: str
+    code: str
+    similarity: float
+
+
 class CodeResult(NamedTuple):
     code: str
     dimension: str
     score: float
     evidence: tuple[EvidenceSpan, ...]
+    nearest: Nearest | None = None
 
 
 @dataclass(frozen=True)
@@ -61,27 +78,27 @@ class TagResult:
     codes: tuple[CodeResult, ...]
     actors: tuple[CodeResult, ...] = ()
     cues: tuple[tuple[int, int], ...] = field(default=(), compare=False)   # spans of the kind cues found
+    dimensions: dict[str, float] = field(default_factory=dict, compare=False)  # rule evidence per P
+    specific: dict[str, float] = field(default_factory=dict, compare=False)    # ... from sub-codes only
+    features: dict[str, float] = field(default_factory=dict, compare=False)    # kind evidence (fivep.coding.kind)
 
     def to_json(self) -> dict[str, Any]:
         def code(c: CodeResult) -> dict[str, Any]:
-            return {"code": c.code, "dimension": c.dimension, "score": round(c.score, 4),
-                    "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in c.evidence]}
+            out = {"code": c.code, "dimension": c.dimension, "score": round(c.score, 4),
+                   "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in c.evidence]}
+            if c.nearest is not None:
+                out["nearest"] = {"text": c.nearest.text, "code": c.nearest.code,
+                                  "similarity": round(c.nearest.similarity, 4)}
+            return out
 
         return {"text": self.text, "lang": self.lang, "kind": self.kind, "codes": [code(c) for c in self.codes],
                 "actors": [code(c) for c in self.actors]}
 
 
-@cache
-def _cues() -> dict[str, Any]:
-    import yaml
-
-    text = resources.files("fivep").joinpath("data", "cues.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)  # type: ignore[no-any-return]
-
-
 def _weight(term: str) -> float:
     letters = [c for c in term if c.isalnum()]
-    if len(letters) <= 3:
+    thai_word = bool(_THAI.search(term)) and "." not in term   # ล่าม has three letters but is no abbreviation
+    if len(letters) <= 3 and not (thai_word and len(letters) == 3):
         return 0.5
     if " " in term.strip() or len(letters) >= 9:
         return 0.8
@@ -110,17 +127,18 @@ class RuleTagger:
         self._weights: dict[tuple[str, str], float] = {}
         self.analyzer = Analyzer(engine=engine, custom_words=[kw for kw, _ in keywords])
         cue_terms: list[tuple[str, str]] = []
-        cues = _cues()
+        table = cues()
         for kind in ("recommendation", "obstacle"):
             for lang in ("th", "en"):
                 for strength in ("strong", "weak"):
-                    cue_terms += [(str(t), f"{kind}:{strength}") for t in cues[kind][lang].get(strength, [])]
+                    cue_terms += [(str(t), f"{kind}:{strength}") for t in table[kind][lang].get(strength, [])]
+        cue_terms += [(str(t), "past") for lang in ("th", "en") for t in table["past"][lang]]
         self.matcher = TermMatcher(self.analyzer, keywords)
         # cues ("ขาด", "ยาก") count only on segmentation boundaries, longest first
-        self.cues = CueCounter(self.analyzer, cue_terms)
-        negators = sorted((re.escape(str(t)) for t in cues["negation"]["th"]), key=len, reverse=True)
+        self.cues = CueCounter(self.analyzer, cue_terms, inflect=lambda label: label.startswith("obstacle"))
+        negators = sorted((re.escape(str(t)) for t in table["negation"]["th"]), key=len, reverse=True)
         self._negation_th_re = re.compile(f"(?:{'|'.join(negators)})\\s*$")
-        english = "|".join(re.escape(str(t)) for t in cues["negation"]["en"] if str(t) != "n't")
+        english = "|".join(re.escape(str(t)) for t in table["negation"]["en"] if str(t) != "n't")
         self._negation_en_re = re.compile(rf"(?:\b(?:{english})\b|n't)(?:\W+\w+){{0,2}}\W*$", re.IGNORECASE)
 
     @property
@@ -138,41 +156,37 @@ class RuleTagger:
             return False   # no English word right before a hit in Thai speech
         return self._negation_en_re.search(text, max(0, hit.start - 40), hit.start) is not None
 
-    def _kind(self, found: dict[str, int], negated: int, has_codes: bool) -> str:
-        counts: dict[str, int] = defaultdict(int, found)
-        rec = 2 * counts["recommendation:strong"] + counts["recommendation:weak"]
-        obs = 2 * counts["obstacle:strong"] + counts["obstacle:weak"] + negated
-        if counts["recommendation:strong"] and rec >= obs:
-            return "recommendation"
-        if counts["obstacle:strong"] or negated or obs >= 2:
-            return "obstacle"
-        if rec >= 2 or (rec and has_codes):
-            return "recommendation"
-        return "other"
-
     def tag(self, text: str) -> TagResult:
         """Code one text; offsets in the result index ``text``."""
         analysis = self.analyzer.analyse(text)
         by_code: dict[str, list[tuple[Hit, bool]]] = defaultdict(list)
         for hit in self.matcher.find(analysis):
             by_code[hit.label].append((hit, self._negated(analysis, hit)))
+        codebook = self.codebook
+        # a P is in context when a keyword of it that is not weak was found
+        context = {codebook[c].dimension for c, hits in by_code.items()
+                   if any(not self._is_weak(c, h.term) for h, _ in hits)}
         results: list[CodeResult] = []
         actors: list[CodeResult] = []
+        dimensions: dict[str, float] = {}
+        specific: dict[str, float] = {}
         negated_count = 0
         for code_id, hits in by_code.items():
-            code = self.codebook[code_id]
+            code = codebook[code_id]
+            in_context = code.dimension in context and code.dimension != ACTOR
             seen: set[str] = set()
             remaining = 1.0
             for hit, _ in hits:
-                weight = self._weights.get((code_id, hit.term))
-                if weight is None:
-                    weak = (code_id, " ".join(hit.term.casefold().split())) in self._weak
-                    weight = self._weights[(code_id, hit.term)] = 0.3 if weak else _weight(hit.term)
+                weight = 0.65 if in_context and self._is_weak(code_id, hit.term) else self._weight(code_id, hit.term)
                 remaining *= 1 - (weight / 2 if hit.term in seen else weight)
                 seen.add(hit.term)
             score = 1 - remaining
-            if score < self.min_score:
-                continue
+            if code.dimension in DIMENSIONS:
+                dimensions[code.dimension] = 1 - (1 - dimensions.get(code.dimension, 0.0)) * remaining
+                if code.parent:
+                    specific[code.dimension] = 1 - (1 - specific.get(code.dimension, 0.0)) * remaining
+            if score < self.min_score or (not in_context and code.dimension != ACTOR):
+                continue   # weak keywords alone are no evidence for a code: they need a keyword of their P
             evidence = tuple(EvidenceSpan(h.start, h.end, text[h.start : h.end], neg) for h, neg in hits)
             result = CodeResult(code_id, code.dimension, score, evidence)
             if code.dimension == ACTOR:
@@ -181,10 +195,23 @@ class RuleTagger:
                 results.append(result)
                 negated_count += sum(1 for _, neg in hits if neg)
         cue_counts, cue_spans = self.cues.count(analysis)
-        kind = self._kind(cue_counts, negated_count, bool(results))
+        features = kind_features(text, cue_counts, negated_count, bool(results))
         results.sort(key=lambda r: (-r.score, r.code))
         actors.sort(key=lambda r: (-r.score, r.code))
-        return TagResult(text, analysis.lang, kind, tuple(results), tuple(actors), tuple(cue_spans))
+        return TagResult(text, analysis.lang, rule_kind(features), tuple(results), tuple(actors), tuple(cue_spans),
+                         dimensions, specific, features)
+
+    def tag_many(self, texts: Sequence[str]) -> list[TagResult]:
+        return [self.tag(t) for t in texts]
+
+    def _is_weak(self, code_id: str, term: str) -> bool:
+        return (code_id, " ".join(term.casefold().split())) in self._weak
+
+    def _weight(self, code_id: str, term: str) -> float:
+        weight = self._weights.get((code_id, term))
+        if weight is None:
+            weight = self._weights[(code_id, term)] = 0.3 if self._is_weak(code_id, term) else _weight(term)
+        return weight
 
     def predict(self, segments: Sequence[Segment]) -> tuple[list[Coding], dict[str, str]]:
         """Code segments. Returns ``(codings, kinds)``; ``kinds`` maps segment ids to their kind."""
