@@ -290,6 +290,11 @@ def code(study: StudyArg,
                                                   "default: every core on a large corpus).")] = None,
          scheduler: Annotated[str | None, typer.Option(help="A Dask scheduler address (tcp://host:8786) "
                                                        "to code on a cluster.")] = None,
+         rules_only: Annotated[bool, typer.Option("--rules-only", help="Keywords only (no sentence encoder).")
+                               ] = False,
+         embedder: Annotated[str | None, typer.Option(help="A local sentence-transformers model folder "
+                                                           "(default: study.toml [coding] embedder, else the "
+                                                           "built-in multilingual encoder).")] = None,
          ) -> None:
     """Machine-code every respondent segment with the codebook (coder rules@VERSION)."""
     from fivep.report.exports import write_codings_csv
@@ -301,7 +306,8 @@ def code(study: StudyArg,
     progress, task = _progress(len(s.segments()), "coding segments")
     with progress:
         coder, n = s.code(engine=engine, jobs=jobs, scheduler=scheduler,
-                          progress=lambda done: progress.advance(task, done))
+                          progress=lambda done: progress.advance(task, done), rules_only=rules_only,
+                          embedder=embedder)
     target = out or (s.root / ".fivep" / "codings.csv")
     write_codings_csv(s, target)
     _console().print(f"{n} codings by {coder} on {len(s.segments())} segments; written to the store and {target}")
@@ -313,10 +319,15 @@ def code(study: StudyArg,
 def tag(file: Annotated[str, typer.Argument(help="A text file, one segment per line, or - for stdin.")] = "-",
         codebook: Annotated[str, typer.Option(help="Codebook: built-in name or .yaml path.")] = "5p",
         format: Annotated[str, typer.Option("--format", "-f", help="jsonl or table.")] = "jsonl",
-        engine: Annotated[str, typer.Option(help="Thai tokenizer engine.")] = "nlpo3") -> None:
-    """Code loose text, one segment per input line."""
+        engine: Annotated[str, typer.Option(help="Thai tokenizer engine.")] = "nlpo3",
+        rules_only: Annotated[bool, typer.Option("--rules-only", help="Keywords only (no sentence encoder).")
+                              ] = False,
+        embedder: Annotated[str | None, typer.Option(help="A local sentence-transformers model folder "
+                                                          "(default: the built-in multilingual encoder).")] = None,
+        ) -> None:
+    """Code loose text, one segment per input line: rules, meaning and a calibrated model, per P."""
     from fivep.coding.codebook import load_codebook
-    from fivep.coding.rules import RuleTagger
+    from fivep.coding.tagger import make_tagger
     from fivep.errors import InputError
     from fivep.ingest.encoding import decode_bytes
 
@@ -332,23 +343,32 @@ def tag(file: Annotated[str, typer.Argument(help="A text file, one segment per l
         data = path.read_bytes()
         name = file
     text, _ = decode_bytes(data, name) if data else ("", "utf-8")
-    tagger = RuleTagger(load_codebook(codebook), engine=engine)
+    tagger = make_tagger(load_codebook(codebook), rules_only=rules_only, embedder=embedder, engine=engine)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    lines = [line.rstrip("\r") for line in lines]
     console = _console()
-    for line in lines:
-        line = line.rstrip("\r")
-        result = tagger.tag(line)
+    batches = (tagger.tag_many(lines[i : i + 256]) for i in range(0, len(lines), 256))
+    for result in (r for batch in batches for r in batch):
+        line = result.text
         if format == "jsonl":
             sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         else:
             from rich.markup import escape
 
-            codes = ", ".join(f"{c.code} {c.score:.2f} [{' | '.join(e.text for e in c.evidence)}]" for c in result.codes)
+            codes = ", ".join(f"{c.code} {c.score:.2f} [{_evidence_text(c)}]" for c in result.codes)
             actors = ", ".join(a.code.removeprefix("actor.") for a in result.actors)
             console.print(f"[bold]{result.kind}[/] ({result.lang}) {escape(line[:80])}")
             console.print(escape(f"   codes: {codes or '-'}" + (f"; actors: {actors}" if actors else "")))
+
+
+def _evidence_text(code: Any) -> str:
+    """Matched words, or the nearest codebook example with its similarity."""
+    if code.evidence:
+        return " | ".join(e.text for e in code.evidence)
+    near = code.nearest
+    return f"~{near.similarity:.2f} {near.code}: {near.text[:60]}" if near is not None else ""
 
 
 @app.command()

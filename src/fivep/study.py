@@ -337,8 +337,9 @@ class Study(ReviewWork):
         return self.codebook()
 
     def code(self, *, engine: str | None = None, progress: Any = None, jobs: int | None = None,
-             scheduler: str | None = None) -> tuple[str, int]:
-        """Machine-code every respondent segment; returns ``(coder, codings)``.
+             scheduler: str | None = None, rules_only: bool = False, embedder: str | None = None) -> tuple[str, int]:
+        """Machine-code every respondent segment (rules + semantic layer, or the rules alone);
+        returns ``(coder, codings)``.
 
         Parameters
         ----------
@@ -352,6 +353,11 @@ class Study(ReviewWork):
         scheduler:
             Address of a Dask distributed scheduler (``tcp://host:8786``); defaults to study.toml's
             ``[scale] scheduler``. The result is the same as a local run.
+        rules_only:
+            Keywords only: no sentence encoder.
+        embedder:
+            A local sentence-transformers model folder; default study.toml ``[coding] embedder``, else
+            the built-in multilingual encoder.
         """
         from fivep.coding.batch import code_segments
 
@@ -362,11 +368,23 @@ class Study(ReviewWork):
         kinds: dict[str, str] = {}
         batches = code_segments(self.segments(), codebook, engine=engine,
                                 jobs=jobs if jobs is not None else self.config.jobs,
-                                scheduler=scheduler or self.config.scheduler, progress=progress)
+                                scheduler=scheduler or self.config.scheduler, progress=progress,
+                                rules_only=rules_only, embedder=embedder or self.embedder())
         for found, found_kinds in batches:
             codings.extend(found)
             kinds.update(found_kinds)
         return coder, self.store.replace_codings(coder, codings, kinds)
+
+    def embedder(self) -> str | None:
+        """study.toml ``[coding] embedder``: a local sentence-transformers folder (relative to the study), or None."""
+        value = self.config.raw.get("coding", {}).get("embedder") if isinstance(self.config.raw.get("coding"), dict) \
+            else None
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ConfigError("[coding] embedder must be a string (a model folder)", path=self.root / "study.toml")
+        path = Path(value).expanduser()
+        return str(path if path.is_absolute() or value in ("default", "use-multilingual-v3") else self.root / path)
 
     def machine_coder(self, *, code: bool = True) -> str | None:
         """The rule tagger's coder name in the store (``rules@<version>``); codes the study first when

@@ -18,7 +18,7 @@ from fivep.parallel import batched, map_batches, resolve_jobs
 #: Segments a batch: large enough that pickling is a small part of the work, small enough to spread.
 BATCH_SIZE = 400
 
-_TAGGERS: dict[tuple[str, str], Any] = {}
+_TAGGERS: dict[tuple[str, str, bool, str | None], Any] = {}
 
 
 def codebook_fingerprint(codebook: Codebook) -> str:
@@ -34,27 +34,32 @@ class CodeBatch:
     codebook: Codebook
     engine: str
     segments: tuple[Segment, ...]
+    rules_only: bool = False
+    embedder: str | None = None
 
 
-def machine_tagger(codebook: Codebook, engine: str, fingerprint: str | None = None) -> Any:
-    """The machine tagger for this codebook, built once per process."""
-    key = (fingerprint or codebook_fingerprint(codebook), engine)
+def machine_tagger(codebook: Codebook, engine: str, fingerprint: str | None = None, *, rules_only: bool = False,
+                   embedder: str | None = None) -> Any:
+    """The machine tagger for this codebook (rules + semantic layer, or the rules alone), built once per process."""
+    key = (fingerprint or codebook_fingerprint(codebook), engine, rules_only, embedder)
     tagger = _TAGGERS.get(key)
     if tagger is None:
-        from fivep.coding.rules import RuleTagger
+        from fivep.coding.tagger import make_tagger
 
-        tagger = _TAGGERS[key] = RuleTagger(codebook, engine=engine)
+        tagger = _TAGGERS[key] = make_tagger(codebook, rules_only=rules_only, embedder=embedder, engine=engine)
     return tagger
 
 
 def code_batch(batch: CodeBatch) -> tuple[list[Coding], dict[str, str]]:
     """Code one batch (runs in a worker): ``(codings, kinds by segment id)``."""
-    return machine_tagger(batch.codebook, batch.engine, batch.fingerprint).predict(batch.segments)
+    return machine_tagger(batch.codebook, batch.engine, batch.fingerprint, rules_only=batch.rules_only,
+                          embedder=batch.embedder).predict(batch.segments)
 
 
 def code_segments(segments: Sequence[Segment], codebook: Codebook, *, engine: str, jobs: int | None = None,
                   scheduler: str | None = None, batch_size: int = BATCH_SIZE,
-                  progress: Callable[[int], None] | None = None) -> Iterator[tuple[list[Coding], dict[str, str]]]:
+                  progress: Callable[[int], None] | None = None, rules_only: bool = False,
+                  embedder: str | None = None) -> Iterator[tuple[list[Coding], dict[str, str]]]:
     """Code ``segments`` batch by batch, yielding each batch's result in order.
 
     ``jobs`` local processes (None: every core when the corpus is large enough, see
@@ -62,7 +67,8 @@ def code_segments(segments: Sequence[Segment], codebook: Codebook, *, engine: st
     the number of segments each finished batch held.
     """
     fingerprint = codebook_fingerprint(codebook)
-    batches = [CodeBatch(fingerprint, codebook, engine, tuple(chunk)) for chunk in batched(segments, batch_size)]
+    batches = [CodeBatch(fingerprint, codebook, engine, tuple(chunk), rules_only, embedder)
+               for chunk in batched(segments, batch_size)]
     workers = resolve_jobs(jobs, len(segments))
     for batch, result in zip(batches, map_batches(code_batch, batches, jobs=workers, scheduler=scheduler),
                              strict=True):

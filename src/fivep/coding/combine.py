@@ -1,0 +1,252 @@
+"""One calibrated combination of rule evidence, semantic scores and a learned model, per P.
+
+The model has three parts, all learned from fivep's training statements (development sets only:
+``fivep/data/training/statements.jsonl``) and the codebook's prototypes, with the embedder in use:
+
+1. **Semantic model**: a logistic regression per P on the sentence embedding, trained on the codebook's
+   prototypes and the training statements.
+2. **Combination**: per P, a logistic regression on five numbers: the rule evidence for the P
+   (:attr:`~fivep.coding.rules.TagResult.dimensions`) and from its sub-codes' specific keywords
+   alone (:attr:`~fivep.coding.rules.TagResult.specific`), the semantic model's log-odds, the best
+   prototype similarity and its margin over the other Ps. It is fitted on *out-of-fold* semantic
+   log-odds (5 folds), so it learns how far to trust the semantic model on statements it has not seen,
+   and its output is a calibrated probability. A P is coded from a threshold per P, the best
+   F-beta on the training statements (``BETA``). In cross-validation on the development set
+   (tools/cv_tagger.py) beta 1 already gives recall above precision (0.86 / 0.80); beta 1.5 and 2
+   bought recall with more precision than they were worth.
+3. **Kind**: a multinomial logistic regression on the kind cues (:mod:`fivep.coding.kind`) and the
+   embedding.
+
+Fitting needs scikit-learn and takes a few seconds; the fitted arrays are kept in fivep's cache
+(:func:`fivep.coding.embed.cache_dir`) under a digest of everything they depend on, so later runs
+only read them (no scikit-learn import on the tagging path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fivep.coding.embed import cache_dir
+from fivep.coding.kind import FEATURES, KINDS
+from fivep.model import DIMENSIONS
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from fivep.coding.evaluate import Statement
+    from fivep.coding.rules import RuleTagger, TagResult
+    from fivep.coding.semantic import SemanticIndex, SemanticScores
+
+MODEL_VERSION = "3"
+FOLDS = 5
+C_SEMANTIC = 2.0
+C_KIND = 0.5
+BETA = 1.0
+
+
+@dataclass
+class TaggerModel:
+    """The fitted arrays (see the module docstring); ``n`` statements in, probabilities out."""
+
+    W: np.ndarray            # 5 x dim: semantic model
+    b: np.ndarray            # 5
+    A: np.ndarray            # 5 x 5: combination
+    c: np.ndarray            # 5
+    thresholds: np.ndarray   # 5
+    K: np.ndarray            # 3 x (features + dim): kind
+    k: np.ndarray            # 3
+
+    def logits(self, vectors: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
+        """The semantic model's log-odds per P (statements x 5); with ``starts``, the best over chunks."""
+
+        z = vectors @ self.W.T + self.b
+        return _pool(z, starts) if starts is not None else z
+
+    def probabilities(self, rules: np.ndarray, logits: np.ndarray, semantic: SemanticScores) -> np.ndarray:
+        """Calibrated probability of each P (statements x 5)."""
+        import numpy as np
+
+        inputs = np.concatenate([rules, np.stack([logits, semantic.best, semantic.margin], axis=2)], axis=2)
+        z = np.einsum("npf,pf->np", inputs, self.A) + self.c
+        return 1.0 / (1.0 + np.exp(-z))  # type: ignore[no-any-return]
+
+    def kinds(self, features: np.ndarray, vectors: np.ndarray) -> list[str]:
+        import numpy as np
+
+        x = np.hstack([features, vectors])
+        return [KINDS[i] for i in (x @ self.K.T + self.k).argmax(axis=1)]
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, **{name: getattr(self, name) for name in ("W", "b", "A", "c", "thresholds", "K", "k")})
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> TaggerModel:
+        import numpy as np
+
+        with np.load(path) as data:
+            return cls(**{name: data[name] for name in ("W", "b", "A", "c", "thresholds", "K", "k")})
+
+
+def _pool(z: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """A long statement's log-odds: the mean of the whole text's and its best chunk's. The whole text
+    alone misses a P one sentence of a long turn is about; the best chunk alone codes a P into every long
+    turn (on the sample study's interview turns, F1 0.79 whole, 0.73 best chunk, 0.80 their mean)."""
+    import numpy as np
+
+    return 0.5 * (z[starts] + np.maximum.reduceat(z, starts, axis=0))  # type: ignore[no-any-return]
+
+
+def kind_matrix(results: Sequence[TagResult]) -> np.ndarray:
+    """The kind cues of tagged statements as a matrix (counts capped at 3, scaled to 0-1)."""
+    import numpy as np
+
+    return np.array([[min(3.0, float(r.features.get(f, 0.0))) / 3.0 for f in FEATURES] for r in results],
+                    dtype=np.float32).reshape(len(results), len(FEATURES))
+
+
+def rule_matrix(results: Sequence[TagResult]) -> np.ndarray:
+    """statements x 5 x 2: the rule evidence for each P from all its keywords, and from its sub-codes'."""
+    import numpy as np
+
+    return np.array([[[r.dimensions.get(d, 0.0), r.specific.get(d, 0.0)] for d in DIMENSIONS] for r in results],
+                    dtype=np.float32).reshape(len(results), len(DIMENSIONS), 2)
+
+
+# --- training data -------------------------------------------------------------------------------
+
+
+def _training_path() -> Path:
+    return Path(str(resources.files("fivep").joinpath("data", "training", "statements.jsonl")))
+
+
+@cache
+def training_statements() -> tuple[Statement, ...]:
+    """fivep's training statements (development sets only; see tools/build_training_set.py)."""
+    from fivep.coding.evaluate import read_statements
+
+    return tuple(read_statements(_training_path()))
+
+
+def _digest(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statement]) -> str:
+    h = hashlib.sha1(f"{MODEL_VERSION}\x00{index.embedder.name}\x00{C_SEMANTIC}\x00{C_KIND}\x00{BETA}".encode())
+    for text, code in zip(index.texts, index.codes, strict=True):
+        h.update(f"{text}\x00{code}\x00".encode())
+    for s in statements:
+        h.update(json.dumps([s.text, sorted(s.dimensions), s.kind, s.calibrate], ensure_ascii=False).encode())
+    for code in rules.codebook.codes:   # the rule evidence depends on every keyword
+        h.update(json.dumps([code.id, code.keywords_th, code.keywords_en, code.weak_keywords]).encode())
+    return h.hexdigest()[:20]
+
+
+def load_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statement] | None = None) -> TaggerModel:
+    """The fitted model for this codebook, embedder and training set: read from the cache, else fitted."""
+    statements = training_statements() if statements is None else statements
+    path = cache_dir() / "models" / f"tagger-{_digest(index, rules, statements)}.npz"
+    try:
+        return TaggerModel.load(path)
+    except (OSError, ValueError, KeyError):
+        pass
+    model = fit_model(index, rules, statements)
+    try:
+        model.save(path)
+    except OSError:
+        pass
+    return model
+
+
+def _semantic_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per P (columns of ``y``); a P without both classes gets a constant."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    W = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
+    b = np.zeros(y.shape[1], dtype=np.float32)
+    for j in range(y.shape[1]):
+        if 0 < y[:, j].sum() < len(y):
+            model = LogisticRegression(C=C_SEMANTIC, max_iter=2000).fit(x, y[:, j])
+            W[j], b[j] = model.coef_[0], model.intercept_[0]
+        else:
+            b[j] = 8.0 if y[:, j].any() else -8.0
+    return W, b
+
+
+def fit_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statement]) -> TaggerModel:
+    """Fit the three parts (see the module docstring) on the prototypes and ``statements``."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+    from threadpoolctl import threadpool_limits
+
+    texts = [s.text for s in statements]
+    y = np.array([[d in s.dimensions for d in DIMENSIONS] for s in statements], dtype=np.int64)
+    y_proto = np.array([[d == dim for d in DIMENSIONS] for dim in index.dimensions], dtype=np.int64)
+    chunked, starts = index.encode_chunks(texts)
+    vectors = chunked[starts]
+    tagged = [rules.tag(t) for t in texts]
+    semantic = index.scores(chunked, starts)
+    with threadpool_limits(limits=1):
+        out_of_fold = np.zeros_like(y, dtype=np.float32)
+        for train, test in KFold(FOLDS, shuffle=True, random_state=0).split(texts):
+            W, b = _semantic_fit(np.vstack([index.vectors, vectors[train]]), np.vstack([y_proto, y[train]]))
+            out_of_fold[test] = _pool(chunked @ W.T + b, starts)[test]
+        W, b = _semantic_fit(np.vstack([index.vectors, vectors]), np.vstack([y_proto, y]))
+        inputs = np.concatenate([rule_matrix(tagged), np.stack([out_of_fold, semantic.best, semantic.margin], axis=2)],
+                                axis=2)
+        calibrate = np.array([s.calibrate for s in statements])
+        if calibrate.sum() >= 50:   # calibrate on the sets no keyword was tuned on
+            inputs, y = inputs[calibrate], y[calibrate]
+        A = np.zeros((len(DIMENSIONS), inputs.shape[2]), dtype=np.float32)
+        c = np.zeros(len(DIMENSIONS), dtype=np.float32)
+        thresholds = np.full(len(DIMENSIONS), 0.5, dtype=np.float32)
+        for j in range(len(DIMENSIONS)):
+            if 0 < y[:, j].sum() < len(y):
+                model = LogisticRegression(C=10.0, max_iter=2000).fit(inputs[:, j], y[:, j])
+                A[j], c[j] = model.coef_[0], model.intercept_[0]
+                thresholds[j] = _threshold(model.predict_proba(inputs[:, j])[:, 1], y[:, j])
+        labelled = [i for i, s in enumerate(statements) if s.kind in KINDS]
+        K = np.zeros((len(KINDS), len(FEATURES) + vectors.shape[1]), dtype=np.float32)
+        k = np.zeros(len(KINDS), dtype=np.float32)
+        if len({statements[i].kind for i in labelled}) == len(KINDS):
+            x = np.hstack([kind_matrix([tagged[i] for i in labelled]), vectors[labelled]])
+            target = [KINDS.index(str(statements[i].kind)) for i in labelled]
+            model = LogisticRegression(C=C_KIND, max_iter=3000).fit(x, target)
+            K[list(model.classes_)], k[list(model.classes_)] = model.coef_, model.intercept_
+    return TaggerModel(W, b, A, c, thresholds, K, k)
+
+
+def _threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The probability threshold with the best F-beta (beta = :data:`BETA`)."""
+    import numpy as np
+
+    best, best_t = -1.0, 0.5
+    for t in np.arange(0.05, 0.8, 0.025):
+        pred = p >= t
+        tp = float((pred & (y == 1)).sum())
+        fp = float((pred & (y == 0)).sum())
+        fn = float((~pred & (y == 1)).sum())
+        denom = (1 + BETA**2) * tp + BETA**2 * fn + fp
+        score = (1 + BETA**2) * tp / denom if denom else 0.0
+        if score > best:
+            best, best_t = score, float(t)
+    return best_t
+
+
+def model_summary(model: TaggerModel) -> dict[str, Any]:
+    """The combination's weights and thresholds per P, for the docs and ``fivep evaluate``."""
+    names = ("rules", "rules_specific", "semantic_logit", "best_similarity", "margin")
+    return {d: {**{name: round(float(model.A[j, i]), 3) for i, name in enumerate(names)},
+                "intercept": round(float(model.c[j]), 3), "threshold": round(float(model.thresholds[j]), 3)}
+            for j, d in enumerate(DIMENSIONS)}

