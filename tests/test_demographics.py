@@ -74,9 +74,33 @@ def test_combine_parses_and_rejects() -> None:
         parse_combine(["practitioners"])
 
 
-def test_unknown_group_in_set_is_an_error(sample_dir: Path) -> None:
-    with pytest.raises(InputError, match="police"):
-        demographics(read_roster(sample_dir / "respondents.csv"), {"x": ["government", "police"]})
+def test_unknown_group_in_set_is_an_error_when_it_cannot_be_a_warning(sample_dir: Path) -> None:
+    with pytest.raises(InputError, match="'volunteers', not in the roster") as info:
+        demographics(read_roster(sample_dir / "respondents.csv"), {"x": ["government", "volunteers"]},
+                     where={"x": "study.toml, line 3"})
+    assert str(info.value).startswith("study.toml, line 3: group set 'x'") and "remove 'volunteers'" in str(info.value)
+
+
+def test_a_set_naming_a_group_the_roster_lacks_is_counted_from_the_groups_present(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    (tmp_path / "respondents.csv").write_text("respondent_id,group,sex\nG1,government,F\nG2,government,M\nV1,victim,F\n",
+                                              encoding="utf-8")
+    (tmp_path / "study.toml").write_text('title = "t"\n\n[group_sets]\npractitioners = ["government", "ngo"]\n'
+                                         'adults = ["เจ้าหน้าที่รัฐ", "Senior experts"]\n', encoding="utf-8")
+    notes: list[str] = []
+    result = demographics(read_roster(tmp_path / "respondents.csv"), {"practitioners": ["government", "ngo"]},
+                          warnings=notes)
+    assert result["groups"]["practitioners"]["n"] == 2 and result["groups"]["practitioners"]["members"] == ["government"]
+    assert "group set 'practitioners' names 'ngo', not in the roster" in notes[0]
+    out = CliRunner().invoke(app, ["demographics", str(tmp_path), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert f"{tmp_path / 'study.toml'}, line 4: group set 'practitioners' names 'ngo'" in out.output
+    # the set's groups are spelt as the roster spells them: เจ้าหน้าที่รัฐ is government, Senior experts expert
+    assert f"{tmp_path / 'study.toml'}, line 5: group set 'adults' names 'expert'" in out.output
+    assert '"members": [\n        "government"\n      ]' in out.output
 
 
 def test_min_cell_suppresses_small_cells(sample_dir: Path) -> None:

@@ -158,19 +158,22 @@ def demographics(study: StudyArg,
                  ) -> None:
     """The respondent profile by group, as a study reports it (needs only the roster)."""
     from fivep.analysis.demographics import demographics as compute
-    from fivep.analysis.demographics import parse_combine
+    from fivep.analysis.demographics import group_set_lines, parse_combine
     from fivep.report.tables import demographics_csv, print_demographics
     from fivep.study import Study
 
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter(f"unknown format {format!r}; use table, json or csv", param_hint="--format")
     s = Study.open(study)
-    sets = {**s.config.group_sets, **parse_combine(combine or [])}
+    combined = parse_combine(combine or [])
+    sets = {**s.config.group_sets, **combined}
     from fivep.privacy.cells import min_cell as study_min_cell
 
     roster = s.read_roster()
-    result = compute(roster, sets, min_cell=study_min_cell(s, roster) if min_cell is None else min_cell)
-    for warning in s.roster_warnings:
+    notes: list[str] = []
+    result = compute(roster, sets, min_cell=study_min_cell(s, roster) if min_cell is None else min_cell,
+                     warnings=notes, where={**group_set_lines(s.root / "study.toml"), **dict.fromkeys(combined, "--combine")})
+    for warning in [*s.roster_warnings, *notes]:
         typer.echo(f"fivep: warning: {warning}", err=True)
     if format == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -52,7 +52,7 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
     """
     import time
 
-    from fivep.analysis.demographics import demographics
+    from fivep.analysis.demographics import demographics, group_set_lines
     from fivep.privacy.private import check_shareable
     from fivep.study import Study
 
@@ -102,7 +102,11 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             f"{report.speaking} of {report.respondents} respondents speak")
         from fivep.privacy.cells import min_cell
 
-        demo = demographics(study.read_roster(), study.config.group_sets, min_cell=min_cell(study))
+        notes: list[str] = []
+        demo = demographics(study.read_roster(), study.config.group_sets, min_cell=min_cell(study), warnings=notes,
+                            where=group_set_lines(study.root / "study.toml"))
+        for note in notes:
+            say(f"warning: {note}")
         _write_json(out / "demographics.json", demo)
         result.outputs.append("demographics.json")
         if console is not None:

@@ -76,7 +76,10 @@ class StudyConfig:
         if not isinstance(sets, dict) or not all(isinstance(v, list) for v in sets.values()):
             raise ConfigError("[group_sets] must map a name to a list of groups", path=path,
                               hint='e.g. practitioners = ["government", "ngo"]')
-        config.group_sets = {str(k): [str(g) for g in v] for k, v in sets.items()}
+        from fivep.ingest.vocabulary import normalize_group
+
+        # spelt as the roster reads them: "เจ้าหน้าที่รัฐ" and "NGO staff" name government and ngo there too
+        config.group_sets = {str(k): list(dict.fromkeys(normalize_group(str(g)) for g in v)) for k, v in sets.items()}
         config.group_labels = {str(k): dict(v) for k, v in data.get("group_labels", {}).items()}
         config.speakers = {str(k): str(v) for k, v in data.get("speakers", {}).items()}
         transcripts = data.get("transcript_options", {})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from fivep.errors import InputError
@@ -84,8 +85,38 @@ def profile(members: Sequence[Respondent], *, min_cell: int = 0) -> dict[str, An
     return demographics(same, {}, min_cell=min_cell)["groups"]["_"]
 
 
+def _at(where: Mapping[str, str] | None, name: str) -> str:
+    return f"{where[name]}: " if where and name in where else ""
+
+
+def _present(group_sets: Mapping[str, Sequence[str]], groups: Mapping[str, Any], warnings: list[str] | None,
+             where: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each set with its groups spelt as the roster reads them (``เจ้าหน้าที่รัฐ`` -> government); a group the
+    roster does not have is left out with a warning (a sub-study without NGO interviews is still profiled), or,
+    when the caller cannot show warnings (``warnings`` None), an error saying where and what to do."""
+    from fivep.ingest.vocabulary import closest, normalize_group
+
+    out: dict[str, list[str]] = {}
+    for name, parts in group_sets.items():
+        spelt = list(dict.fromkeys(normalize_group(g) for g in parts))
+        absent = [g for g in spelt if g not in groups]
+        out[name] = [g for g in spelt if g in groups]
+        if not absent:
+            continue
+        near = [closest(g, list(groups), cutoff=0.75) for g in absent]
+        hints = "".join(f" (did you mean '{n}' for '{g}'?)" for g, n in zip(absent, near, strict=True) if n)
+        text = (f"{_at(where, name)}group set '{name}' names {', '.join(repr(g) for g in absent)}, not in the roster "
+                f"(its groups: {', '.join(groups)}){hints}")
+        fix = f"remove {', '.join(repr(g) for g in absent)} from '{name}', or add those respondents to the roster"
+        if warnings is None:
+            raise InputError(text, hint=fix)
+        warnings.append(f"{text}; '{name}' is counted from {', '.join(out[name]) or 'no group (n = 0)'} ({fix})")
+    return out
+
+
 def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Sequence[str]] | None = None,
-                 *, min_cell: int = 0) -> dict[str, Any]:
+                 *, min_cell: int = 0, warnings: list[str] | None = None,
+                 where: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Profile every roster group and every group set.
 
     Parameters
@@ -100,6 +131,11 @@ def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Seq
         wherever a total would give a hidden one away (``"shown": "*"``, see
         :mod:`fivep.privacy.cells`); a group smaller than this has its size hidden (``"n": null``,
         ``"n_shown": "<5"``); ranges and means of groups smaller than this are withheld.
+    warnings:
+        Where to say that a set names a group the roster lacks (the set is then counted from the groups
+        present); without it, that is an error.
+    where:
+        Set name -> where it is defined (``study.toml, line 17``), for those messages.
 
     Returns
     -------
@@ -112,13 +148,11 @@ def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Seq
     for r in respondents:
         groups.setdefault(r.group, []).append(r)
     members_of: dict[str, list[Respondent]] = dict(groups)
-    for name, parts in (group_sets or {}).items():
-        unknown = [g for g in parts if g not in groups]
-        if unknown:
-            raise InputError(f"group set '{name}' names groups that are not in the roster: {', '.join(unknown)}",
-                             hint=f"the roster's groups are: {', '.join(groups)}")
+    group_sets = _present(group_sets or {}, groups, warnings, where or {})
+    for name, parts in group_sets.items():
         if name in groups:
-            raise InputError(f"group set '{name}' has the name of a roster group", hint="choose another name")
+            raise InputError(f"{_at(where, name)}group set '{name}' has the name of a roster group",
+                             hint="choose another name")
         members_of[name] = [r for r in respondents if r.group in parts]
     counts = {name: _counts(members) for name, members in members_of.items()}
     # every printed count, and the sums that tie them together (for complementary suppression)
@@ -169,6 +203,27 @@ def parse_combine(values: Sequence[str]) -> dict[str, list[str]]:
         if not sep or not name.strip() or not parts:
             raise InputError(f"cannot read --combine {value!r}", hint="write NAME=group1,group2")
         out[name.strip()] = parts
+    return out
+
+
+def group_set_lines(path: Path) -> dict[str, str]:
+    """Set name -> ``study.toml, line N`` for each set defined under ``[group_sets]`` (for messages)."""
+    import re
+
+    out: dict[str, str] = {}
+    section = ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return out
+    for number, line in enumerate(lines, start=1):
+        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            section = header.group(1)
+            continue
+        key = re.match(r"""\s*["']?([^"'=]+?)["']?\s*=""", line)
+        if section == "group_sets" and key:
+            out[key.group(1)] = f"{path}, line {number}"
     return out
 
 
