@@ -84,7 +84,11 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         if progress is None:
             return None
         advance = progress(description, total)
-        return lambda done=1: advance(done if isinstance(done, int) else 1)
+
+        def step_done(done: Any = 1) -> None:  # ingest passes a path (one file), coding a batch size
+            advance(done if isinstance(done, int) else 1)
+
+        return step_done
 
     try:
         say("ingesting transcripts and roster")
