@@ -93,3 +93,27 @@ def test_warnings_name_every_row_with_runs_compressed(tmp_path: Path) -> None:
     text = "\n".join(load_roster(path).warnings)
     assert "rows 2–38, 40, 42–44, 47, column 'sex': 'F' read as 'female'" in text
     assert "more" not in text
+
+
+@pytest.mark.parametrize("written,expected", [("เด็กหญิง", "female"), ("เด็กชาย", "male"), ("นางสาว", "female"),
+                                              ("น.ส.", "female"), ("นาง", "female"), ("นาย", "male"), ("Mr.", "male"),
+                                              ("Ms", "female"), ("Women", "female"), ("ด.ญ.", "female")])
+def test_sex_written_as_a_title_is_read_and_reported(tmp_path: Path, written: str, expected: str) -> None:
+    read = load_roster(_write(tmp_path, f"respondent_id,group,sex\nR1,victim,{written}\n"))
+    assert read.respondents[0].get("sex") == expected
+    assert f"row 2, column 'sex': {written!r} read as {expected!r}" in "\n".join(read.warnings)
+
+
+def test_implausible_ages_and_experience_are_warnings_naming_the_row(tmp_path: Path) -> None:
+    read = load_roster(_write(tmp_path, "respondent_id,group,age,years_experience\nV1,victim,1.6,\nV2,victim,16,\n"
+                                        "E1,expert,48,70\nE2,expert,48,20\n"))
+    assert [r.get("age") for r in read.respondents] == [1.6, 16, 48, 48]  # counted as written, but said
+    text = "\n".join(read.warnings)
+    assert "row 2, column 'age': a minor victim aged 1.6 (a typo for 16?)" in text
+    assert "row 4, columns 'years_experience' and 'age': 70 years of experience at age 48" in text
+    assert "row 3" not in text and "row 5" not in text
+
+
+def test_a_typo_hint_names_the_canonical_value_not_an_alias(tmp_path: Path) -> None:
+    with pytest.raises(RosterError, match="did you mean 'focus_group'"):
+        read_roster(_write(tmp_path, "respondent_id,group,method\nR1,ngo,FDG\n"))

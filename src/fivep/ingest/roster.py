@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,8 @@ from typing import Any
 from fivep.cells import unescape_cell
 from fivep.errors import RosterError
 from fivep.ingest.encoding import decode_bytes
+from fivep.ingest.roster_checks import implausible, is_totals_row
+from fivep.ingest.roster_checks import rows_named as _rows
 from fivep.ingest.thai import invisible_characters, normalize_id
 from fivep.ingest.vocabulary import (
     KNOWN_GROUPS,
@@ -128,21 +129,6 @@ class _Collector:
         for column, rows in self.trimmed.items():
             out.append(f"{self.path}, {_rows(rows)}, column '{column}': spaces around the value removed")
         return out
-
-
-def _rows(rows: list[int]) -> str:
-    """Every row, runs of three or more compressed: ``rows 3–40, 45`` (never "and 37 more")."""
-    numbers = sorted(set(rows))
-    if len(numbers) == 1:
-        return f"row {numbers[0]}"
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    parts = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
-    return "rows " + ", ".join(parts)
 
 
 def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -282,7 +268,7 @@ def load_roster(path: str | Path) -> RosterRead:
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
                             "name the column in row 1, or delete the value")
-        if _is_totals_row(record):
+        if is_totals_row(record):
             found.notes.append(f"{path}, row {number}: a totals row (respondent_id {record['respondent_id'].strip()!r}, "
                                f"group {record['group'].strip()!r}), not a respondent; not counted (delete the row "
                                "from the roster to silence this warning)")
@@ -294,20 +280,6 @@ def load_roster(path: str | Path) -> RosterRead:
         raise RosterError("the roster has a header but no respondents", path=path)
     found.raise_if_any()
     return RosterRead(respondents, found.warnings())
-
-
-_TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "รวม", "รวมทั้งหมด", "ทั้งหมด", "ยอดรวม"})
-
-
-def _is_totals_row(record: dict[str, str]) -> bool:
-    """A "Total"/"รวม" line under a hand-made roster: the word as id (or as group under an empty id), or an
-    empty id with a bare number as group; every other value empty or a number."""
-    rid, group = record["respondent_id"].strip(), record["group"].strip()
-    word = re.sub(r"[\s_.:\-]+", "", rid or group).casefold()
-    if not (word in _TOTAL_WORDS or (not rid and parse_number(group) is not None and group[:1].isdigit())):
-        return False
-    return all(not v.strip() or parse_number(v) is not None
-               for k, v in record.items() if k not in ("respondent_id", "group"))
 
 
 def _columns(header: list[str], found: _Collector) -> list[str]:
@@ -375,6 +347,7 @@ def _respondent(record: dict[str, str], row: int, seen: dict[str, tuple[str, int
                 attributes[column] = _group(value, row, column, found)
         else:
             attributes[column] = value or None
+    found.notes.extend(implausible(attributes, group, row, found.path))
     return Respondent(rid, group, attributes) if ok else None
 
 
@@ -397,8 +370,9 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
     result = read(value)
     if result is None:
         near = closest(value, known_spellings(column))
-        if near and column == "province":
-            near = normalize_province(near) or near
+        canonical = read(near) if near else None
+        if isinstance(canonical, str):  # the canonical value ('focus_group', 'Lamphun'), not an alias ('fg')
+            near = canonical
         if value.casefold() == "nan":
             hint = "'nan' is how pandas writes an empty cell; " + hint
         elif near:

@@ -35,6 +35,10 @@ _SEX = {
     "หญิง": "female", "ญ": "female", "ผู้หญิง": "female", "เพศหญิง": "female", "ด.ญ": "female",
     "m": "male", "male": "male", "man": "male", "boy": "male",
     "ชาย": "male", "ช": "male", "ผู้ชาย": "male", "เพศชาย": "male", "ด.ช": "male",
+    # titles that say the sex, as Thai rosters of minors and officials write it (เด็กหญิง is what ด.ญ. abbreviates)
+    "เด็กหญิง": "female", "นางสาว": "female", "น.ส": "female", "นาง": "female", "women": "female",
+    "mrs": "female", "ms": "female", "miss": "female", "females": "female",
+    "เด็กชาย": "male", "นาย": "male", "men": "male", "mr": "male", "males": "male",
     "other": "other", "nonbinary": "other", "non-binary": "other",
     "lgbtq": "other", "lgbtq+": "other", "เพศทางเลือก": "other", "อื่นๆ": "other", "อื่น": "other",
 }

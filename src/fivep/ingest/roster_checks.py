@@ -1,0 +1,52 @@
+"""Roster checks that need no reading: totals rows, implausible values, and how rows are named in warnings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fivep.ingest.vocabulary import parse_number
+
+
+def rows_named(rows: list[int]) -> str:
+    """Every row, runs of three or more compressed: ``rows 3–40, 45`` (never "and 37 more")."""
+    numbers = sorted(set(rows))
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
+    return "rows " + ", ".join(parts)
+
+
+_TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "รวม", "รวมทั้งหมด", "ทั้งหมด", "ยอดรวม"})
+
+
+def is_totals_row(record: dict[str, str]) -> bool:
+    """A "Total"/"รวม" line under a hand-made roster: the word as id (or as group under an empty id), or an
+    empty id with a bare number as group; every other value empty or a number."""
+    rid, group = record["respondent_id"].strip(), record["group"].strip()
+    word = re.sub(r"[\s_.:\-]+", "", rid or group).casefold()
+    if not (word in _TOTAL_WORDS or (not rid and parse_number(group) is not None and group[:1].isdigit())):
+        return False
+    return all(not v.strip() or parse_number(v) is not None
+               for k, v in record.items() if k not in ("respondent_id", "group"))
+
+
+def implausible(attributes: dict[str, Any], group: str, row: int, path: Path) -> list[str]:
+    """Values that are readable but unlikely, most often a typo that would move a mean: a warning naming the row."""
+    out: list[str] = []
+    age, experience = attributes.get("age"), attributes.get("years_experience")
+    if group == "victim" and age is not None and age < 5:
+        guess = f" (a typo for {age * 10:g}?)" if 10 <= age * 10 <= 19 else ""
+        out.append(f"{path}, row {row}, column 'age': a minor victim aged {age:g}{guess}; "
+                           "check the value (it is counted as written)")
+    if age is not None and experience is not None and experience >= age > 0:
+        out.append(f"{path}, row {row}, columns 'years_experience' and 'age': {experience:g} years of "
+                           f"experience at age {age:g}; check both values (they are counted as written)")
+    return out
