@@ -94,3 +94,35 @@ def test_batches_agree_with_single_statements(tagger: Tagger) -> None:
         assert [c.code for c in alone.codes] == [c.code for c in result.codes] and alone.kind == result.kind
     assert batch[1].codes == () and batch[1].kind == "other"
     assert batch[0].kind == batch[2].kind == "recommendation"
+
+
+# --- held-out statements (written and labelled apart from the codebook; never tuned on) ------------
+
+
+@pytest.fixture(scope="module")
+def heldout(tagger: Tagger) -> dict:
+    from fivep.coding.evaluate import naive_tag, read_statements, score_statements
+
+    statements = read_statements(Path(__file__).parent / "data" / "tagger" / "heldout.jsonl")
+    results = tagger.tag_many([s.text for s in statements])
+    naive = [naive_tag(s.text) for s in statements]
+    return {"fivep": score_statements(statements, [{c.dimension for c in r.codes} for r in results],
+                                      [r.kind for r in results]),
+            "naive": score_statements(statements, [d for d, _ in naive], [k for _, k in naive])}
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_heldout_beats_the_naive_matcher_and_reaches_the_kind_target(heldout: dict, lang: str) -> None:
+    """What the tagger reached when measured once on the held-out set (docs/coding.md), as a floor."""
+    ours, naive = heldout["fivep"][lang], heldout["naive"][lang]
+    assert ours["f1"] >= 0.68 and ours["f1"] > naive["f1"] + 0.04
+    assert ours["precision"] > naive["precision"]
+    assert ours["kind_accuracy"] >= 0.70 and ours["kind_accuracy"] > naive["kind_accuracy"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13's targets are not met: measured once, held-out micro-F1 0.734 th / "
+                                       "0.685 en, recall 0.717 / 0.649 (docs/coding.md)")
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_heldout_reaches_the_issue_targets(heldout: dict, lang: str) -> None:
+    ours = heldout["fivep"][lang]
+    assert ours["f1"] >= 0.75 and ours["recall"] >= 0.75 and ours["kind_accuracy"] >= 0.70

@@ -1,12 +1,13 @@
 """Exploratory topics: BERTopic over segments, offline, to show what the codebook misses.
 
-Nothing is downloaded: the embedding model is a scikit-learn pipeline (TF-IDF over Thai-aware word
-tokens, :class:`~sklearn.decomposition.TruncatedSVD` to ``dimensions`` components, L2 normalisation),
-passed to BERTopic as its ``embedding_model``. BERTopic's pluggable models then cluster the embeddings:
+Nothing is downloaded: the embeddings come from the tagger's own sentence encoder
+(:func:`fivep.coding.embed.load_embedder`: the built-in multilingual encoder, or the study's model
+folder), wrapped as a BERTopic backend, so topics are semantic and may join Thai and English segments
+about the same thing. BERTopic's pluggable models then cluster the embeddings:
 by default PCA + k-means (a number of topics sized to the corpus; no segment left unassigned), which is
 stable on a few hundred segments; ``clusterer="hdbscan"`` uses UMAP + HDBSCAN sized for a small corpus
 (few neighbours, small minimum cluster). Everything is seeded: the same segments and seed give the
-same topics. Lexical embeddings keep Thai and English segments apart: topics are within a language.
+same topics. Topic words are c-TF-IDF over Thai-aware word tokens.
 
 Each topic comes with its top words (c-TF-IDF), the segments closest to its centre, and its overlap with
 the 5P codes of a coder: the share of its segments coded with each dimension, its most frequent codes,
@@ -98,15 +99,15 @@ class TopicModel:
                 "outliers": self.outliers, "topics": [t.to_json() for t in self.topics]}
 
 
-def _embedder(seed: int, dimensions: int, engine: str) -> Any:
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import Normalizer
+def _backend(embedder: Any) -> Any:
+    """The sentence encoder as a BERTopic embedding backend."""
+    from bertopic.backend import BaseEmbedder
 
-    words = TfidfVectorizer(tokenizer=ThaiWords(engine, _stop_words()), token_pattern=None, lowercase=False,
-                            sublinear_tf=True, min_df=2, max_df=0.5)
-    return make_pipeline(words, TruncatedSVD(dimensions, random_state=seed), Normalizer())
+    class Backend(BaseEmbedder):  # type: ignore[misc]
+        def embed(self, documents: list[str], verbose: bool = False) -> Any:
+            return embedder.encode(list(documents))
+
+    return Backend()
 
 
 def _cluster_models(clusterer: str, n: int, seed: int, n_topics: int | None) -> tuple[Any, Any]:
@@ -132,7 +133,7 @@ def _cluster_models(clusterer: str, n: int, seed: int, n_topics: int | None) -> 
 def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | None = None,
                 codebook: Codebook | None = None, seed: int = 42, clusterer: str = "kmeans",
                 n_topics: int | None = None, min_chars: int = 40, top_words: int = 10, representatives: int = 3,
-                dimensions: int = 50, engine: str = DEFAULT_ENGINE) -> TopicModel:
+                engine: str = DEFAULT_ENGINE, embedder: str | None = None) -> TopicModel:
     """Fit BERTopic on segments and describe every topic.
 
     Parameters
@@ -149,6 +150,8 @@ def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | 
         ``"hdbscan"`` (UMAP + HDBSCAN, topics found by density; some segments stay outliers, topic -1).
         On the sample study (445 segments) HDBSCAN finds only 2-3 topics, split by language, and its
         UMAP costs ~20 s of compilation; k-means finds a dozen readable ones.
+    embedder:
+        A local sentence-transformers model folder (default: the built-in multilingual encoder).
     """
     import numpy as np
 
@@ -164,12 +167,14 @@ def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | 
     if len(chosen) < 20:
         raise InputError(f"only {len(chosen)} segments of at least {min_chars} characters; topics need 20 or more")
     texts = [s.text for s in chosen]
-    embedder = _embedder(seed, min(dimensions, len(chosen) - 1), engine)
-    embeddings = embedder.fit_transform(texts)
+    from fivep.coding.embed import load_embedder
+
+    encoder = load_embedder(embedder)
+    embeddings = encoder.encode(texts)
     reducer, cluster_model = _cluster_models(clusterer, len(chosen), seed, n_topics)
     vectorizer = CountVectorizer(tokenizer=ThaiWords(engine, _stop_words()), token_pattern=None, lowercase=False,
                                  min_df=2)
-    model = BERTopic(embedding_model=embedder, umap_model=reducer, hdbscan_model=cluster_model,
+    model = BERTopic(embedding_model=_backend(encoder), umap_model=reducer, hdbscan_model=cluster_model,
                      vectorizer_model=vectorizer, top_n_words=top_words, calculate_probabilities=False,
                      language="multilingual")   # "english" would strip every Thai character
     labels, _ = model.fit_transform(texts, embeddings=np.asarray(embeddings))
@@ -213,4 +218,5 @@ def study_topics(study: Any, *, coder: str | None = None, **options: Any) -> Top
         for c in study.store.codings(coder):
             if c.segment_id:
                 codes.setdefault(c.segment_id, set()).add(c.code_id)
+    options.setdefault("embedder", study.embedder())
     return find_topics(study.segments(), codes=codes, codebook=study.codebook(), **options)
