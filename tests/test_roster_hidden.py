@@ -117,3 +117,36 @@ def test_implausible_ages_and_experience_are_warnings_naming_the_row(tmp_path: P
 def test_a_typo_hint_names_the_canonical_value_not_an_alias(tmp_path: Path) -> None:
     with pytest.raises(RosterError, match="did you mean 'focus_group'"):
         read_roster(_write(tmp_path, "respondent_id,group,method\nR1,ngo,FDG\n"))
+
+
+def test_transcript_front_matter_is_checked_against_the_known_keys(tmp_path: Path) -> None:
+    from fivep.ingest.readers import read_transcript
+
+    path = tmp_path / "a.txt"
+    path.write_text("---\nid: X1\nlanguage: xx\nmethod: party\nprovince: Chaing Mai\nspeakrs:\n  P1: GOV-CM-01\n"
+                    "interviewer_notes: fine\n---\nGOV-CM-01: สวัสดี\n", encoding="utf-8")
+    raw = read_transcript(path)
+    text = "\n".join(raw.warnings)
+    assert f"{path}, line 6: unknown front-matter key 'speakrs' (did you mean 'speakers'?)" in text
+    assert "speaker mapping is not used" in text
+    assert "line 8: unknown front-matter key 'interviewer_notes'" in text
+    assert "line 3: language must be th or en, not 'xx'" in text and "language" not in raw.meta
+    assert "line 4: cannot read method 'party'; use interview or focus_group" in text
+    assert "line 5: cannot read province 'Chaing Mai' (did you mean 'Chiang Mai'?)" in text
+
+
+def test_front_matter_values_read_differently_are_reported(tmp_path: Path) -> None:
+    from fivep.ingest.readers import read_transcript
+
+    path = tmp_path / "b.txt"
+    path.write_text("---\nlanguage: Thai\nmethod: FGD\nprovince: จ.เชียงราย\nspeakers:\n  P1: GOV-CM-01\n---\nP1: hi\n",
+                    encoding="utf-8")
+    raw = read_transcript(path)
+    assert (raw.meta["language"], raw.meta["method"], raw.meta["province"]) == ("th", "focus_group", "Chiang Rai")
+    assert {w.split(": ", 1)[1] for w in raw.warnings} == {"language 'Thai' read as 'th'",
+                                                            "method 'FGD' read as 'focus_group'",
+                                                            "province 'จ.เชียงราย' read as 'Chiang Rai'"}
+    clean = tmp_path / "c.txt"
+    clean.write_text("---\nid: C\ntitle: t\nlanguage: en\nmethod: interview\nprovince: Nan\ndate: 2024\n---\nP1: hi\n",
+                     encoding="utf-8")
+    assert read_transcript(clean).warnings == []

@@ -97,10 +97,12 @@ def read_transcript(path: str | Path, format: str | None = None) -> RawTranscrip
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 
 
-def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str, int]:
+def split_front_matter(text: str, path: str | Path,
+                       warnings: list[str] | None = None) -> tuple[dict[str, Any], str, int]:
     """Split optional YAML front matter from ``text``.
 
-    Returns ``(meta, body, body_first_line)`` with ``body_first_line`` 1-based.
+    Returns ``(meta, body, body_first_line)`` with ``body_first_line`` 1-based. Unknown keys and values
+    that cannot be read are reported in ``warnings`` (see :mod:`fivep.ingest.front_matter`).
     """
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
@@ -123,6 +125,10 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str
             if not isinstance(meta, dict):
                 raise TranscriptError("front matter must be a mapping of 'key: value' lines",
                                       path=path, line=2)
+            if warnings is not None:
+                from fivep.ingest.front_matter import check_front_matter, key_lines
+
+                warnings.extend(check_front_matter(meta, key_lines(lines[1:i], 2), path))
             return meta, "\n".join(lines[i + 1 :]), i + 2
     raise TranscriptError("front matter starts with '---' but never ends", path=path, line=1,
                           hint="close it with a line holding only '---'")
@@ -135,10 +141,11 @@ def _read_plain(path: Path, data: bytes) -> RawTranscript:
                               line=text.count("\n", 0, text.index("\x00")) + 1,
                               hint="save the transcript again as UTF-8 text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, body, first = split_front_matter(text, path)
+    warnings: list[str] = []
+    meta, body, first = split_front_matter(text, path, warnings)
     paragraphs = [Paragraph(line, first + i) for i, line in enumerate(body.split("\n"))]
     fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
-    return RawTranscript(str(path), fmt, paragraphs, meta, encoding)
+    return RawTranscript(str(path), fmt, paragraphs, meta, encoding, warnings=warnings)
 
 
 # --- zip-based office formats --------------------------------------------------------------------
@@ -185,7 +192,9 @@ def _read_docx(path: Path, data: bytes) -> RawTranscript:
         meta["title"] = props.title
     if props.language:
         meta["language"] = props.language.split("-")[0]
-    return RawTranscript(str(path), "docx", _front_matter_in_paragraphs(paragraphs, meta, path), meta)
+    warnings: list[str] = []
+    paragraphs = _front_matter_in_paragraphs(paragraphs, meta, path, warnings)
+    return RawTranscript(str(path), "docx", paragraphs, meta, warnings=warnings)
 
 
 def _read_odt(path: Path, data: bytes) -> RawTranscript:
@@ -207,12 +216,12 @@ def _read_odt(path: Path, data: bytes) -> RawTranscript:
 
 
 def _front_matter_in_paragraphs(paragraphs: list[Paragraph], meta: dict[str, Any],
-                                path: Path) -> list[Paragraph]:
+                                path: Path, warnings: list[str] | None = None) -> list[Paragraph]:
     """A layout document may carry a YAML front-matter block in its first paragraphs."""
     blank = next((i for i, p in enumerate(paragraphs) if p.text.strip()), len(paragraphs))
     paragraphs = paragraphs[blank:]   # one slice: dropping blank paragraphs one by one was quadratic
     if paragraphs and paragraphs[0].text.strip() == "---":
-        found, _body, first = split_front_matter("\n".join(p.text for p in paragraphs), path)
+        found, _body, first = split_front_matter("\n".join(p.text for p in paragraphs), path, warnings)
         meta.update(found)
         skip = first - 1
         return paragraphs[skip:]
