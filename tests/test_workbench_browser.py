@@ -59,6 +59,7 @@ def lab(tmp_path: Path, sample_copy: Path) -> Iterator[tuple[str, Path]]:
 
     study = Study.open(sample_copy)
     study.ingest()
+    study.code(rules_only=True)     # the suggestions to review: the keyword tagger's (the encoder is slow to load)
     study.close()
     work = tmp_path / "lab"
     work.mkdir()
