@@ -622,6 +622,11 @@ def report(study: StudyArg,
     s = Study.open(study)
     path, figures = write_study_report(s, out, lang=lang, template=template, coder=coder)
     _console().print(f"report: {path} ({len(figures)} figure files in {path.parent / 'figures'})")
+    from fivep.report.quotes import FILE, read_translations
+
+    pending = sum(1 for row in read_translations(s.root).values() if not row.translation)
+    if pending:
+        _console().print(f"translations: {pending} quotes await a translation in {s.root / FILE}")
     s.close()
 
 

@@ -33,6 +33,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 from fivep.coding.codebook import ACTOR
@@ -95,6 +96,24 @@ class TagResult:
                 "actors": [code(c) for c in self.actors]}
 
 
+@cache
+def _negation_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A Thai negator right before a term; an English one among the 3 words before it."""
+    table = cues()
+    negators = sorted((re.escape(str(t)) for t in table["negation"]["th"]), key=len, reverse=True)
+    english = "|".join(re.escape(str(t)) for t in table["negation"]["en"] if str(t) != "n't")
+    return (re.compile(f"(?:{'|'.join(negators)})\\s*$"),
+            re.compile(rf"(?:\b(?:{english})\b|n't)(?:\W+\w+){{0,2}}\W*$", re.IGNORECASE))
+
+
+def negated_at(text: str, start: int) -> bool:
+    """Whether a term starting at ``start`` of ``text`` is under negation, by the tagger's own test
+    (for stored codings, whose evidence keeps offsets but not the flag)."""
+    thai, english = _negation_patterns()
+    return (thai.search(text, max(0, start - 12), start) is not None
+            or english.search(text, max(0, start - 40), start) is not None)
+
+
 def _weight(term: str) -> float:
     letters = [c for c in term if c.isalnum()]
     thai_word = bool(_THAI.search(term)) and "." not in term   # ล่าม has three letters but is no abbreviation
@@ -136,10 +155,7 @@ class RuleTagger:
         self.matcher = TermMatcher(self.analyzer, keywords)
         # cues ("ขาด", "ยาก") count only on segmentation boundaries, longest first
         self.cues = CueCounter(self.analyzer, cue_terms, inflect=lambda label: label.startswith("obstacle"))
-        negators = sorted((re.escape(str(t)) for t in table["negation"]["th"]), key=len, reverse=True)
-        self._negation_th_re = re.compile(f"(?:{'|'.join(negators)})\\s*$")
-        english = "|".join(re.escape(str(t)) for t in table["negation"]["en"] if str(t) != "n't")
-        self._negation_en_re = re.compile(rf"(?:\b(?:{english})\b|n't)(?:\W+\w+){{0,2}}\W*$", re.IGNORECASE)
+        self._negation_th_re, self._negation_en_re = _negation_patterns()
 
     @property
     def coder(self) -> str:

@@ -20,14 +20,10 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
     tagger, coding every statement); ``agreement`` may pass a precomputed agreement table."""
     from fivep.analysis.demographics import demographics, describe
     from fivep.analysis.frequencies import study_frame
+    from fivep.report.actors import load_recommendations, voiced_recommendations, with_evidence
     from fivep.report.docx_report import ReportInputs
-    from fivep.report.evidence import (
-        Evidence,
-        confirmed_share,
-        load_recommendations,
-        voiced_recommendations,
-        with_evidence,
-    )
+    from fivep.report.evidence import Evidence, confirmed_share, support_from
+    from fivep.report.quotes import privacy_gate, read_translations
 
     if lang not in LANGUAGES:
         raise InputError(f"unknown report language {lang!r}", hint="use --lang th or --lang en")
@@ -40,13 +36,17 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
     codebook = study.codebook()
     frame = study_frame(study, coder)
     documents = study.documents()
+    segments = study.segments()
     translated = {d.id: str(d.meta["translated_from"]) for d in documents if d.meta.get("translated_from")}
-    from fivep.privacy.cells import min_cell
-
-    k = min_cell(study, roster)
+    humans = study.human_coders()
+    human_codings = {h: study.store.codings(h) for h in humans if h != coder}
+    human_docs = {c.doc_id for codings in human_codings.values() for c in codings}
+    support = support_from(study.store.codings(coder), human_codings, segments, human_docs=human_docs)
+    gate, quote_filter, _ = privacy_gate(study)
     evidence = Evidence(frame, roster, codebook, lang=lang, labels=study.config.group_labels,
-                        min_cell=k, translated=translated)
-    demo = demographics(roster, study.config.group_sets, min_cell=k)
+                        min_cell=study.config.min_cell, translated=translated, support=support, coder=coder,
+                        count_format=_count_format(), quote_gate=gate, quote_filter=quote_filter)
+    demo = demographics(roster, study.config.group_sets, min_cell=study.config.min_cell)
     path = study.root / "recommendations.yaml"
     if path.exists():
         recommendations = with_evidence(load_recommendations(path, codebook), evidence)
@@ -56,7 +56,6 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
 
         recommendations = [r for d in DIMENSIONS for r in voiced_recommendations(evidence, d)]
         written = False
-    humans = study.human_coders()
     coders_label = ""
     if agreement is None and len(humans) >= 2:
         from fivep.coding.reliability import study_agreement
@@ -67,28 +66,55 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
             agreement = None
     if agreement is not None and len(agreement):
         coders_label = str(agreement["coders"].iloc[0])
+    interviews, groups = sessions(roster, documents)
+    texts = study.config.raw.get("report", {})
     methods = {
-        "interviews": sum(1 for d in documents if _method(d, roster) == "interview"),
-        "groups": sum(1 for d in documents if _method(d, roster) == "focus_group"),
-        "documents": len(documents), "segments": len(study.segments()),
+        "interviews": interviews, "groups": groups,
+        "documents": len(documents), "segments": len(segments),
         "codes": sum(1 for c in codebook.codes if c.parent),
-        "human": len({c.doc_id for h in humans for c in study.store.codings(h)}),  # transcripts humans coded
+        "human": len(human_docs),  # transcripts humans coded
+        "texts": texts if isinstance(texts, dict) else {},
     }
-    human_codings = {h: study.store.codings(h) for h in humans}
-    human_docs = {c.doc_id for codings in human_codings.values() for c in codings}
-    read = {s.id for s in study.segments() if s.doc_id in human_docs}
+    read = {s.id for s in segments if s.doc_id in human_docs}
     confirmed = confirmed_share(study.store.codings(machine), human_codings, read)
     title = (study.config.title_th if lang == "th" and study.config.title_th else study.config.title)
+    raw = study.config.raw
     return ReportInputs(title, evidence, demo, describe(demo, lang, study.config.group_labels), methods,
-                        recommendations, written, agreement, coders_label, machine, confirmed, figures_dir)
+                        recommendations, written, agreement, coders_label, machine, confirmed, figures_dir,
+                        author=str(raw.get("author") or ""), organisation=str(raw.get("organisation") or ""),
+                        translations=read_translations(study.root))
 
 
-def _method(document: Any, roster: list[Any]) -> str:
+def _count_format() -> Any:
+    """fivep.privacy's small-cell formatting ("<k", never 0) when it is there (see report/quotes.py's seam)."""
+    try:
+        from fivep.privacy.cells import show_count
+    except ImportError:
+        return None
+    return show_count
+
+
+def sessions(roster: list[Any], documents: list[Any]) -> tuple[int, int]:
+    """(in-depth interviews, focus groups): the roster's sessions by method (a focus group of two is a focus
+    group); without a method column, a transcript with two or more respondents is a focus group."""
+    by_session: dict[str, str] = {}
+    for person in roster:
+        method, session = person.get("method"), person.get("session_id")
+        if method in ("interview", "focus_group") and session:
+            by_session.setdefault(str(session), str(method))
+    if not by_session:
+        for document in documents:
+            by_session[document.id] = _method(document)
+    methods = list(by_session.values())
+    return methods.count("interview"), methods.count("focus_group")
+
+
+def _method(document: Any) -> str:
     method = document.meta.get("method")
     if method in ("interview", "focus_group"):
         return str(method)
     speakers = {t.respondent_id for t in document.turns if t.respondent_id}
-    return "focus_group" if len(speakers) > 2 else "interview"
+    return "focus_group" if len(speakers) >= 2 else "interview"
 
 
 def write_study_report(study: Study, out: str | Path, *, lang: str = "en", template: str | Path | None = None,
@@ -96,13 +122,19 @@ def write_study_report(study: Study, out: str | Path, *, lang: str = "en", templ
                        agreement: Any = None) -> tuple[Path, list[Path]]:
     """Write the DOCX report of a study; returns ``(report, figures)``."""
     from fivep.report.docx_report import write_report
+    from fivep.report.quotes import request_translations
 
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise InputError("the report is a Word document: give --out a .docx name", path=out)
-    if template is not None and not Path(template).is_file():
-        raise InputError("template not found", path=template, hint="give an existing .docx (or .dotx saved as .docx)")
+    if template is not None:
+        if not Path(template).is_file():
+            raise InputError("template not found", path=template, hint="give an existing .docx")
+        if Path(template).suffix.lower() not in (".docx", ".dotx", ".docm", ".dotm"):
+            raise InputError("a template must be a Word document (.docx)", path=template,
+                             hint="save it from Word or LibreOffice as a .docx")
     figures = Path(figures_dir) if figures_dir else out.parent / "figures"
     inputs = gather(study, lang=lang, coder=coder, figures_dir=figures, agreement=agreement)
     write_report(inputs, out, lang=lang, template=Path(template) if template else None)
+    request_translations(study.root, inputs.to_translate)
     return out, inputs.figures

@@ -1,19 +1,22 @@
-"""The evidence behind a report: who raised what, counted by group, and quotes that can be shown.
+"""The evidence behind a report: who raised what, counted by group, and the quotes that show it.
 
 Everything here is data (no document layout): counts of respondents by group for codes, dimensions and
-kinds, lines such as "9 of 32 government officials", representative quotes passed through the
-identifier filter, and the recommendations the report presents (researcher-written, from
-``recommendations.yaml``, or else the ones respondents voiced, ranked by how many voiced them).
+kinds, lines such as "9 of 32 government officials", and quotes. Counts are of the coder the report
+reads (:attr:`Evidence.coder`, by default the machine coder, which codes every statement); a statement
+that names a topic only under negation ("we don't need more shelters") is not counted as recommending it.
+
+A quote is the statement that best supports its point: a human coder applied the same code (when one
+did), the statement is of the kind shown (an obstacle, a recommendation), the machine's evidence for the
+code is strong and the statement is about few other topics, and it is of a readable length. Each
+statement is quoted once in a report, and every quote says whether a human confirmed its code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fivep.errors import InputError
 from fivep.messages import message
 from fivep.model import Codebook, Respondent
 
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 QUOTE_MAX = 420
+Pair = tuple[str, str]          # (segment id, code id)
 
 
 @dataclass(frozen=True)
@@ -29,18 +33,42 @@ class Quote:
     respondent_id: str
     group: str
     segment_id: str
-    translated_from: str | None = None
+    translated_from: str | None = None      # the transcript itself is a translation from this language
+    code_id: str = ""
+    kind: str = ""
+    confirmed: bool = False                  # a human coder applied the same code to this statement
+    language: str = "th"                     # the language the statement is in
 
 
-@dataclass(frozen=True)
-class Recommendation:
-    id: str
-    dimension: str
-    text: dict[str, str]
-    actors: tuple[str, ...]
-    codes: tuple[str, ...]
-    respondents: frozenset[str] = field(default=frozenset())
-    quotes: tuple[Quote, ...] = ()
+@dataclass
+class Support:
+    """What the report knows about each (statement, code) beyond the frame: the machine's score, whether
+    all its evidence is negated, whether a human coder applied it too, and which statements humans read."""
+
+    scores: dict[Pair, float] = field(default_factory=dict)
+    negated: set[Pair] = field(default_factory=set)
+    confirmed: set[Pair] = field(default_factory=set)
+    human_read: set[str] = field(default_factory=set)
+
+
+def support_from(codings: Sequence[Any], human_codings: Mapping[str, Sequence[Any]], segments: Sequence[Any],
+                 *, human_docs: set[str]) -> Support:
+    """:class:`Support` of the report coder's ``codings`` against the human coders' codings."""
+    from fivep.coding.rules import negated_at
+
+    by_id = {s.id: s for s in segments}
+    support = Support()
+    support.confirmed = {(c.segment_id, c.code_id) for codings_ in human_codings.values() for c in codings_}
+    support.human_read = {s.id for s in segments if s.doc_id in human_docs}
+    for coding in codings:
+        pair = (coding.segment_id, coding.code_id)
+        if coding.score is not None:
+            support.scores[pair] = float(coding.score)
+        segment = by_id.get(coding.segment_id or "")
+        if segment is not None and coding.evidence and all(
+                negated_at(segment.text, e.start - segment.start) for e in coding.evidence):
+            support.negated.add(pair)
+    return support
 
 
 class Evidence:
@@ -48,18 +76,34 @@ class Evidence:
 
     def __init__(self, frame: pd.DataFrame, roster: Sequence[Respondent], codebook: Codebook, *,
                  lang: str = "en", labels: Mapping[str, Mapping[str, str]] | None = None, min_cell: int = 0,
-                 translated: Mapping[str, str] | None = None) -> None:
+                 translated: Mapping[str, str] | None = None, support: Support | None = None,
+                 coder: str = "", count_format: Callable[[int, int], str] | None = None,
+                 quote_gate: Callable[[Any], tuple[bool, str]] | None = None,
+                 quote_filter: Callable[[str], str] | None = None) -> None:
         self.frame = frame[frame["respondent_id"].notna()]
         self.roster = list(roster)
         self.codebook = codebook
         self.lang = lang
         self.labels = labels or {}
         self.min_cell = min_cell
+        self.coder = coder
+        self.support = support or Support()
         self.group_of = {r.id: r.group for r in self.roster}
         self.groups = list(dict.fromkeys(r.group for r in self.roster))
         self.group_sizes = {g: sum(1 for r in self.roster if r.group == g) for g in self.groups}
         self.quoted: dict[str, int] = {}
+        self.used_segments: set[str] = set()     # each statement is quoted once in a report
+        self.withheld: list[tuple[str, str]] = []  # (segment id, reason) of quotes the privacy gate held back
         self.translated = dict(translated or {})   # doc_id -> language the transcript was translated from
+        self._count_format = count_format
+        self._gate = quote_gate
+        self._filter = quote_filter
+        negated = self.support.negated
+        if negated and len(self.frame):
+            pairs = list(zip(self.frame["segment_id"], self.frame["code_id"], strict=True))
+            self.frame = self.frame.assign(negated=[p in negated for p in pairs])
+        else:
+            self.frame = self.frame.assign(negated=False)
 
     # --- labels ---------------------------------------------------------------------------------
 
@@ -76,6 +120,10 @@ class Evidence:
         return self.codebook[code_id].label(self.lang) if code_id in self.codebook else code_id
 
     def count(self, n: int) -> str:
+        """A count as it may be printed: below ``min_cell`` (and above 0) it is shown as "<k"."""
+        if self._count_format is not None:
+            shown = self._count_format(n, self.min_cell)
+            return message(self.lang, "report.suppressed", k=self.min_cell) if shown.startswith("<") else shown
         if self.min_cell and 0 < n < self.min_cell:
             return message(self.lang, "report.suppressed", k=self.min_cell)
         return str(n)
@@ -83,7 +131,8 @@ class Evidence:
     # --- who raised what ------------------------------------------------------------------------
 
     def respondents(self, *, codes: Sequence[str] | None = None, dimension: str | None = None,
-                    kind: str | None = None) -> set[str]:
+                    kind: str | None = None, affirmed: bool = False) -> set[str]:
+        """Respondents with a statement coded so; ``affirmed`` leaves out codes found only under negation."""
         rows = self.frame
         if codes is not None:
             rows = rows[rows["code_id"].isin(list(codes))]
@@ -91,7 +140,16 @@ class Evidence:
             rows = rows[rows["dimension"] == dimension]
         if kind is not None:
             rows = rows[rows["kind"] == kind]
+        if affirmed:
+            rows = rows[~rows["negated"]]
         return set(rows["respondent_id"])
+
+    def confirmed_respondents(self, codes: Sequence[str]) -> set[str]:
+        """Respondents with a statement a human coder also coded with one of ``codes``."""
+        rows = self.frame[self.frame["code_id"].isin(list(codes)) & ~self.frame["negated"]]
+        confirmed = self.support.confirmed
+        return {r for s, c, r in zip(rows["segment_id"], rows["code_id"], rows["respondent_id"], strict=True)
+                if (s, c) in confirmed}
 
     def by_group(self, people: set[str]) -> dict[str, int]:
         counts = {g: 0 for g in self.groups}
@@ -130,35 +188,56 @@ class Evidence:
 
     def quotes(self, *, codes: Sequence[str], kind: str | None = None, limit: int = 2,
                exclude: set[str] | None = None) -> list[Quote]:
-        """Representative statements: one per respondent, groups varied, of a readable length, de-identified."""
-        from fivep.privacy.redact import redact_text
+        """The statements that best support ``codes`` (of ``kind``): one per respondent, groups varied,
+        never a statement quoted before in this report, each through the privacy gate."""
+        from fivep.report.docx_thai import is_thai
 
-        rows = self.frame[self.frame["code_id"].isin(list(codes))]
-        if kind is not None and (rows["kind"] == kind).any():
-            rows = rows[rows["kind"] == kind]
-        rows = rows.drop_duplicates("segment_id")
-        rows = rows.assign(hits=rows["segment_id"].map(self.frame.groupby("segment_id")["code_id"].nunique()))
-        rows = rows.assign(length=rows["text"].str.len())
-        rows = rows[(rows["length"] >= 60)] if (rows["length"] >= 60).any() else rows
-        rows = rows.sort_values(["hits", "length"], ascending=[False, True], kind="stable")
+        rows = self.frame[self.frame["code_id"].isin(list(codes)) & ~self.frame["segment_id"].isin(self.used_segments)]
+        if kind == "recommendation":
+            rows = rows[~rows["negated"]]
+        if rows.empty:
+            return []
+        support = self.support
+        topics = self.frame[self.frame["dimension"] != "actor"].groupby("segment_id")["code_id"].nunique()
+
+        def rank(row: Any) -> tuple[Any, ...]:
+            pair = (row.segment_id, row.code_id)
+            length = len(str(row.text))
+            return (pair not in support.confirmed, kind is not None and row.kind != kind,
+                    -round(support.scores.get(pair, 0.5), 1), int(topics.get(row.segment_id, 1)),
+                    length < 60, abs(length - 220) // 40)
+
+        candidates = sorted(rows.drop_duplicates("segment_id").itertuples(), key=rank)
         chosen: list[Quote] = []
-        used_people: set[str] = set(exclude or set())
-        # Voices from every group: the group quoted least so far in this report goes first.
-        order = sorted(rows["group"].dropna().unique(), key=lambda g: (self.quoted.get(g, 0), self.groups.index(g)
-                                                                     if g in self.groups else 99))
-        for group in order:
-            if len(chosen) >= limit:
-                break
-            for row in rows[rows["group"] == group].itertuples():
-                if row.respondent_id in used_people:
+        people: set[str] = set(exclude or set())
+        groups: set[str] = set()
+        for strict in (True, False):       # first one per group, then fill from any group
+            for row in candidates:
+                if len(chosen) >= limit:
+                    break
+                if row.respondent_id in people or row.segment_id in self.used_segments or (strict and row.group in groups):
                     continue
+                if self._gate is not None:
+                    allowed, reason = self._gate(row)
+                    if not allowed:
+                        self.withheld.append((row.segment_id, reason))
+                        continue
                 text = _shorten(str(row.text))
-                chosen.append(Quote(redact_text(text), row.respondent_id, row.group, row.segment_id,
-                                    self.translated.get(row.doc_id)))
-                used_people.add(row.respondent_id)
-                self.quoted[group] = self.quoted.get(group, 0) + 1
-                break
+                text = self._filter(text) if self._filter else _redact(text)
+                chosen.append(Quote(text, row.respondent_id, row.group, row.segment_id, self.translated.get(row.doc_id),
+                                    row.code_id, row.kind, (row.segment_id, row.code_id) in support.confirmed,
+                                    "th" if is_thai(text) else "en"))
+                people.add(row.respondent_id)
+                groups.add(row.group)
+                self.used_segments.add(row.segment_id)
+                self.quoted[row.group] = self.quoted.get(row.group, 0) + 1
         return chosen
+
+
+def _redact(text: str) -> str:
+    from fivep.privacy.redact import redact_text
+
+    return redact_text(text)
 
 
 def _shorten(text: str, limit: int = QUOTE_MAX) -> str:
@@ -167,71 +246,6 @@ def _shorten(text: str, limit: int = QUOTE_MAX) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;") + " …"
-
-
-def load_recommendations(path: Path, codebook: Codebook) -> list[Recommendation]:
-    """Researcher-written recommendations (``recommendations.yaml``); errors name the entry."""
-    import yaml
-
-    from fivep import safe_yaml
-
-    try:
-        data = safe_yaml.load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(error, 'problem', error)}", path=path,
-                         line=mark.line + 1 if mark else None) from None
-    entries = data.get("recommendations") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise InputError("expected a list under 'recommendations:'", path=path)
-    out = []
-    for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            raise InputError(f"recommendation {number} is not a mapping", path=path)
-        rid = str(entry.get("id") or f"rec-{number}")
-        for key in ("codes", "actors"):
-            for code in entry.get(key) or []:
-                if code not in codebook:
-                    raise InputError(f"recommendation '{rid}' names unknown code '{code}'", path=path,
-                                     hint="use code ids of the study's codebook")
-        dimension = str(entry.get("dimension") or "")
-        if not dimension:
-            codes = [codebook[c].dimension for c in entry.get("codes") or []]
-            dimension = codes[0] if codes else ""
-        text = {lang: str(entry[lang]).strip() for lang in ("en", "th") if entry.get(lang)}
-        if not text:
-            raise InputError(f"recommendation '{rid}' has no text (give 'en:' and/or 'th:')", path=path)
-        out.append(Recommendation(rid, dimension, text, tuple(entry.get("actors") or ()), tuple(entry.get("codes") or ())))
-    return out
-
-
-def with_evidence(recommendations: Sequence[Recommendation], evidence: Evidence) -> list[Recommendation]:
-    """Attach who raised each recommendation's codes, and a quote preferably from a recommendation."""
-    out = []
-    for rec in recommendations:
-        people = evidence.respondents(codes=rec.codes) if rec.codes else set()
-        quotes = tuple(evidence.quotes(codes=rec.codes, kind="recommendation", limit=1)) if rec.codes else ()
-        out.append(Recommendation(rec.id, rec.dimension, rec.text, rec.actors, rec.codes, frozenset(people), quotes))
-    return out
-
-
-def voiced_recommendations(evidence: Evidence, dimension: str, *, limit: int = 5) -> list[Recommendation]:
-    """Without researcher-written recommendations: the sub-codes respondents made recommendations about,
-    ranked by how many respondents voiced them, each with its statements."""
-    frame = evidence.frame
-    rows = frame[(frame["kind"] == "recommendation") & (frame["dimension"] == dimension)
-                 & frame["code_id"].str.contains(".", regex=False)]
-    ranked = rows.groupby("code_id")["respondent_id"].nunique().sort_values(ascending=False, kind="stable")
-    out = []
-    for code_id in list(ranked.index)[:limit]:
-        people = set(rows.loc[rows["code_id"] == code_id, "respondent_id"])
-        actors = frame[frame["segment_id"].isin(rows.loc[rows["code_id"] == code_id, "segment_id"])
-                       & (frame["dimension"] == "actor")]["code_id"].value_counts()
-        label = evidence.code_label(code_id)
-        quotes = tuple(evidence.quotes(codes=[code_id], kind="recommendation", limit=2))
-        out.append(Recommendation(f"voiced-{code_id}", dimension, {evidence.lang: label}, tuple(actors.index[:3]),
-                                  (code_id,), frozenset(people), quotes))
-    return out
 
 
 def confirmed_share(machine: Sequence[Any], humans: Mapping[str, Sequence[Any]],

@@ -20,7 +20,7 @@ def share_chart(labels: Sequence[str], shares: Mapping[str, Sequence[float]], gr
     from fivep.report.charts import register_thai_font
 
     family = register_thai_font()
-    with plt.rc_context({"font.family": family, "font.size": 9, "svg.fonttype": "none"}):
+    with plt.rc_context({"font.family": family, "font.size": 10, "svg.fonttype": "none"}):
         groups = list(shares)
         height = max(2.4, 0.3 * len(labels) * (1 + len(groups) / 4) + 1.1)
         own = ax is None
@@ -40,8 +40,9 @@ def share_chart(labels: Sequence[str], shares: Mapping[str, Sequence[float]], gr
         ax.set_xlabel(xlabel)
         if title:
             ax.set_title(title, loc="left", fontsize=10)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.35, -0.13 - 0.25 / height), ncol=min(4, len(groups)),
-                  fontsize=8, frameon=False)
+        # Below the plot, at most two groups a row, and saved with the figure's tight box: a legend always fits.
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.1 - 0.3 / height), ncol=min(2, len(groups)),
+                  fontsize=9, frameon=False, handlelength=1.2, columnspacing=1.5)
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -51,16 +52,22 @@ def share_chart(labels: Sequence[str], shares: Mapping[str, Sequence[float]], gr
             path.parent.mkdir(parents=True, exist_ok=True)
             for suffix in (".png", ".svg"):
                 target = path.with_suffix(suffix)
-                fig.savefig(target)
+                fig.savefig(target, bbox_inches="tight", pad_inches=0.08)
                 written.append(target)
             plt.close(fig)
         return written
 
 
-def _wrap(label: str, width: int = 34) -> str:
+def _wrap(label: str, width: int = 30) -> str:
+    """Lines of at most ``width`` characters, broken between words (Thai words found by PyThaiNLP)."""
     if len(label) <= width:
         return label
-    cut = label.rfind(" ", 0, width)
-    if cut <= 0:
-        return label
-    return label[:cut] + "\n" + _wrap(label[cut + 1 :], width)
+    from pythainlp.tokenize import word_tokenize
+
+    words = word_tokenize(label, engine="newmm", keep_whitespace=True)
+    lines = [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + len(word) > width:
+            lines.append("")
+        lines[-1] += word if lines[-1] or not word.isspace() else ""
+    return "\n".join(line.strip() for line in lines if line.strip())
