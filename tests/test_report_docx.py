@@ -73,7 +73,7 @@ def test_language_follows_the_script_of_each_run(reports: dict[str, Path], lang:
     runs = _runs(reports[lang])
     thai = [r for r in runs if THAI.search(r[0])]
     latin = [r for r in runs if LATIN.search(r[0]) and not THAI.search(r[0])]
-    assert len(thai) > 100 and len(latin) > 100
+    assert len(thai) > 30 and len(latin) > 30
     mixed = [r[0] for r in runs if THAI.search(r[0]) and LATIN.search(r[0])]
     assert mixed == []                                   # runs are split where the script changes
     for text, attrs, rpr in thai:
@@ -92,8 +92,8 @@ def test_thai_paragraphs_use_thai_distribution_and_codes_do_not_break(reports: d
     assert en.count('w:jc w:val="both"') >= 10 and "thaiDistribute" not in en
     # pseudonymous codes keep their hyphens (w:noBreakHyphen), in both reports
     for xml in (th, en):
-        assert re.search(r"<w:t>GOV</w:t><w:noBreakHyphen/><w:t>", xml) or "GOV</w:t><w:noBreakHyphen/>" in xml
-        assert not re.search(r"<w:t[^>]*>[^<]*\b(?:GOV|NGO|EXP|YP)-[A-Z]{2}-\d", xml)
+        assert re.search(r"R</w:t><w:noBreakHyphen/><w:t[^>]*>\d+", xml)
+        assert not re.search(r"<w:t[^>]*>[^<]*\bR-\d", xml)
     assert "ร้อยละ\u00a059.09" in _body_text(reports["th"])
 
 
@@ -335,3 +335,22 @@ def test_rendered_reports_break_no_latin_word_code_or_number(reports: dict[str, 
         source = _body_text(reports[lang])
         assert len(text) > 20000
         assert tool.split_words(text, source) == []
+
+
+def test_minors_quotes_wait_for_approval_then_appear(study_dir: Path, reports: dict[str, Path], tmp_path: Path) -> None:
+    import csv
+
+    path = study_dir / "quote-approvals.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows and all(r["decision"] in ("", "pending") and r["group"] == "victim" for r in rows)
+    assert "minor victims" not in re.sub(r"\(.*?\)", "", " ".join(re.findall(r"— R-\d+, [a-z ]+", _body_text(reports["en"]))))
+    rows[0]["decision"] = "approve"
+    rows[0]["reviewer"] = "researcher"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    study = Study.open(study_dir)
+    out, _ = write_study_report(study, tmp_path / "approved.docx", lang="en")
+    study.close()
+    assert re.search(r"— R-\d+, minor victims", _body_text(out))

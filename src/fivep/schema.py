@@ -51,7 +51,19 @@ TOP: dict[str, Key] = {
     "transcripts": Key("a string (a folder in the study folder)", _is_str, '"transcripts"'),
     "codebook": Key("a string (5p or a .yaml file)", _is_str, '"5p"'),
     "store": Key("a string (a file in the study folder)", _is_str, '".fivep/fivep.sqlite"'),
+    "author": Key("a string (the report's author property and cover)", _is_str, '"Research team"'),
+    "organisation": Key("a string (on the report's cover)", _is_str, '"Foundation for Child Protection"'),
 }
+
+
+def _is_report_text(value: Any) -> bool:
+    """A text, a list of texts, or a table of them by language (``{ en = "...", th = "..." }``)."""
+    if isinstance(value, dict):
+        return bool(value) and all(k in ("en", "th") and _is_report_text(v) for k, v in value.items())
+    return _is_str(value) or _is_str_list(value)
+
+
+REPORT_TEXT = Key("a string, or a table of en and th strings", _is_report_text, '{ en = "...", th = "..." }')
 # Tables with fixed keys.
 TABLES: dict[str, dict[str, Key]] = {
     "privacy": {"min_cell": Key("a whole number of respondents, 0 or more", _is_count, "5")},
@@ -59,6 +71,7 @@ TABLES: dict[str, dict[str, Key]] = {
     "scale": {"jobs": Key("a whole number of worker processes (0: every core)", _is_count, "2"),
               "scheduler": Key("a Dask scheduler address", _is_str, '"tcp://10.0.0.5:8786"')},
     "transcript_options": {"interviewer_labels": Key("a list of speaker labels", _is_str_list, '["พี่เลี้ยง", "RA"]')},
+    "report": {"introduction": REPORT_TEXT, "objectives": REPORT_TEXT, "ethics": REPORT_TEXT},
 }
 LABELS = Key("a table of en and th labels", lambda v: isinstance(v, dict), '{ en = "NGO staff", th = "เจ้าหน้าที่ NGO" }')
 # Tables whose keys the user names; every value has this type.

@@ -42,11 +42,14 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
     human_codings = {h: study.store.codings(h) for h in humans if h != coder}
     human_docs = {c.doc_id for codings in human_codings.values() for c in codings}
     support = support_from(study.store.codings(coder), human_codings, segments, human_docs=human_docs)
+    from fivep.privacy.cells import min_cell
+
+    k = min_cell(study, roster)
     gate, quote_filter, _ = privacy_gate(study)
     evidence = Evidence(frame, roster, codebook, lang=lang, labels=study.config.group_labels,
-                        min_cell=study.config.min_cell, translated=translated, support=support, coder=coder,
-                        count_format=_count_format(), quote_gate=gate, quote_filter=quote_filter)
-    demo = demographics(roster, study.config.group_sets, min_cell=study.config.min_cell)
+                        min_cell=k, translated=translated, support=support, coder=coder,
+                        quote_gate=gate, quote_filter=quote_filter)
+    demo = demographics(roster, study.config.group_sets, min_cell=k)
     path = study.root / "recommendations.yaml"
     if path.exists():
         recommendations = with_evidence(load_recommendations(path, codebook), evidence)
@@ -85,15 +88,6 @@ def gather(study: Study, *, lang: str = "en", coder: str | None = None, figures_
                         translations=read_translations(study.root))
 
 
-def _count_format() -> Any:
-    """fivep.privacy's small-cell formatting ("<k", never 0) when it is there (see report/quotes.py's seam)."""
-    try:
-        from fivep.privacy.cells import show_count
-    except ImportError:
-        return None
-    return show_count
-
-
 def sessions(roster: list[Any], documents: list[Any]) -> tuple[int, int]:
     """(in-depth interviews, focus groups): the roster's sessions by method (a focus group of two is a focus
     group); without a method column, a transcript with two or more respondents is a focus group."""
@@ -122,7 +116,7 @@ def write_study_report(study: Study, out: str | Path, *, lang: str = "en", templ
                        agreement: Any = None) -> tuple[Path, list[Path]]:
     """Write the DOCX report of a study; returns ``(report, figures)``."""
     from fivep.report.docx_report import write_report
-    from fivep.report.quotes import request_translations
+    from fivep.report.quotes import privacy_gate, request_translations
 
     out = Path(out)
     if out.suffix.lower() != ".docx":
@@ -137,4 +131,6 @@ def write_study_report(study: Study, out: str | Path, *, lang: str = "en", templ
     inputs = gather(study, lang=lang, coder=coder, figures_dir=figures, agreement=agreement)
     write_report(inputs, out, lang=lang, template=Path(template) if template else None)
     request_translations(study.root, inputs.to_translate)
+    # minors' statements the report would have quoted: rows in quote-approvals.csv for the researcher
+    privacy_gate(study)[2]([sid for sid, _ in inputs.evidence.withheld])
     return out, inputs.figures

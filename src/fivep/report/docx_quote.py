@@ -25,7 +25,7 @@ def write_quote(w: Writer, quote: Quote, topic: str | None) -> None:
             w.inputs.to_translate.append((quote, lang))
     paragraph = add_paragraph(w.document, "", style="Quote", lang=lang)
     add_run(paragraph, f"“{text}”", italic=not is_thai(text), lang=lang)   # Latin words in Thai speech upright
-    add_run(paragraph, f" — {quote.respondent_id}, {ev.group_label(quote.group)}", bold=True, size=9, lang=lang)
+    add_run(paragraph, f" — {quote.code or quote.respondent_id}, {ev.group_label(quote.group)}", bold=True, size=9, lang=lang)
     notes = []
     if quote.translated_from:
         source = quote.translated_from

@@ -38,6 +38,7 @@ class Quote:
     kind: str = ""
     confirmed: bool = False                  # a human coder applied the same code to this statement
     language: str = "th"                     # the language the statement is in
+    code: str = ""                           # the pseudonymous code printed with it (fivep.privacy)
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Evidence:
                  lang: str = "en", labels: Mapping[str, Mapping[str, str]] | None = None, min_cell: int = 0,
                  translated: Mapping[str, str] | None = None, support: Support | None = None,
                  coder: str = "", count_format: Callable[[int, int], str] | None = None,
-                 quote_gate: Callable[[Any], tuple[bool, str]] | None = None,
+                 quote_gate: Callable[[Any], tuple[bool, str, str]] | None = None,
                  quote_filter: Callable[[str], str] | None = None) -> None:
         self.frame = frame[frame["respondent_id"].notna()]
         self.roster = list(roster)
@@ -120,13 +121,12 @@ class Evidence:
         return self.codebook[code_id].label(self.lang) if code_id in self.codebook else code_id
 
     def count(self, n: int) -> str:
-        """A count as it may be printed: below ``min_cell`` (and above 0) it is shown as "<k"."""
-        if self._count_format is not None:
-            shown = self._count_format(n, self.min_cell)
-            return message(self.lang, "report.suppressed", k=self.min_cell) if shown.startswith("<") else shown
-        if self.min_cell and 0 < n < self.min_cell:
-            return message(self.lang, "report.suppressed", k=self.min_cell)
-        return str(n)
+        """A count as it may be printed (:func:`fivep.privacy.cells.show_count`): below ``min_cell`` and above
+        0 it is "<k" in the report's language; 0 stays 0."""
+        from fivep.privacy.cells import show_count
+
+        shown = (self._count_format or show_count)(n, self.min_cell)
+        return message(self.lang, "report.suppressed", k=self.min_cell) if shown.startswith("<") else shown
 
     # --- who raised what ------------------------------------------------------------------------
 
@@ -164,7 +164,7 @@ class Evidence:
         parts = []
         for group, n in self.by_group(people).items():
             if n or not short:
-                parts.append(message(self.lang, "report.group_count", n=self.count(n), of=self.group_sizes[group],
+                parts.append(message(self.lang, "report.group_count", n=self.count(n), of=self.count(self.group_sizes[group]),
                                      label=self.group_label(group)))
         return ", ".join(parts) if self.lang == "en" else " ".join(parts)
 
@@ -217,16 +217,18 @@ class Evidence:
                     break
                 if row.respondent_id in people or row.segment_id in self.used_segments or (strict and row.group in groups):
                     continue
+                code = row.respondent_id
                 if self._gate is not None:
-                    allowed, reason = self._gate(row)
+                    allowed, reason, code = self._gate(row)
                     if not allowed:
-                        self.withheld.append((row.segment_id, reason))
+                        if (row.segment_id, reason) not in self.withheld:
+                            self.withheld.append((row.segment_id, reason))
                         continue
                 text = _shorten(str(row.text))
                 text = self._filter(text) if self._filter else _redact(text)
                 chosen.append(Quote(text, row.respondent_id, row.group, row.segment_id, self.translated.get(row.doc_id),
                                     row.code_id, row.kind, (row.segment_id, row.code_id) in support.confirmed,
-                                    "th" if is_thai(text) else "en"))
+                                    "th" if is_thai(text) else "en", code))
                 people.add(row.respondent_id)
                 groups.add(row.group)
                 self.used_segments.add(row.segment_id)

@@ -94,28 +94,22 @@ def translation_for(quote: Any, target: str, table: dict[tuple[str, str], Transl
     return "translated", row.translation
 
 
-# --- PRIVACY SEAM -------------------------------------------------------------------------------------
-# The privacy work lands fivep.privacy.quotes (a minor's statement is quoted only after a researcher
-# approved it, with the reasons it was flagged; the identifier filter honouring the de-identification
-# review). privacy_gate() uses it when it is there; until then every roster respondent's statement may be
-# quoted and the identifier filter (fivep.privacy.redact) is applied. Nothing else in the report decides
-# whether a quote may be shown.
+# --- privacy ---------------------------------------------------------------------------------------------
+# Whether a statement may be quoted, by which pseudonymous code, and its identifier filter: all decided by
+# fivep.privacy.quotes (a minor's statement only after a researcher approved it in quote-approvals.csv;
+# not from a group smaller than k; the de-identification review honoured). Nothing else decides.
 
-Gate = Callable[[Any], tuple[bool, str]]
+Gate = Callable[[Any], tuple[bool, str, str]]
 
 
-def privacy_gate(study: Any) -> tuple[Gate | None, Callable[[str], str] | None, Callable[[list[str]], Any] | None]:
-    """``(allowed(row) -> (ok, reason), text filter, request approvals(segment ids))`` of the study."""
-    try:
-        from fivep.privacy import quotes as approvals
-    except ImportError:
-        return None, None, None
-    if not hasattr(approvals, "gate"):
-        return None, None, None
-    gate = approvals.gate(study)
+def privacy_gate(study: Any) -> tuple[Gate, Callable[[str], str], Callable[[list[str]], Any]]:
+    """``(status(row) -> (allowed, reason, code to print), text filter, request approvals(segment ids))``."""
+    from fivep.privacy.quotes import gate
 
-    def allowed(row: Any) -> tuple[bool, str]:
-        ok, reason = gate.status(row.segment_id)
-        return bool(ok), str(reason or "")
+    quotes = gate(study)
 
-    return allowed, gate.text, gate.request
+    def status(row: Any) -> tuple[bool, str, str]:
+        result = quotes.status(row.segment_id)
+        return bool(result.allowed), str(result.reason or ""), str(result.code or row.respondent_id)
+
+    return status, quotes.text, quotes.request
