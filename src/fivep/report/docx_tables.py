@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def demographics_table(w: Writer) -> None:
-    from fivep.analysis.demographics import _fmt
+    from fivep.analysis.demographics import _fmt, _mean
 
     ev, lang = w.ev, w.lang
 
@@ -22,7 +22,7 @@ def demographics_table(w: Writer) -> None:
         return str(c.get("shown") or "") if c.get("suppressed") else f"{c['n']} ({_fmt(c['pct'])}%)"
 
     def stats(s: dict[str, Any] | None) -> str:
-        return "–" if not s else f"{_fmt(s['min'])}–{_fmt(s['max'])} ({s['mean']:.1f})"
+        return "–" if not s else f"{_fmt(s['min'])}–{_fmt(s['max'])} ({_mean(s['mean'])})"
 
     groups = w.inputs.demographics["groups"]
     columns: list[list[str]] = []
