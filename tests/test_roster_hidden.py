@@ -20,7 +20,8 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("Tak", "Tak"), ("ตาก", "Tak"), ("จ. เชียงใหม่", "Chiang Mai"), ("Nan Province", "Nan"), ("NAN", "Nan"),
     ("อ.แม่สาย จ.เชียงราย", "Chiang Rai"), ("จ.เชียงราย อ.แม่สาย", "Chiang Rai"),
     ("Mae Sai District, Chiang Rai Province", "Chiang Rai"), ("Tak Bai, Narathiwat", "Narathiwat"),
-    ("Chiang Mai, Thailand", "Chiang Mai"),
+    ("Chiang Mai, Thailand", "Chiang Mai"), ("อ.เมืองน่าน", "Nan"), ("อำเภอเมืองเชียงใหม่", "Chiang Mai"),
+    ("เมืองน่าน", "Nan"), ("Mueang Nan", "Nan"), ("Amphoe Mueang Tak", "Tak"), ("เมือง", None), ("Mueang Tak Bai", None),
     # near-matches are never read as the province they resemble
     ("Tak Bai", None), ("ตากใบ", None), ("Nang Rong", None), ("Nann", None), ("Phraek", None),
     ("Nanthaburi", None), ("Bangkok Noi", None), ("Chiang Mai University", None), ("Nan, Phrae", None),

@@ -174,7 +174,7 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
         rows = []
         empty: set[tuple[int, int]] = set()
         for number, values in enumerate(rows_iter, start=2):
-            cells = []
+            cells: list[str] = []
             for v in values:
                 if v is None:
                     empty.add((number, len(cells)))

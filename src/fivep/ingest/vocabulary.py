@@ -109,6 +109,10 @@ def normalize_province(value: str) -> str | None:
     found = _province_exact(value)
     if found:
         return found
+    # the capital district (อำเภอเมือง) of a province is in that province: เมืองน่าน, อ.เมืองเชียงใหม่, Mueang Nan
+    capital = re.sub(r"^(?:(?:อ\.|อำเภอ)?\s*เมือง|(?:amphoe\s+)?mueang\s)\s*", "", value.strip(), flags=re.IGNORECASE)
+    if capital != value.strip() and (found := _province_exact(capital)):
+        return found
     parts = [m.group(1) for m in _PROVINCE_MARKED.finditer(value)]
     if "," in value or ";" in value:
         parts += [p for p in re.split(r"[,;]", value) if _key(p) not in ("thailand", "ประเทศไทย", "ไทย")]
