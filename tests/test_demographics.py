@@ -194,3 +194,13 @@ def test_narrative_has_no_slugs_and_no_doubled_parentheses() -> None:
     assert "There were 4 helpers (volunteer and community leader; 2 female and 2 male)" in text
     custom = describe(demographics(roster), labels={"community_leader": {"en": "community leaders"}})
     assert "2 community leaders" in custom
+
+
+def test_combine_replacing_a_study_set_says_so(sample_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    from fivep.cli import app
+
+    out = CliRunner().invoke(app, ["demographics", str(sample_dir), "--combine", "practitioners=victim", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert "--combine practitioners=victim replaces study.toml's practitioners = ['government', 'ngo']" in out.output

@@ -170,7 +170,9 @@ def demographics(study: StudyArg,
     from fivep.privacy.cells import min_cell as study_min_cell
 
     roster = s.read_roster()
-    notes: list[str] = []
+    notes: list[str] = [f"--combine {name}={','.join(parts)} replaces study.toml's {name} = "
+                        f"{s.config.group_sets[name]} for this run" for name, parts in combined.items()
+                        if name in s.config.group_sets and s.config.group_sets[name] != parts]
     result = compute(roster, sets, min_cell=study_min_cell(s, roster) if min_cell is None else min_cell,
                      warnings=notes, where={**group_set_lines(s.root / "study.toml"), **dict.fromkeys(combined, "--combine")})
     for warning in [*s.roster_warnings, *notes]:
