@@ -6,6 +6,9 @@ alternating rounds (the machines are noisy), the benchmark times
 - bare tokenisation: the tagger's own Thai tokenizer (same engine, same merged dictionary) over every
   segment; English segments through the same spaCy tokenizer the tagger uses;
 - tagging: :meth:`fivep.coding.rules.RuleTagger.tag` over every segment;
+- whole processes: ``fivep tag --rules-only FILE`` against a bare nlpo3 process segmenting the same file;
+- the default tagger (rules + sentence encoder + model) against the bare cost of its parts (nlpo3
+  tokenisation plus the bare encoder) on ``--default-mb`` of the same text;
 
 and reports characters per second for both, their ratio (the issue asks for >= 0.5; the median of the
 rounds, each round interleaving the two in chunks of 200 segments), and the peak resident memory of
@@ -49,11 +52,58 @@ def corpus(mb: float) -> list[str]:
     return out
 
 
+def whole_process(texts: list[str], engine: str) -> dict[str, float]:
+    """Rules-only ``fivep tag`` as a whole process against a bare nlpo3 process over the same file."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "lines.txt"
+        source.write_text("\n".join(" ".join(t.split()) for t in texts) + "\n", encoding="utf-8")
+        bare = ("import sys, nlpo3\nfrom fivep.coding.nlp import _base_words\n"
+                "p = sys.argv[1] + '.dict'\nopen(p, 'w', encoding='utf-8').write('\\n'.join(sorted(_base_words())))\n"
+                "nlpo3.load_dict(p, 'bare')\n"
+                "for line in open(sys.argv[1], encoding='utf-8'): nlpo3.segment(line, 'bare', False)\n")
+        timings = {}
+        for name, command in (("nlpo3_process_s", [sys.executable, "-c", bare, str(source)]),
+                              ("rules_only_process_s", [sys.executable, "-m", "fivep.cli", "tag", str(source),
+                                                        "--rules-only", "--engine", engine])):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+            timings[name] = round(time.perf_counter() - start, 2)
+    timings["ratio_rules_only_process_to_nlpo3_process"] = round(timings["nlpo3_process_s"]
+                                                                  / timings["rules_only_process_s"], 3)
+    return timings
+
+
+def default_against_parts(texts: list[str]) -> dict[str, float]:
+    """The default tagger against the bare cost of its parts: nlpo3 tokenisation plus the bare encoder."""
+    from fivep.coding.codebook import load_codebook
+    from fivep.coding.embed import USEEmbedder
+    from fivep.coding.tagger import Tagger
+
+    tagger = Tagger(load_codebook("5p"))
+    tokenize = tagger.rules.analyzer.tokenizer.tokenize
+    bare_encoder = USEEmbedder()   # a fresh encoder: nothing remembered
+    tagger.tag_many(texts[:5])
+    start = time.perf_counter()
+    for text in texts:
+        tokenize(text)
+    bare_encoder._encode(list(texts))
+    parts = time.perf_counter() - start
+    tagger.index.embedder._memory.clear()   # type: ignore[attr-defined]
+    start = time.perf_counter()
+    tagger.tag_many(texts)
+    full = time.perf_counter() - start
+    return {"parts_s": round(parts, 2), "default_tag_s": round(full, 2), "ratio_default_to_parts": round(parts / full, 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--engine", default="nlpo3")
+    parser.add_argument("--default-mb", type=float, default=0.3,
+                        help="Text for the default tagger against its parts (the encoder is slow).")
     args = parser.parse_args()
 
     from fivep.coding.codebook import load_codebook
@@ -108,6 +158,8 @@ def main() -> None:
         "ratio_per_round": [round(a / b, 3) for a, b in rounds],
         "python": sys.version.split()[0],
     }
+    result["whole_process"] = whole_process(texts, args.engine)
+    result["default_tagger"] = default_against_parts(corpus(args.default_mb))
     print(json.dumps(result, indent=2))
 
 

@@ -146,3 +146,20 @@ def test_suggest_and_review_from_the_cli(sample_copy: Path) -> None:
     assert statuses[first] == "accepted" and statuses[second] == "rejected"
     missing = runner.invoke(app, ["suggestions", "accept", str(sample_copy), "999999"])
     assert missing.exit_code == 1 and "no suggestion with id 999999" in missing.stderr
+
+
+def test_learning_curve_grows_with_the_coded_documents(coded_sample: Path) -> None:
+    from fivep.coding.suggest import learning_curve
+
+    study = Study.open(coded_sample)
+    data = training_data(study, reviewed=False)
+    machine = study.machine_coder(code=False)
+    rules: dict[str, set[str]] = {}
+    for c in study.store.codings(machine):
+        rules.setdefault(c.segment_id, set()).add(c.code_id)
+    study.close()
+    curve = learning_curve(data.segments, data.codes, study.codebook(), rules=rules, folds=2, fractions=(0.2, 1.0))
+    assert [row["fraction"] for row in curve] == [0.2, 1.0]
+    assert curve[0]["statements"] < curve[1]["statements"] <= len(data.segments)
+    assert curve[0]["rules"] == curve[1]["rules"] > 0.5                # the tagger is scored on the same segments
+    assert 0 <= curve[0]["model"] < curve[1]["model"] <= 1             # more coded documents teach more

@@ -929,7 +929,7 @@ def _evaluate_model(s: Any, humans: list[str], format: str) -> None:
     """``fivep evaluate --model``: cross-validated micro P/R/F1 of the model, the rules and both."""
     from fivep.coding.suggest import evaluate_model
 
-    result = evaluate_model(s, coders=humans or None)
+    result = evaluate_model(s, coders=humans or None, curve=True)
     s.close()
     if format == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -948,6 +948,13 @@ def _evaluate_model(s: Any, humans: list[str], format: str) -> None:
             row = result[key][level]
             table.add_row(names[key], level, *(f"{row[m]:.3f}" for m in ("precision", "recall", "f1")))
     _console().print(table)
+    curve = Table(title="learning curve (dimension micro-F1 on the same held-out folds)", title_justify="left")
+    for column in ("coded documents", "coded statements", "model", "machine tagger"):
+        curve.add_column(column, justify="right")
+    for row in result.get("learning_curve", []):
+        curve.add_row(f"{row['fraction']:.0%}", str(row["statements"]), f"{row['model']:.3f}",
+                      f"{row['rules']:.3f}" if "rules" in row else "-")
+    _console().print(curve)
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 
 :class:`CodeSuggester` reads a segment as TF-IDF over Thai-aware word tokens (PyThaiNLP's dictionary
 segmentation; English words split on spaces) together with TF-IDF over character n-grams (robust to
-segmentation errors and spelling variants), and learns one linear SVM per code (one-vs-rest) whose
+segmentation errors and spelling variants) and the segment's sentence embedding (the tagger's
+multilingual encoder: meaning, across Thai and English), and learns one linear SVM per code (one-vs-rest) whose
 scores are calibrated to probabilities with Platt's sigmoid fitted on cross-validated scores
 (``CalibratedClassifierCV(ensemble=False)``). Codes with
 fewer than ``min_support`` coded segments are not learned.
@@ -59,6 +60,28 @@ class ThaiWords:
         return [w for w in words if w not in self.stop_words] if self.stop_words else list(words)
 
 
+class SentenceEmbeddings:
+    """A scikit-learn transformer: texts -> the tagger's sentence embeddings (:mod:`fivep.coding.embed`)."""
+
+    def __init__(self, embedder: str | None = None) -> None:
+        self.embedder = embedder
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> SentenceEmbeddings:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        from fivep.coding.embed import load_embedder
+
+        return load_embedder(self.embedder).encode(list(texts))
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {"embedder": self.embedder}
+
+    def set_params(self, **params: Any) -> SentenceEmbeddings:
+        self.embedder = params.get("embedder", self.embedder)
+        return self
+
+
 class CodeSuggester:
     """Suggest codes for segments, learned from human codings.
 
@@ -78,16 +101,24 @@ class CodeSuggester:
         study (flat between 0.2 and 0.4).
     random_state:
         Seed (the calibration folds are shuffled with it).
+    embeddings:
+        Also read each segment's sentence embedding (the tagger's encoder): meaning, in both languages,
+        beside the words. ``False`` keeps the TF-IDF features alone.
+    embedder:
+        A local sentence-transformers model folder (default: the built-in encoder).
     """
 
     def __init__(self, *, engine: str = DEFAULT_ENGINE, char_ngrams: tuple[int, int] = (2, 4), C: float = 0.5,
-                 min_support: int = 5, threshold: float = 0.35, random_state: int = 0) -> None:
+                 min_support: int = 5, threshold: float = 0.35, random_state: int = 0, embeddings: bool = True,
+                 embedder: str | None = None) -> None:
         self.engine = engine
         self.char_ngrams = char_ngrams
         self.C = C
         self.min_support = min_support
         self.threshold = threshold
         self.random_state = random_state
+        self.embeddings = embeddings
+        self.embedder = embedder
 
     def _pipeline(self) -> Any:
         from sklearn.calibration import CalibratedClassifierCV
@@ -104,7 +135,8 @@ class CodeSuggester:
         folds = StratifiedKFold(3, shuffle=True, random_state=self.random_state)
         svm = LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
         model = OneVsRestClassifier(CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False))
-        return make_pipeline(make_union(words, chars), model)
+        parts = [words, chars, SentenceEmbeddings(self.embedder)] if self.embeddings else [words, chars]
+        return make_pipeline(make_union(*parts), model)
 
     def fit(self, texts: Sequence[str], codes: Sequence[Iterable[str]]) -> CodeSuggester:
         """Learn from texts and, for each, the set of codes a researcher gave it (possibly empty)."""
@@ -267,7 +299,8 @@ def cross_validate(segments: Sequence[Segment], codes: Sequence[set[str]], codeb
     learnable: set[str] = set()
     for train, test in GroupKFold(n_splits=n_folds).split(texts, groups=groups):
         model = CodeSuggester(**{k: getattr(prototype, k) for k in ("engine", "char_ngrams", "C", "min_support",
-                                                                    "threshold", "random_state")})
+                                                                    "threshold", "random_state", "embeddings",
+                                                                    "embedder")})
         model.fit([texts[i] for i in train], [codes[i] for i in train])
         learnable |= set(model.classes_)
         proba = model.predict_proba([texts[i] for i in test])
@@ -294,7 +327,8 @@ def cross_validate(segments: Sequence[Segment], codes: Sequence[set[str]], codeb
     return result
 
 
-def evaluate_model(study: Any, *, coders: Sequence[str] | None = None, folds: int = 5) -> dict[str, Any]:
+def evaluate_model(study: Any, *, coders: Sequence[str] | None = None, folds: int = 5,
+                   curve: bool = False) -> dict[str, Any]:
     """:func:`cross_validate` on a study's human codings, with its rule tagger's codings when present."""
     data = training_data(study, coders, reviewed=False)
     machine = study.machine_coder(code=False)
@@ -305,6 +339,49 @@ def evaluate_model(study: Any, *, coders: Sequence[str] | None = None, folds: in
             if c.segment_id:
                 rules.setdefault(c.segment_id, set()).add(c.code_id)
     result = cross_validate(data.segments, data.codes, study.codebook(), rules=rules, folds=folds)
+    if curve:
+        result["learning_curve"] = learning_curve(data.segments, data.codes, study.codebook(), rules=rules)
     result["coders"] = data.coders
     result["rules_coder"] = machine
     return result
+
+
+def learning_curve(segments: Sequence[Segment], codes: Sequence[set[str]], codebook: Codebook, *,
+                   rules: Mapping[str, set[str]] | None = None, folds: int = 3,
+                   fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0)) -> list[dict[str, Any]]:
+    """Dimension micro-F1 of the learned model trained on a growing share of the coded documents (folds
+    keep documents whole; each test fold is the same for every share), next to the machine tagger's on
+    the same test segments: after how many coded statements the model beats the tagger."""
+    from sklearn.model_selection import GroupKFold
+
+    texts = [s.text for s in segments]
+    groups = [s.doc_id for s in segments]
+    n_folds = min(folds, len(set(groups)))
+    if n_folds < 2:
+        raise InputError("a learning curve needs human codings of at least two documents")
+    splits = list(GroupKFold(n_splits=n_folds).split(texts, groups=groups))
+
+    def dims(found: set[str]) -> set[str]:
+        return {codebook[c].dimension for c in found if c in codebook and codebook[c].dimension in DIMENSIONS}
+
+    out: list[dict[str, Any]] = []
+    for fraction in fractions:
+        predicted: list[set[str]] = [set() for _ in segments]
+        trained = 0
+        for train, test in splits:
+            docs = list(dict.fromkeys(groups[i] for i in train))
+            keep = set(docs[: max(1, round(len(docs) * fraction))])
+            chosen = [i for i in train if groups[i] in keep]
+            trained += len(chosen)
+            try:
+                model = CodeSuggester().fit([texts[i] for i in chosen], [codes[i] for i in chosen])
+            except InputError:
+                continue   # too few codings to learn anything yet: predicts nothing
+            for i, found in zip(test, model.predict([texts[i] for i in test]), strict=True):
+                predicted[i] = found
+        row: dict[str, Any] = {"fraction": fraction, "statements": round(trained / len(splits)),
+                               "model": _micro([dims(c) for c in codes], [dims(p) for p in predicted])["f1"]}
+        if rules is not None:
+            row["rules"] = _micro([dims(c) for c in codes], [dims(rules.get(s.id, set())) for s in segments])["f1"]
+        out.append(row)
+    return out
