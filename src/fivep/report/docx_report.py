@@ -80,7 +80,7 @@ class Writer:
         paragraph = add_bullet(self.document, self.lang)
         if bold:
             add_run(paragraph, bold, bold=True, lang=self.lang)
-        add_run(paragraph, text, lang=self.lang)
+        add_run(paragraph, (" " if bold else "") + text.lstrip(), lang=self.lang)
         return paragraph
 
     def table_of(self, caption: str, header: list[str], rows: list[list[str]], widths: list[float], **kw: Any) -> Any:
