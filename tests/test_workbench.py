@@ -217,11 +217,13 @@ def test_accept_reject_change_and_undo(queue: ReviewQueue, study: Study) -> None
     total = queue.remaining
     accepted = queue.accept()
     rejected = queue.reject()
-    changed = queue.change("partnership")
+    assert queue.current is not None
+    other = "partnership" if queue.current.code_id != "partnership" else "prevention"
+    changed = queue.change(other)
     assert queue.remaining == total - 3
     mine = study.codings("ploy")
     assert sorted(zip(mine["segment_id"], mine["code_id"], strict=True)) == sorted(
-        [(accepted.segment_id, accepted.code_id), (changed.segment_id, "partnership")])
+        [(accepted.segment_id, accepted.code_id), (changed.segment_id, other)])
     decisions = {(r["segment_id"], r["code_id"]): r["status"] for r in rows(study.root / "suggestions.csv")}
     assert decisions[(accepted.segment_id, accepted.code_id)] == "accepted"
     assert decisions[(rejected.segment_id, rejected.code_id)] == "rejected"
@@ -232,7 +234,7 @@ def test_accept_reject_change_and_undo(queue: ReviewQueue, study: Study) -> None
     assert {p.id for p in fresh._queue}.isdisjoint({accepted.id, rejected.id, changed.id})
     # undo takes back the change: the suggestion is next again and the changed code is gone
     assert queue.undo() == changed and queue.current == changed
-    assert "partnership" not in queue.session.my_codes(changed.segment_id)
+    assert other not in queue.session.my_codes(changed.segment_id)
     with pytest.raises(InputError, match="not a code"):
         queue.change("no.such.code")
 
