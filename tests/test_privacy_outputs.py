@@ -187,3 +187,35 @@ def test_run_never_writes_into_the_private_folder(study_dir: Path) -> None:
     for out in (study_dir, study_dir / ".fivep" / "private", study_dir / ".fivep" / "private" / "x"):
         with pytest.raises(InputError, match="private"):
             run_study(study_dir, out, topics=False)
+
+
+def test_shared_tables_hold_back_minors_statements_until_approved(study_dir: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from fivep.pipeline import run_study
+    from fivep.privacy.quotes import Approval, checksum, write_approvals
+
+    copy = tmp_path / "s"
+    shutil.copytree(study_dir, copy)
+    study = Study.open(copy)
+    from fivep.privacy import detect
+
+    from fivep.analysis.frequencies import study_frame
+    from fivep.model import DIMENSIONS
+
+    frame = study_frame(study)
+    coded = set(frame.loc[frame["dimension"].isin(DIMENSIONS), "segment_id"])  # in the framework matrix
+    minor = next(s for s in study.segments() if s.respondent_id == "YP-PR-03" and s.id in coded
+                 and len(s.text) > 60 and not detect(s.text))
+    words = max(minor.text.split(), key=len)  # a piece without spaces (cells may space text differently)
+    study.close()
+
+    def framework(out: Path) -> str:
+        run_study(copy, out, topics=False)
+        sheet = load_workbook(out / "framework_matrix.xlsx", read_only=True).active
+        return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+
+    before = framework(tmp_path / "out1")
+    assert words not in before and "respondent under 18" in before
+    write_approvals(copy, [Approval(minor.id, "approve", reviewer="NK", checksum=checksum(minor.text))])
+    assert words in framework(tmp_path / "out2")

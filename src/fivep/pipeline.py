@@ -146,8 +146,11 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             frame = frame.assign(text=frame["text"].map(text_filter))
         from fivep.model import Respondent
 
+        held = _held_back(study)
         public = frame.assign(respondent_id=frame["respondent_id"].map(ids.respondent),
-                              segment_id=frame["segment_id"].map(ids.segment))
+                              segment_id=frame["segment_id"].map(ids.segment),
+                              text=[held.get(sid, text) for sid, text in zip(frame["segment_id"], frame["text"],
+                                                                              strict=True)])
         roster = [Respondent(ids.respondent(r.id), r.group, r.attributes) for r in study.read_roster()]
         write_framework_xlsx(framework_matrix(public, roster), out / "framework_matrix.xlsx")
         result.outputs.append("framework_matrix.xlsx")
@@ -157,7 +160,7 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
 
         if topics:
             say("exploring topics (BERTopic)")
-            _topics(study, out, result, text_filter, ids)
+            _topics(study, out, result, text_filter, ids, held)
             done("topics")
 
         from fivep.report.build import write_study_report
@@ -268,8 +271,20 @@ def _public_codings(path: Path, ids: Any) -> None:
         csv.writer(handle).writerows(rows)
 
 
+def _held_back(study: Any) -> dict[str, str]:
+    """Statements of minors no researcher has approved for quoting: shared tables show a note instead of
+    their words (:mod:`fivep.privacy.quotes`)."""
+    from fivep.messages import message
+    from fivep.privacy.quotes import APPROVALS_NAME, gate
+
+    quotes = gate(study)
+    note = message("en", "privacy.held_back", file=APPROVALS_NAME)
+    return {sid: note for sid, segment in quotes.segments.items()
+            if segment.respondent_id in quotes.minors and not quotes.status(sid).allowed}
+
+
 def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str], str] | None,
-            ids: Any = None) -> None:
+            ids: Any = None, held: dict[str, str] | None = None) -> None:
     from fivep.coding.topics import study_topics
 
     data = study_topics(study).to_json()
@@ -277,9 +292,11 @@ def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str
         for topic in data.get("topics", []):
             for example in topic.get("representatives", []):
                 example["text"] = text_filter(example["text"])
-    if ids is not None:
-        for topic in data.get("topics", []):
-            for example in topic.get("representatives", []):
+    for topic in data.get("topics", []):
+        for example in topic.get("representatives", []):
+            if held and example.get("segment_id") in held:
+                example["text"] = held[example["segment_id"]]
+            if ids is not None:
                 example["segment_id"] = ids.segment(example.get("segment_id"))
     _write_json(out / "topics.json", data)
     result.outputs.append("topics.json")
