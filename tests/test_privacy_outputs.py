@@ -198,10 +198,9 @@ def test_shared_tables_hold_back_minors_statements_until_approved(study_dir: Pat
     copy = tmp_path / "s"
     shutil.copytree(study_dir, copy)
     study = Study.open(copy)
-    from fivep.privacy import detect
-
     from fivep.analysis.frequencies import study_frame
     from fivep.model import DIMENSIONS
+    from fivep.privacy import detect
 
     frame = study_frame(study)
     coded = set(frame.loc[frame["dimension"].isin(DIMENSIONS), "segment_id"])  # in the framework matrix
