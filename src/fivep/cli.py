@@ -715,7 +715,7 @@ def agreement(study: StudyArg,
             raise FivepError("no human codings to compare" + (" with the rule tagger" if vs_machine else ""),
                              hint="put one CSV per coder in STUDY/codings/ (docs/codings.md) and "
                                   "run 'fivep ingest'")
-        raise FivepError(f"only one coder to compare ({humans[0]})",
+        raise FivepError(f"nothing to compare: only one coder ({humans[0]})",
                          hint="give two coders (--coders a,b) or add --vs-machine to compare with the rule tagger")
     levels = LEVELS if level == "both" else (level,)
     for coder in sorted({c for pair in comparisons for c in pair}):
