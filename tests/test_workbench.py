@@ -21,11 +21,13 @@ DOC = "FG-CM-NGO"
 
 
 @pytest.fixture(scope="module")
-def coded_template(tmp_path_factory: pytest.TempPathFactory, ingested_sample: Path) -> Path:
-    """The ingested sample, machine-coded once for this module (each test works on a copy of it)."""
+def coded_template(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Path:
+    """The sample, ingested and machine-coded once for this module (each test works on a copy of it).
+    Its own copy: the session-wide ingested sample may hold suggestions other test modules stored."""
     target = tmp_path_factory.mktemp("workbench") / "sample"
-    shutil.copytree(ingested_sample, target)
+    shutil.copytree(sample_dir, target, ignore=shutil.ignore_patterns(".fivep"))
     study = Study.open(target)
+    study.ingest()
     study.code()
     study.close()
     return target
