@@ -58,8 +58,9 @@ def test_narrative_counts_one_in_the_singular(tmp_path: Path) -> None:
     assert "There was 1 senior expert" in text and "There were 2 government officials" in text
     assert "This study heard 3 respondents: 1 senior expert and 2 government officials." in text
     methods = message("en", "report.methods_text", interviews=1, groups=1, documents=2, segments=1, codes=60,
-                      human=1)
-    assert "1 in-depth interview and 1 focus group discussion (2 transcripts, 1 respondent statement)" in methods
+                      human=1, respondents=3)
+    assert "1 in-depth interview and 1 focus group discussion with 3 respondents (2 transcripts)" in methods
+    assert "(1 statement)" in methods
     assert message("en", "report.voiced_by", n=1, groups="x") == "voiced by 1 respondent (x)"
     assert "ผู้ให้ข้อมูล" in message("th", "report.voiced_by", n=1, groups="x")
 
