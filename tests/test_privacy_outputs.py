@@ -218,3 +218,21 @@ def test_shared_tables_hold_back_minors_statements_until_approved(study_dir: Pat
     assert words not in before and "respondent under 18" in before
     write_approvals(copy, [Approval(minor.id, "approve", reviewer="NK", checksum=checksum(minor.text))])
     assert words in framework(tmp_path / "out2")
+
+
+def test_a_hidden_group_cannot_be_worked_out_through_a_group_set(tmp_path: Path) -> None:
+    """Total 20, practitioners (government + NGO) 11, victims 5 would give the hidden experts away as 4."""
+    from fivep.analysis.demographics import demographics
+    from fivep.ingest.roster import read_roster
+
+    rows = ["respondent_id,group,sex,age"]
+    rows += [f"G{i},government,F,40" for i in range(6)] + [f"N{i},ngo,M,35" for i in range(5)]
+    rows += [f"V{i},victim,F,16" for i in range(5)] + [f"E{i},expert,F,60" for i in range(4)]
+    path = tmp_path / "respondents.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = demographics(read_roster(path), {"practitioners": ["government", "ngo"]}, min_cell=5)
+    groups = result["groups"]
+    shown = {name: groups[name]["n"] for name in ("government", "ngo", "victim", "expert", "practitioners")}
+    assert shown["expert"] is None
+    # total - practitioners - victims would be the experts: one of the two must be hidden too
+    assert shown["practitioners"] is None or shown["victim"] is None, shown

@@ -119,6 +119,7 @@ def suppress(values: Mapping[Hashable, int], k: int, relations: Iterable[Relatio
         return result
     result.primary = {key for key, v in result.values.items() if hidden(v, k)}
     rels = [(t, [p for p in parts if p in result.values]) for t, parts in relations if t in result.values]
+    rels += _derived(rels)
     changed = True
     while changed:
         changed = False
@@ -136,6 +137,21 @@ def suppress(values: Mapping[Hashable, int], k: int, relations: Iterable[Relatio
             result.complementary.add(min(candidates, key=lambda c: (result.values[c], str(c))))
             changed = True
     return result
+
+
+def _derived(rels: list[tuple[Hashable, list[Hashable]]]) -> list[tuple[Hashable, list[Hashable]]]:
+    """Sums a reader can form from two printed ones: when one total's parts are a subset of another's
+    (practitioners = government + NGO inside total = every group), the subtotal stands for its parts
+    (total = practitioners + victims + experts). Without these, a group hidden as "<k" could be worked out
+    as total - practitioners - the other groups."""
+    out = []
+    for total, parts in rels:
+        for sub_total, sub_parts in rels:
+            inner = set(sub_parts)
+            if sub_total == total or len(inner) < 2 or sub_total in parts or not inner < set(parts):
+                continue
+            out.append((total, [sub_total, *[p for p in parts if p not in inner]]))
+    return out
 
 
 # --- a study's k ----------------------------------------------------------------------------------------
