@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py
 	$(PY) benchmarks/bench_anchor.py
 	$(PY) benchmarks/bench_hostile.py
+	$(PY) benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) fivep-out data/sample/.fivep
