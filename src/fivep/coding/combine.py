@@ -146,8 +146,8 @@ def _digest(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statem
         h.update(f"{text}\x00{code}\x00".encode())
     for s in statements:
         h.update(json.dumps([s.text, sorted(s.dimensions), s.kind, s.calibrate], ensure_ascii=False).encode())
-    for code in rules.codebook.codes:   # the rule evidence depends on every keyword
-        h.update(json.dumps([code.id, code.keywords_th, code.keywords_en, code.weak_keywords]).encode())
+    for entry in rules.codebook.codes:   # the rule evidence depends on every keyword
+        h.update(json.dumps([entry.id, entry.keywords_th, entry.keywords_en, entry.weak_keywords]).encode())
     return h.hexdigest()[:20]
 
 

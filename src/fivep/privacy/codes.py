@@ -77,7 +77,7 @@ def _draw(root: Path, name: str, key: str, prefix: str, ids: Sequence[str]) -> d
     buffer = io.StringIO()
     writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow([key, "code"])
-    writer.writerows(sorted(codes.items(), key=lambda item: item[1]))
+    writer.writerows([rid, code] for rid, code in sorted(codes.items(), key=lambda item: item[1]))
     private_dir(root)
     write_private(path, buffer.getvalue(), encoding="utf-8-sig")
     return codes
