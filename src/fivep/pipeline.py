@@ -211,12 +211,12 @@ def _agreement(study: Any, out: Path, result: RunResult) -> Any:
     return table
 
 
-def _redact_batch(root: str, texts: list[str]) -> list[str]:
+def _redact_batch(decisions: Any, texts: list[str]) -> list[str]:
     """The identifier filter on one batch of statements (runs in a worker), with the decisions of the
-    study's de-identification review applied (:func:`fivep.privacy.quotes.review_filter`)."""
-    from fivep.privacy.quotes import review_filter
+    study's de-identification review applied (read once by the caller: workers need no study folder)."""
+    from fivep.privacy.quotes import decisions_filter
 
-    apply = review_filter(root)
+    apply = decisions_filter(decisions)
     return [apply(text) for text in texts]
 
 
@@ -227,18 +227,18 @@ class _Redactor:
 
     def __init__(self, study: Any, *, jobs: int | None, scheduler: str | None,
                  progress: Callable[[int], None] | None = None) -> None:
-        from fivep.parallel import batched, map_batches, resolve_jobs
+        from functools import partial
 
+        from fivep.parallel import batched, map_batches, resolve_jobs
+        from fivep.privacy.quotes import decisions_filter, review_decisions
+
+        decisions = review_decisions(study.root)
+        self._filter = decisions_filter(decisions)
         texts = sorted({segment.text for segment in study.segments()})
         chunks = batched(texts, 200)
         workers = resolve_jobs(jobs, len(texts))
         self._known: dict[str, str] = {}
-        from functools import partial
-
-        from fivep.privacy.quotes import review_filter
-
-        self._filter = review_filter(study.root)
-        batch = partial(_redact_batch, str(study.root))
+        batch = partial(_redact_batch, decisions)
         for chunk, filtered in zip(chunks, map_batches(batch, chunks, jobs=workers, scheduler=scheduler),
                                    strict=True):
             self._known.update(zip(chunk, filtered, strict=True))

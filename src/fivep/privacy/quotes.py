@@ -337,23 +337,25 @@ def _review_rows(root: Path) -> list[dict[str, str]]:
             csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))]
 
 
-def review_filter(root: str | Path, *, style: str = "tags") -> Callable[[str], str]:
-    """A text filter: :func:`fivep.privacy.redact.redact_text` corrected by the study's review file.
+@dataclass(frozen=True)
+class ReviewDecisions:
+    """What a study's review file decided, as plain data (it travels to worker processes and clusters).
 
-    A text the review rejected everywhere it was found (``ประสาน`` is no name) is kept; an edited one
-    takes its ``replacement``; an added one is replaced wherever it stands. Without a review file this
-    is the plain filter. Results are remembered (the filter runs once per distinct text).
+    ``rejected``: (type, text) pairs the review rejected everywhere they were found; ``replacement``:
+    edited pairs and their new text; ``added``: pairs the reviewer added, replaced wherever they stand.
     """
-    from fivep.privacy.detect import detect
-    from fivep.privacy.pseudonyms import Pseudonymizer
-    from fivep.privacy.redact import redact
-    from fivep.privacy.spans import Span
 
-    rows = _review_rows(Path(root))
+    rejected: frozenset[tuple[str, str]] = frozenset()
+    replacement: tuple[tuple[tuple[str, str], str], ...] = ()
+    added: tuple[tuple[str, str], ...] = ()
+
+
+def review_decisions(root: str | Path) -> ReviewDecisions:
+    """Read the study's review file once into :class:`ReviewDecisions` (empty without a review file)."""
     decided: dict[tuple[str, str], set[str]] = {}
     replacement: dict[tuple[str, str], str] = {}
     added: list[tuple[str, str]] = []
-    for row in rows:
+    for row in _review_rows(Path(root)):
         key = (row.get("type", ""), row.get("text", ""))
         decision = row.get("decision", "accept").strip().casefold() or "accept"
         if decision == "add" and key[1]:
@@ -362,7 +364,28 @@ def review_filter(root: str | Path, *, style: str = "tags") -> Callable[[str], s
         decided.setdefault(key, set()).add(decision)
         if decision == "edit" and row.get("replacement"):
             replacement[key] = row["replacement"]
-    rejected = {key for key, seen in decided.items() if seen == {"reject"}}
+    rejected = frozenset(key for key, seen in decided.items() if seen == {"reject"})
+    return ReviewDecisions(rejected, tuple(replacement.items()), tuple(added))
+
+
+def review_filter(root: str | Path, *, style: str = "tags") -> Callable[[str], str]:
+    """A text filter: :func:`fivep.privacy.redact.redact_text` corrected by the study's review file.
+
+    A text the review rejected everywhere it was found (``ประสาน`` is no name) is kept; an edited one
+    takes its ``replacement``; an added one is replaced wherever it stands. Without a review file this
+    is the plain filter. Results are remembered (the filter runs once per distinct text).
+    """
+    return decisions_filter(review_decisions(root), style=style)
+
+
+def decisions_filter(decisions: ReviewDecisions, *, style: str = "tags") -> Callable[[str], str]:
+    """The identifier filter corrected by review decisions already read (see :func:`review_filter`)."""
+    from fivep.privacy.detect import detect
+    from fivep.privacy.pseudonyms import Pseudonymizer
+    from fivep.privacy.redact import redact
+    from fivep.privacy.spans import Span
+
+    rejected, replacement, added = decisions.rejected, dict(decisions.replacement), decisions.added
 
     @cache
     def apply(text: str) -> str:
