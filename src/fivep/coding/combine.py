@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fivep.coding.batch import codebook_fingerprint
 from fivep.coding.embed import cache_dir
 from fivep.coding.kind import FEATURES, KINDS
 from fivep.model import DIMENSIONS
@@ -146,8 +147,7 @@ def _digest(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statem
         h.update(f"{text}\x00{code}\x00".encode())
     for s in statements:
         h.update(json.dumps([s.text, sorted(s.dimensions), s.kind, s.calibrate], ensure_ascii=False).encode())
-    for entry in rules.codebook.codes:   # the rule evidence depends on every keyword
-        h.update(json.dumps([entry.id, entry.keywords_th, entry.keywords_en, entry.weak_keywords]).encode())
+    h.update(codebook_fingerprint(rules.codebook).encode())  # the rule evidence depends on every keyword
     return h.hexdigest()[:20]
 
 
