@@ -91,3 +91,16 @@ def test_chunk_segmentation_agrees_with_whole_turn_segmentation(ingested_sample)
     study.close()
     assert total > 10_000
     assert agree / total >= 0.99
+
+
+def test_normalize_terms_equals_normalising_each_term():
+    from fivep.coding.codebook import load_codebook
+    from fivep.coding.nlp import normalize_terms
+    from fivep.ingest.thai import normalize_text
+
+    codebook = load_codebook("5p")
+    terms = [" ".join(k.split()) for c in codebook.codes for k in (*c.keywords_th, *c.keywords_en, *c.weak_keywords)]
+    # terms that normalisation changes: a repeated vowel, a tone mark before its vowel, a zero-width space
+    terms += ["การค้ามนุุษย์", "นํ้า", "ค\u200bดี", "  spaced   term ", ""]
+    assert normalize_terms(terms) == [normalize_text(t) for t in terms]
+    assert normalize_terms([]) == []

@@ -329,6 +329,9 @@ def tag(file: Annotated[str, typer.Argument(help="A text file, one segment per l
                               ] = False,
         embedder: Annotated[str | None, typer.Option(help="A local sentence-transformers model folder "
                                                           "(default: the built-in multilingual encoder).")] = None,
+        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes for --rules-only jsonl "
+                                                 "(0: every core; default: every core for 2000 lines or more)."
+                                                 )] = None,
         ) -> None:
     """Code loose text, one segment per input line: rules, meaning and a calibrated model, per P."""
     from fivep.coding.codebook import load_codebook
@@ -353,19 +356,21 @@ def tag(file: Annotated[str, typer.Argument(help="A text file, one segment per l
     if lines and lines[-1] == "":
         lines.pop()
     lines = [line.rstrip("\r") for line in lines]
+    if format == "jsonl":
+        from fivep.coding.batch import tag_json_lines
+
+        for written in tag_json_lines(tagger, lines, jobs=jobs):
+            sys.stdout.write("".join(f"{line}\n" for line in written))
+        return
+    from rich.markup import escape
+
     console = _console()
     batches = (tagger.tag_many(lines[i : i + 256]) for i in range(0, len(lines), 256))
     for result in (r for batch in batches for r in batch):
-        line = result.text
-        if format == "jsonl":
-            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-        else:
-            from rich.markup import escape
-
-            codes = ", ".join(f"{c.code} {c.score:.2f} [{_evidence_text(c)}]" for c in result.codes)
-            actors = ", ".join(a.code.removeprefix("actor.") for a in result.actors)
-            console.print(f"[bold]{result.kind}[/] ({result.lang}) {escape(line[:80])}")
-            console.print(escape(f"   codes: {codes or '-'}" + (f"; actors: {actors}" if actors else "")))
+        codes = ", ".join(f"{c.code} {c.score:.2f} [{_evidence_text(c)}]" for c in result.codes)
+        actors = ", ".join(a.code.removeprefix("actor.") for a in result.actors)
+        console.print(f"[bold]{result.kind}[/] ({result.lang}) {escape(result.text[:80])}")
+        console.print(escape(f"   codes: {codes or '-'}" + (f"; actors: {actors}" if actors else "")))
 
 
 def _evidence_text(code: Any) -> str:

@@ -8,12 +8,13 @@ Each worker builds its tagger once (keyed by the codebook's fingerprint) and kee
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fivep.model import Codebook, Coding, Segment
-from fivep.parallel import batched, map_batches, resolve_jobs
+from fivep.parallel import batched, fork_safe, map_batches, map_forked, resolve_jobs
 
 #: Segments a batch: large enough that pickling is a small part of the work, small enough to spread.
 BATCH_SIZE = 400
@@ -75,3 +76,37 @@ def code_segments(segments: Sequence[Segment], codebook: Codebook, *, engine: st
         if progress is not None:
             progress(len(batch.segments))
         yield result
+
+
+#: The tagger forked workers of :func:`tag_json_lines` use (set in the parent just before the fork).
+_FORKED: Any = None
+
+
+def _tag_json(lines: Sequence[str]) -> list[str]:
+    return [json.dumps(result.to_json(), ensure_ascii=False) for result in _FORKED.tag_many(lines)]
+
+
+def tag_json_lines(tagger: Any, lines: Sequence[str], *, jobs: int | None = None,
+                   batch_size: int = 256) -> Iterator[list[str]]:
+    """``fivep tag --format jsonl``: each batch of lines tagged and written as JSON, in order.
+
+    With more than one job (None: every core for a large input) and a process that may fork
+    (:func:`fivep.parallel.fork_safe`: the rule tagger alone loads no thread pool), the batches are tagged
+    by forked workers that share the tagger already built here; otherwise in this process.
+    """
+    global _FORKED
+    batches = batched(lines, batch_size)
+    workers = resolve_jobs(jobs, len(lines))
+    _FORKED = tagger
+    try:
+        if workers > 1 and len(batches) > 2:
+            # the first batch here: it loads what the tagger loads lazily, which the workers then share
+            yield _tag_json(batches[0])
+            if fork_safe():
+                yield from map_forked(_tag_json, batches[1:], workers)
+                return
+            batches = batches[1:]
+        for batch in batches:
+            yield _tag_json(batch)
+    finally:
+        _FORKED = None

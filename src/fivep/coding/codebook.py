@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -90,10 +91,23 @@ def _compose(path: Path) -> Any:
                             line=mark.line + 1 if mark else None) from None
 
 
-def _scalar(node: Any) -> Any:
+@cache
+def _constructor() -> Any:
     import yaml
 
-    return yaml.SafeLoader(" ").construct_object(node, deep=True) if node is not None else None
+    return yaml.constructor.SafeConstructor()
+
+
+def _scalar(node: Any) -> Any:
+    """The Python value of a node (one constructor for every node: building a loader each time cost
+    half of reading the codebook)."""
+    if node is None:
+        return None
+    constructor = _constructor()
+    try:
+        return constructor.construct_object(node, deep=True)
+    finally:
+        constructor.constructed_objects.clear()
 
 
 def check_code_count(count: int, path: str | Path) -> None:

@@ -253,6 +253,15 @@ def english_variants(analyzer: Analyzer, term: str) -> tuple[list[str], bool]:
     return [v for v in variants if v], False
 
 
+def normalize_terms(terms: list[str]) -> list[str]:
+    """:func:`~fivep.ingest.thai.normalize_text` of each one-line term, in one call over all of them (the
+    normalisation works line by line; a call per term cost 0.13 s for the built-in codebook)."""
+    if not terms:
+        return []
+    out = normalize_text("\n".join(terms)).split("\n")
+    return out if len(out) == len(terms) else [normalize_text(t) for t in terms]
+
+
 class Hit(NamedTuple):
     start: int
     end: int
@@ -278,12 +287,13 @@ class TermMatcher:
         thai: dict[str, list[tuple[str, str]]] = {}
         english: dict[str, list[tuple[str, str]]] = {}
         acronyms: dict[str, list[tuple[str, str]]] = {}
-        for term, label in terms:
-            term = " ".join(term.split())
+        terms = [(" ".join(term.split()), label) for term, label in terms]
+        keys = normalize_terms([term for term, _ in terms])
+        for (term, label), key in zip(terms, keys, strict=True):
             if not term:
                 continue
             if THAI.search(term):
-                thai.setdefault(ascii_lower(normalize_text(term)), []).append((term, label))
+                thai.setdefault(ascii_lower(key), []).append((term, label))
                 continue
             variants, acronym = english_variants(analyzer, term)
             for variant in variants:
@@ -342,10 +352,10 @@ class CueCounter:
         self.analyzer = analyzer
         self._thai = ahocorasick.Automaton()
         self._english = ahocorasick.Automaton()
-        for term, label in terms:
-            term = " ".join(term.split())
+        terms = [(" ".join(term.split()), label) for term, label in terms]
+        for (term, label), normal in zip(terms, normalize_terms([term for term, _ in terms]), strict=True):
             if THAI.search(term):
-                key = ascii_lower(normalize_text(term))
+                key = ascii_lower(normal)
                 self._thai.add_word(key, (len(key), label))
             elif term:
                 variants = english_variants(analyzer, term)[0] if inflect(label) else [term.lower()]
