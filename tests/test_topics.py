@@ -84,3 +84,23 @@ def test_topics_cli_json(ingested_sample: Path, tmp_path: Path) -> None:
     assert len(data["topics"]) == 6 and data["seed"] == 42
     assert all(t["words"] and t["representatives"] for t in data["topics"])
     assert (tmp_path / "topics.svg").exists()
+
+
+def test_bertopic_loads_without_torch_or_plotly_and_both_still_import_later() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fivep.coding.topics import bertopic_class\n"
+        "assert bertopic_class().__name__ == 'BERTopic'\n"
+        "print(sorted(m for m in ('torch', 'plotly', 'transformers', 'sentence_transformers', 'spacy')"
+        " if m in sys.modules))\n"
+        "import bertopic._bertopic as core, bertopic._save_utils as save\n"
+        "assert callable(core.plotting.visualize_topics) and 'plotly' in sys.modules\n"
+        "assert save._has_torch and callable(save.torch.load)\n"
+        "import sentence_transformers\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

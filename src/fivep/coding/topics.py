@@ -99,6 +99,55 @@ class TopicModel:
                 "outliers": self.outliers, "topics": [t.to_json() for t in self.topics]}
 
 
+#: Modules BERTopic imports when it loads and fivep never uses: torch (model saving), its
+#: sentence-transformers, transformers and spaCy backends and representations (each imports torch) and its
+#: plotly figures: ~6 s of the sample study's ``fivep run``.
+_UNUSED_AT_IMPORT = ("torch", "sentence_transformers", "transformers", "spacy", "plotly")
+
+
+class _Lazy:
+    """A module imported when one of its names is first used."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+def bertopic_class() -> Any:
+    """``bertopic.BERTopic``, imported without the modules of :data:`_UNUSED_AT_IMPORT` (those nothing
+    imported before): they are marked absent while BERTopic loads, then the marks are removed, so a later
+    import of any of them (a sentence-transformers model folder) works as usual. BERTopic's figures
+    (``visualize_topics``) and its torch model files then import plotly and torch when first used."""
+    import sys
+    from importlib.util import find_spec
+
+    loaded = sys.modules.get("bertopic._bertopic")
+    if loaded is not None:
+        return loaded.BERTopic
+    import scipy.stats  # noqa: F401  # these look for torch in sys.modules as they load: loaded unblocked
+    import sklearn.base  # noqa: F401
+
+    blocked = [name for name in _UNUSED_AT_IMPORT if name not in sys.modules and find_spec(name) is not None]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # the import system's mark for "absent"
+    try:
+        from bertopic import BERTopic
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    core, save = sys.modules["bertopic._bertopic"], sys.modules["bertopic._save_utils"]
+    if "plotly" in blocked:
+        core.plotting = _Lazy("bertopic.plotting")  # type: ignore[attr-defined]
+    if "torch" in blocked:
+        save.torch, save._has_torch = _Lazy("torch"), True  # type: ignore[attr-defined]
+    return BERTopic
+
+
 def _backend(embedder: Any) -> Any:
     """The sentence encoder as a BERTopic embedding backend."""
     from bertopic.backend import BaseEmbedder
@@ -158,7 +207,7 @@ def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | 
     if clusterer not in CLUSTERERS:
         raise ValueError(f"unknown clusterer {clusterer!r}; use one of {', '.join(CLUSTERERS)}")
     try:
-        from bertopic import BERTopic
+        BERTopic = bertopic_class()
     except ImportError as error:   # pragma: no cover - bertopic is a declared extra
         raise MissingDependencyError("topics need BERTopic", hint="pip install 'fivep[topics]'") from error
     from sklearn.feature_extraction.text import CountVectorizer
