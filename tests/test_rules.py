@@ -173,6 +173,6 @@ def test_tag_cli_json_contract(tmp_path: Path) -> None:
 
 
 def test_tag_reads_stdin_and_table_format() -> None:
-    result = CliRunner().invoke(app, ["tag", "-", "--format", "table"], input="ไม่มีล่าม\nno interpreter\n")
+    result = CliRunner().invoke(app, ["tag", "-", "--format", "table"], input="บ้านพักไม่มีล่ามเลยค่ะ\nno interpreter\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("protection.interpreters") == 2

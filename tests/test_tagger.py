@@ -96,14 +96,16 @@ def test_batches_agree_with_single_statements(tagger: Tagger) -> None:
     assert batch[0].kind == batch[2].kind == "recommendation"
 
 
-# --- held-out statements (written and labelled apart from the codebook; never tuned on) ------------
+# --- held-out statements (written and labelled apart from the codebook and the training sets) ------
 
 
 @pytest.fixture(scope="module")
 def heldout(tagger: Tagger) -> dict:
+    """``heldout2.jsonl``: 320 statements by a writer who saw only the 5P definitions, measured once when
+    the tagger was final (docs/coding.md). The round-2 held-out set (``heldout.jsonl``) now trains it."""
     from fivep.coding.evaluate import naive_tag, read_statements, score_statements
 
-    statements = read_statements(Path(__file__).parent / "data" / "tagger" / "heldout.jsonl")
+    statements = read_statements(Path(__file__).parent / "data" / "tagger" / "heldout2.jsonl")
     results = tagger.tag_many([s.text for s in statements])
     naive = [naive_tag(s.text) for s in statements]
     return {"fivep": score_statements(statements, [{c.dimension for c in r.codes} for r in results],
@@ -112,17 +114,19 @@ def heldout(tagger: Tagger) -> dict:
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_heldout_beats_the_naive_matcher_and_reaches_the_kind_target(heldout: dict, lang: str) -> None:
-    """What the tagger reached when measured once on the held-out set (docs/coding.md), as a floor."""
+def test_heldout_reaches_the_issue_targets_and_beats_the_naive_matcher(heldout: dict, lang: str) -> None:
+    """Issue 13: micro-F1 >= 0.75, recall >= 0.75, kind accuracy >= 0.70 in each language (measured once:
+    F1 0.849 th / 0.832 en, recall 0.879 / 0.832, kind 0.88 / 0.79; naive matcher F1 0.634 / 0.569)."""
     ours, naive = heldout["fivep"][lang], heldout["naive"][lang]
-    assert ours["f1"] >= 0.68 and ours["f1"] > naive["f1"] + 0.04
-    assert ours["precision"] > naive["precision"]
-    assert ours["kind_accuracy"] >= 0.70 and ours["kind_accuracy"] > naive["kind_accuracy"]
-
-
-@pytest.mark.xfail(strict=True, reason="issue 13's targets are not met: measured once, held-out micro-F1 0.734 th / "
-                                       "0.685 en, recall 0.717 / 0.649 (docs/coding.md)")
-@pytest.mark.parametrize("lang", ["th", "en"])
-def test_heldout_reaches_the_issue_targets(heldout: dict, lang: str) -> None:
-    ours = heldout["fivep"][lang]
     assert ours["f1"] >= 0.75 and ours["recall"] >= 0.75 and ours["kind_accuracy"] >= 0.70
+    assert ours["f1"] > naive["f1"] + 0.10 and ours["precision"] > naive["precision"]
+    assert ours["kind_accuracy"] > naive["kind_accuracy"]
+
+
+def test_training_statements_share_nothing_with_the_heldout_set() -> None:
+    from fivep.coding.combine import training_statements
+    from fivep.coding.evaluate import read_statements
+
+    held = {" ".join(s.text.split()) for s in read_statements(Path(__file__).parent / "data" / "tagger" / "heldout2.jsonl")}
+    assert len(held) == 320
+    assert not held & {" ".join(s.text.split()) for s in training_statements()}

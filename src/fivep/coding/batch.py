@@ -99,13 +99,10 @@ def tag_json_lines(tagger: Any, lines: Sequence[str], *, jobs: int | None = None
     workers = resolve_jobs(jobs, len(lines))
     _FORKED = tagger
     try:
-        if workers > 1 and len(batches) > 2:
-            # the first batch here: it loads what the tagger loads lazily, which the workers then share
-            yield _tag_json(batches[0])
-            if fork_safe():
-                yield from map_forked(_tag_json, batches[1:], workers)
-                return
-            batches = batches[1:]
+        if workers > 1 and len(batches) > 1 and hasattr(tagger, "warm") and fork_safe():
+            tagger.warm()   # what the tagger loads lazily is loaded once, here, and shared by the workers
+            yield from map_forked(_tag_json, batches, workers)
+            return
         for batch in batches:
             yield _tag_json(batch)
     finally:

@@ -161,6 +161,10 @@ class RuleTagger:
     def coder(self) -> str:
         return f"rules@{self.codebook.version}"
 
+    def warm(self) -> None:
+        """Load what tagging loads lazily (see :meth:`fivep.coding.nlp.Analyzer.warm`)."""
+        self.analyzer.warm()
+
     # --- decide -----------------------------------------------------------------------------
 
     def _negated(self, analysis: Analysis, hit: Hit) -> bool:
