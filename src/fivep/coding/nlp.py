@@ -123,6 +123,7 @@ class Analyzer:
         self.tokenizer = ThaiTokenizer(engine=engine, custom_words=words)
         self._base: ThaiTokenizer | None = None
         self._base_cache: dict[str, list[str]] = {}
+        self._bounds_cache: dict[str, list[int]] = {}
         self.english = english()
 
     @property
@@ -196,16 +197,23 @@ class Analyzer:
         """
         start, end = ordered[i], ordered[j]
         a, b = ordered[0], ordered[-1]
-        position = a
-        for token in self._base_tokens(text[a:b]):
-            t_start, position = position, position + len(token)
-            if t_start < start < position and not _free_word(text[t_start:start]):
-                return True
-            if t_start < end < position and not _free_word(text[end:position]):
-                return True
-            if position >= end:
-                break
+        bounds = self._base_bounds(text[a:b])   # the general reading's word boundaries, from a
+        for edge in (start, end):
+            k = bisect_right(bounds, edge - a) - 1
+            if k + 1 < len(bounds) and bounds[k] < edge - a:   # a word of the general reading crosses the edge
+                left, right = a + bounds[k], a + bounds[k + 1]
+                if not _free_word(text[left:start] if edge == start else text[end:right]):
+                    return True
         return False
+
+    def _base_bounds(self, chunk: str) -> list[int]:
+        """Offsets of the word boundaries of ``chunk`` in the general dictionary's reading (0 first)."""
+        cached = self._bounds_cache.get(chunk)
+        if cached is None:
+            if len(self._bounds_cache) > 50_000:
+                self._bounds_cache.clear()
+            cached = self._bounds_cache[chunk] = list(accumulate(map(len, self._base_tokens(chunk)), initial=0))
+        return cached
 
 
 _TNC_LINE = re.compile(r"^([^\t\n]+)\t(\d+)[ \t\r]*$", re.MULTILINE)
