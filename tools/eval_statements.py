@@ -3,7 +3,7 @@ process: the default tagger (rules + semantic layer + calibrated model), the rul
 ten-words-per-P matcher (fivep.coding.evaluate.naive_tag). Prints one row per set, tagger and language
 (micro P/R/F1, F1 per P, share uncoded, kind accuracy); --json writes the figures (never the texts).
 
-Run: ``.venv/bin/python tools/eval_statements.py tests/data/tagger/heldout.jsonl [--json out.json]``.
+Run: ``.venv/bin/python tools/eval_statements.py tests/data/tagger/heldout2.jsonl [--json out.json]``.
 """
 
 from __future__ import annotations
