@@ -104,3 +104,50 @@ def test_bertopic_loads_without_torch_or_plotly_and_both_still_import_later() ->
     out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_topics_read_the_rows_the_coding_step_kept(ingested_sample: Path,
+                                                   sample_topics: tuple[TopicModel, TopicModel, float],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from fivep.coding import embed
+    from fivep.coding.vectors import StatementVectors, statement_text
+
+    study = Study.open(ingested_sample)
+    study.code()  # the coding step keeps every statement's row
+    texts = [s.text for s in study.segments()]
+    rows, missing = StatementVectors(study.store, None).get(texts)
+    assert rows is not None and missing == []
+    fresh = embed.load_embedder().encode([statement_text(t) for t in texts[:25]])
+    assert np.allclose(rows[:25], fresh, atol=1e-6)
+    # topics encode nothing: the encoder is never loaded, and the topics are those of encoding afresh
+
+    def no_encoder(name: object = None) -> None:
+        raise AssertionError("topics encoded statements the coding step had encoded")
+
+    monkeypatch.setattr(embed, "load_embedder", no_encoder)
+    kept = study_topics(study, seed=7)
+    study.close()
+    assert kept.assignments == sample_topics[0].assignments
+    assert [t.words for t in kept.topics] == [t.words for t in sample_topics[0].topics]
+
+
+def test_a_large_corpus_is_fitted_on_a_sample_and_every_segment_assigned(ingested_sample: Path) -> None:
+    from fivep.coding.embed import load_embedder
+
+    study = Study.open(ingested_sample)
+    segments = study.segments()
+    study.close()
+    encode = load_embedder().encode
+    whole = find_topics(segments, seed=7, n_topics=6, encode=encode)
+    sampled = find_topics(segments, seed=7, n_topics=6, encode=encode, fit_limit=200)
+    assert set(sampled.assignments) == set(whole.assignments)
+    assert len(sampled.topics) == 6 and sum(t.size for t in sampled.topics) == len(sampled.assignments)
+    assert all(len(t.words) >= 5 for t in sampled.topics)
+    # fitted on 200 of the segments, the topics still group the corpus much as the whole fit does
+    from sklearn.metrics import adjusted_rand_score
+
+    ids = sorted(whole.assignments)
+    agreement = adjusted_rand_score([whole.assignments[i] for i in ids], [sampled.assignments[i] for i in ids])
+    assert agreement > 0.4, agreement

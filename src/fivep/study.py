@@ -363,19 +363,26 @@ class Study(ReviewWork):
             the built-in multilingual encoder.
         """
         from fivep.coding.batch import code_segments
+        from fivep.coding.vectors import StatementVectors
 
         codebook = self.codebook()
         engine = engine or "nlpo3"
         coder = f"{MACHINE_PREFIX}{codebook.version}"
         codings: list[Coding] = []
         kinds: dict[str, str] = {}
+        embedder = embedder or self.embedder()
         batches = code_segments(self.segments(), codebook, engine=engine,
                                 jobs=jobs if jobs is not None else self.config.jobs,
                                 scheduler=scheduler or self.config.scheduler, progress=progress,
-                                rules_only=rules_only, embedder=embedder or self.embedder())
-        for found, found_kinds in batches:
-            codings.extend(found)
-            kinds.update(found_kinds)
+                                rules_only=rules_only, embedder=embedder)
+        vectors = None if rules_only else StatementVectors(self.store, embedder)
+        if vectors is not None:
+            vectors.clear()
+        for result in batches:
+            codings.extend(result.codings)
+            kinds.update(result.kinds)
+            if vectors is not None and result.vectors is not None:
+                vectors.put(result.digests, result.vectors)  # for topics: each statement is encoded once
         return coder, self.store.replace_codings(coder, codings, kinds)
 
     def embedder(self) -> str | None:

@@ -11,10 +11,13 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fivep.model import Codebook, Coding, Segment
 from fivep.parallel import batched, fork_safe, map_batches, map_forked, resolve_jobs
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Segments a batch: large enough that pickling is a small part of the work, small enough to spread.
 BATCH_SIZE = 400
@@ -51,16 +54,34 @@ def machine_tagger(codebook: Codebook, engine: str, fingerprint: str | None = No
     return tagger
 
 
-def code_batch(batch: CodeBatch) -> tuple[list[Coding], dict[str, str]]:
-    """Code one batch (runs in a worker): ``(codings, kinds by segment id)``."""
-    return machine_tagger(batch.codebook, batch.engine, batch.fingerprint, rules_only=batch.rules_only,
-                          embedder=batch.embedder).predict(batch.segments)
+class BatchResult(NamedTuple):
+    """What a worker sends back for one batch."""
+
+    codings: list[Coding]
+    kinds: dict[str, str]           # segment id -> kind
+    digests: list[bytes]            # the statements' keys (:func:`fivep.coding.vectors.text_digest`) ...
+    vectors: np.ndarray | None      # ... and their rows as the semantic layer encoded them (None: rules only)
+
+
+def code_batch(batch: CodeBatch) -> BatchResult:
+    """Code one batch (runs in a worker), and return the statements' embeddings with the codings."""
+    tagger = machine_tagger(batch.codebook, batch.engine, batch.fingerprint, rules_only=batch.rules_only,
+                            embedder=batch.embedder)
+    codings, kinds = tagger.predict(batch.segments)
+    index = getattr(tagger, "index", None)
+    if index is None:
+        return BatchResult(codings, kinds, [], None)
+    from fivep.coding.vectors import statement_text, text_digest
+
+    # the tagger has just encoded every statement; its encoder remembers the rows: nothing is encoded again
+    vectors = index.embedder.encode([statement_text(s.text) for s in batch.segments])
+    return BatchResult(codings, kinds, [text_digest(s.text) for s in batch.segments], vectors)
 
 
 def code_segments(segments: Sequence[Segment], codebook: Codebook, *, engine: str, jobs: int | None = None,
                   scheduler: str | None = None, batch_size: int = BATCH_SIZE,
                   progress: Callable[[int], None] | None = None, rules_only: bool = False,
-                  embedder: str | None = None) -> Iterator[tuple[list[Coding], dict[str, str]]]:
+                  embedder: str | None = None) -> Iterator[BatchResult]:
     """Code ``segments`` batch by batch, yielding each batch's result in order.
 
     ``jobs`` local processes (None: every core when the corpus is large enough, see

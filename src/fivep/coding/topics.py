@@ -17,7 +17,7 @@ and the share of its segments that no 5P code covers (what the codebook may be m
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CLUSTERERS = ("hdbscan", "kmeans")
+#: Segments BERTopic is fitted on at most (the rest are assigned to its topics), see :func:`find_topics`.
+FIT_LIMIT = 20_000
 _EXTRA_STOP_WORDS = ("ค่ะ", "คะ", "ครับ", "นะ", "นะคะ", "นะครับ", "เจ้า", "ก่", "บ่", "หนู", "พี่", "ผม", "เรา", "เขา",
                      "มัน", "แบบ", "คือ", "ก็", "จะ", "ได้", "ไม่", "มี", "ที่", "และ", "ของ", "ให้", "ว่า", "เป็น", "อยู่",
                      "ไป", "มา", "แล้ว", "ๆ", "อะ", "อ่ะ", "เนี่ย", "ตอน", "ยัง", "เลย", "อะไร", "ยังไง", "กัน", "แล้วก็",
@@ -148,13 +150,13 @@ def bertopic_class() -> Any:
     return BERTopic
 
 
-def _backend(embedder: Any) -> Any:
+def _backend(encode: Callable[[Sequence[str]], Any]) -> Any:
     """The sentence encoder as a BERTopic embedding backend."""
     from bertopic.backend import BaseEmbedder
 
     class Backend(BaseEmbedder):  # type: ignore[misc]
         def embed(self, documents: list[str], verbose: bool = False) -> Any:
-            return embedder.encode(list(documents))
+            return encode(list(documents))
 
     return Backend()
 
@@ -182,7 +184,8 @@ def _cluster_models(clusterer: str, n: int, seed: int, n_topics: int | None) -> 
 def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | None = None,
                 codebook: Codebook | None = None, seed: int = 42, clusterer: str = "kmeans",
                 n_topics: int | None = None, min_chars: int = 40, top_words: int = 10, representatives: int = 3,
-                engine: str = DEFAULT_ENGINE, embedder: str | None = None) -> TopicModel:
+                engine: str = DEFAULT_ENGINE, embedder: str | None = None,
+                encode: Callable[[Sequence[str]], np.ndarray] | None = None, fit_limit: int = FIT_LIMIT) -> TopicModel:
     """Fit BERTopic on segments and describe every topic.
 
     Parameters
@@ -201,6 +204,14 @@ def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | 
         UMAP costs ~20 s of compilation; k-means finds a dozen readable ones.
     embedder:
         A local sentence-transformers model folder (default: the built-in multilingual encoder).
+    encode:
+        Gives the embedding rows of texts (default: the encoder); :func:`study_topics` passes the rows
+        the coding step kept (:mod:`fivep.coding.vectors`), so no statement is encoded twice.
+    fit_limit:
+        Above this many segments, BERTopic is fitted on a seeded random sample of this size and the
+        other segments are assigned to its topics (``transform``: the reduction and clustering models'
+        prediction); topic words come from the sample, sizes, representatives and code overlap from
+        every segment.
     """
     import numpy as np
 
@@ -216,22 +227,38 @@ def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | 
     if len(chosen) < 20:
         raise InputError(f"only {len(chosen)} segments of at least {min_chars} characters; topics need 20 or more")
     texts = [s.text for s in chosen]
-    from fivep.coding.embed import load_embedder
+    if encode is None:
+        from fivep.coding.embed import load_embedder
 
-    encoder = load_embedder(embedder)
-    embeddings = encoder.encode(texts)
-    reducer, cluster_model = _cluster_models(clusterer, len(chosen), seed, n_topics)
+        encode = load_embedder(embedder).encode
+    embeddings = np.asarray(encode(texts))
+    fitted = _fit_sample(len(chosen), fit_limit, seed)
+    reducer, cluster_model = _cluster_models(clusterer, len(fitted), seed, n_topics)
     vectorizer = CountVectorizer(tokenizer=ThaiWords(engine, _stop_words()), token_pattern=None, lowercase=False,
                                  min_df=2)
-    model = BERTopic(embedding_model=_backend(encoder), umap_model=reducer, hdbscan_model=cluster_model,
+    model = BERTopic(embedding_model=_backend(encode), umap_model=reducer, hdbscan_model=cluster_model,
                      vectorizer_model=vectorizer, top_n_words=top_words, calculate_probabilities=False,
                      language="multilingual")   # "english" would strip every Thai character
-    labels, _ = model.fit_transform(texts, embeddings=np.asarray(embeddings))
+    fit_labels, _ = model.fit_transform([texts[i] for i in fitted], embeddings=embeddings[fitted])
+    labels = np.empty(len(chosen), dtype=np.int64)
+    labels[fitted] = fit_labels
+    rest = np.setdiff1d(np.arange(len(chosen)), fitted)
+    if len(rest):
+        labels[rest], _ = model.transform([texts[i] for i in rest], embeddings=embeddings[rest])
     assignments = {s.id: int(t) for s, t in zip(chosen, labels, strict=True)}
     topics = [_describe(topic_id, model, chosen, np.asarray(labels), np.asarray(embeddings), codes or {}, codebook,
                         representatives)
               for topic_id in sorted({int(t) for t in labels} - {-1})]
     return TopicModel(topics, assignments, seed, clusterer, model)
+
+
+def _fit_sample(n: int, limit: int, seed: int) -> np.ndarray:
+    """The positions BERTopic is fitted on: all ``n``, or a seeded random ``limit`` of them, in order."""
+    import numpy as np
+
+    if n <= limit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))
 
 
 def _describe(topic_id: int, model: Any, segments: Sequence[Segment], labels: np.ndarray, embeddings: np.ndarray,
@@ -268,4 +295,10 @@ def study_topics(study: Any, *, coder: str | None = None, **options: Any) -> Top
             if c.segment_id:
                 codes.setdefault(c.segment_id, set()).add(c.code_id)
     options.setdefault("embedder", study.embedder())
+    if "encode" not in options:
+        from fivep.coding.embed import load_embedder
+        from fivep.coding.vectors import StatementVectors
+
+        kept = StatementVectors(study.store, options["embedder"])
+        options["encode"] = kept.encoder(lambda: load_embedder(options["embedder"]))
     return find_topics(study.segments(), codes=codes, codebook=study.codebook(), **options)
