@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fivep.parallel import batched, map_batches, resolve_jobs
+from fivep.parallel import available_cores, batched, map_batches, map_beside, resolve_jobs
 
 
 def _square_all(batch: list[int]) -> list[int]:
@@ -31,6 +31,19 @@ def test_resolve_jobs() -> None:
 def test_process_pool_returns_results_in_order() -> None:
     chunks = batched(list(range(50)), 7)
     assert list(map_batches(_square_all, chunks, jobs=2)) == [_square_all(c) for c in chunks]
+
+
+def test_beside_returns_results_in_order_after_the_other_work() -> None:
+    chunks = batched(list(range(30)), 7)
+    done: list[str] = []
+    assert list(map_beside(_square_all, chunks, lambda: done.append("other"))) == [_square_all(c) for c in chunks]
+    assert done == ["other"]
+
+    def fails() -> None:
+        raise KeyError("other work failed")
+
+    with pytest.raises(KeyError, match="other work failed"):
+        list(map_beside(_square_all, chunks, fails))
 
 
 def _codings(study_dir: Path, **kwargs: object) -> tuple[list[tuple], dict[str, str]]:
@@ -73,3 +86,19 @@ def test_code_on_a_dask_cluster_matches_the_local_run(two_copies: tuple[Path, Pa
 def test_code_on_a_local_pool_matches_the_serial_run(two_copies: tuple[Path, Path]) -> None:
     serial, pooled = two_copies
     assert _codings(pooled, jobs=2) == _codings(serial, jobs=1)
+
+
+def test_a_small_study_is_coded_beside_other_work_as_the_serial_run_codes_it(
+        two_copies: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from fivep.coding import batch
+
+    serial, beside = two_copies
+    monkeypatch.setattr(batch, "_TAGGERS", {})
+    ran: list[int] = []
+    got = _codings(beside, alongside=lambda: ran.append(os.getpid()))
+    assert ran == [os.getpid()]              # the other work ran here, once
+    if available_cores() >= 2:
+        assert batch._TAGGERS == {}          # and a worker coded: no tagger was built in this process
+    assert got == _codings(serial, jobs=1)

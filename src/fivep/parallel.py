@@ -97,6 +97,34 @@ def map_batches(func: Callable[[Any], R], batches: Iterable[Any], *, jobs: int =
                          hint="run again with --jobs 1, or fewer jobs") from error
 
 
+def map_beside(func: Callable[[Any], R], batches: Sequence[Any], alongside: Callable[[], None]) -> Iterator[R]:
+    """Yield ``func(batch)`` for every batch, in order, computed by one spawned worker while this process
+    runs ``alongside()``: two independent steps of a small study on two cores (every batch is submitted at
+    once, so keep this to a few)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(func, batch) for batch in batches]
+            try:
+                alongside()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            for future in futures:
+                yield future.result()
+    except BrokenProcessPool as error:
+        raise InputError("a worker process stopped before it finished (out of memory, or killed)",
+                         hint="run again with --jobs 1") from error
+
+
+def beside_possible(jobs: int | None, scheduler: str | None) -> bool:
+    """May a step run in a spawned worker beside this process (:func:`map_beside`)? Not when the user
+    asked for one process (``jobs=1``) or a cluster, nor on one core, nor where workers cannot start."""
+    return scheduler is None and jobs != 1 and available_cores() >= 2 and _can_spawn()
+
+
 def fork_safe() -> bool:
     """May this process fork workers? Only when nothing in it runs threads: no Python thread but this one,
     and neither numpy nor torch loaded (their BLAS and OpenMP thread pools do not survive a fork)."""

@@ -119,16 +119,19 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             print_demographics(demo, console, labels=study.config.group_labels)
 
         say("coding every respondent statement with the 5P codebook")
-        coder, n = study.code(jobs=jobs, scheduler=scheduler,
-                              progress=counted("coding statements", len(study.segments())))
-        from fivep.report.exports import write_codings_csv
+        text_filter: _Redactor | None = None
 
-        text_filter = None
-        if redact:
+        def filter_statements() -> None:  # independent of the coding: a small study's runs beside it
+            nonlocal text_filter
             say("filtering identifiers out of every statement that leaves the machine")
             text_filter = _Redactor(study, jobs=jobs, scheduler=scheduler,
                                     progress=counted("filtering identifiers",
                                                      len({s.text for s in study.segments()})))
+
+        coder, n = study.code(jobs=jobs, scheduler=scheduler, alongside=filter_statements if redact else None,
+                              progress=counted("coding statements", len(study.segments())))
+        from fivep.report.exports import write_codings_csv
+
         write_codings_csv(study, out / "codings.csv", text_filter=text_filter)
         from fivep.privacy.codes import PublicIds
 

@@ -340,7 +340,8 @@ class Study(ReviewWork):
         return self.codebook()
 
     def code(self, *, engine: str | None = None, progress: Any = None, jobs: int | None = None,
-             scheduler: str | None = None, rules_only: bool = False, embedder: str | None = None) -> tuple[str, int]:
+             scheduler: str | None = None, rules_only: bool = False, embedder: str | None = None,
+             alongside: Any = None) -> tuple[str, int]:
         """Machine-code every respondent segment (rules + semantic layer, or the rules alone);
         returns ``(coder, codings)``.
 
@@ -361,6 +362,9 @@ class Study(ReviewWork):
         embedder:
             A local sentence-transformers model folder; default study.toml ``[coding] embedder``, else
             the built-in multilingual encoder.
+        alongside:
+            Other work to run meanwhile (a callable): a small study is then coded by a worker on another
+            core while this process runs it (:func:`fivep.coding.batch.code_segments`).
         """
         from fivep.coding.batch import code_segments
         from fivep.coding.vectors import StatementVectors
@@ -374,7 +378,7 @@ class Study(ReviewWork):
         batches = code_segments(self.segments(), codebook, engine=engine,
                                 jobs=jobs if jobs is not None else self.config.jobs,
                                 scheduler=scheduler or self.config.scheduler, progress=progress,
-                                rules_only=rules_only, embedder=embedder)
+                                rules_only=rules_only, embedder=embedder, alongside=alongside)
         vectors = None if rules_only else StatementVectors(self.store, embedder)
         if vectors is not None:
             vectors.clear()

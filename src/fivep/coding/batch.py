@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fivep.model import Codebook, Coding, Segment
-from fivep.parallel import batched, fork_safe, map_batches, map_forked, resolve_jobs
+from fivep.parallel import (
+    batched,
+    beside_possible,
+    fork_safe,
+    map_batches,
+    map_beside,
+    map_forked,
+    resolve_jobs,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -81,22 +89,31 @@ def code_batch(batch: CodeBatch) -> BatchResult:
 def code_segments(segments: Sequence[Segment], codebook: Codebook, *, engine: str, jobs: int | None = None,
                   scheduler: str | None = None, batch_size: int = BATCH_SIZE,
                   progress: Callable[[int], None] | None = None, rules_only: bool = False,
-                  embedder: str | None = None) -> Iterator[BatchResult]:
+                  embedder: str | None = None, alongside: Callable[[], None] | None = None) -> Iterator[BatchResult]:
     """Code ``segments`` batch by batch, yielding each batch's result in order.
 
     ``jobs`` local processes (None: every core when the corpus is large enough, see
     :func:`fivep.parallel.resolve_jobs`), or the Dask cluster at ``scheduler``. ``progress`` is called with
     the number of segments each finished batch held.
+
+    ``alongside`` is other work of the caller's, independent of the coding (``fivep run``'s identifier
+    filter): a corpus small enough to be coded in one process is then coded by a spawned worker while this
+    process runs ``alongside()`` (two steps of about the same length, on two cores); otherwise
+    ``alongside()`` runs after the coding.
     """
     fingerprint = codebook_fingerprint(codebook)
     batches = [CodeBatch(fingerprint, codebook, engine, tuple(chunk), rules_only, embedder)
                for chunk in batched(segments, batch_size)]
     workers = resolve_jobs(jobs, len(segments))
-    for batch, result in zip(batches, map_batches(code_batch, batches, jobs=workers, scheduler=scheduler),
-                             strict=True):
+    beside = alongside is not None and workers == 1 and beside_possible(jobs, scheduler)
+    results = map_beside(code_batch, batches, alongside) if beside and alongside is not None else \
+        map_batches(code_batch, batches, jobs=workers, scheduler=scheduler)
+    for batch, result in zip(batches, results, strict=True):
         if progress is not None:
             progress(len(batch.segments))
         yield result
+    if alongside is not None and not beside:
+        alongside()
 
 
 #: The tagger forked workers of :func:`tag_json_lines` use (set in the parent just before the fork).
