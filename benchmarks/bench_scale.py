@@ -1,9 +1,10 @@
 """``fivep run`` on synthetic corpora of 10, 30 and 100 MB: wall time, CPU time and peak memory per step.
 
-For each size, a study is written by ``make_corpus.py`` (every statement unique, every speaker resolved),
-then ``fivep run`` runs on it as a child process; the pipeline's own per-step record (wall seconds, CPU
-seconds of the process and its workers, peak resident MB so far) is printed with the whole process's wall
-time and peak memory. CPU over wall for the coding step shows how many cores it used.
+For each size, a study is written by ``make_corpus.py`` (every statement unique, every speaker resolved)
+and ingested; ``fivep code`` runs on it as a child process (wall time, CPU time of it and its workers:
+their ratio is the number of cores it kept busy; the load average before it says what else ran), then
+``fivep run``: the pipeline's own per-step record (wall seconds, CPU seconds of the process and its
+workers, peak resident MB so far) is printed with the whole process's wall time and peak memory.
 
 The tagging ratio is measured as whole processes on the same file of statements: the throughput of
 ``fivep tag`` (rules only) against a bare process that tokenises the same lines with nlpo3 and PyThaiNLP's
@@ -62,16 +63,33 @@ def child(args: list[str]) -> tuple[float, float, str]:
     return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done.stdout
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def fivep_code(study: Path) -> dict[str, object]:
+    """``fivep code STUDY`` as a child process: wall, CPU (its own and its workers') and their ratio."""
+    load = os.getloadavg()[0]
+    cpu = _children_cpu()
+    wall, _, _ = child([sys.executable, "-m", "fivep", "code", str(study)])
+    used = _children_cpu() - cpu
+    return {"wall_s": round(wall, 1), "cpu_s": round(used, 1), "cpu_over_wall": round(used / wall, 2),
+            "load_before": round(load, 2)}
+
+
 def run_size(megabytes: float, folder: Path, topics: bool) -> dict[str, object]:
     study = folder / f"study-{megabytes:g}mb"
     counts = make_corpus(study, megabytes)
+    subprocess.run([sys.executable, "-m", "fivep", "ingest", str(study)], check=True, capture_output=True, env=ENV)
+    code = fivep_code(study)
     wall, peak, printed = child([sys.executable, "-c", _RUN, str(study), str(folder / f"out-{megabytes:g}"),
                                  "1" if topics else "0"])
     steps = json.loads(printed.strip().splitlines()[-1])
-    code = steps.get("code", {})
-    return {"mb": megabytes, **counts, "run_wall_s": round(wall, 1), "peak_rss_mb_max_so_far": round(peak),
-            "steps": steps,
-            "code_cpu_over_wall": round(code.get("cpu_s", 0) / max(code.get("wall_s", 1e-9), 1e-9), 2)}
+    step = steps.get("code", {})
+    return {"mb": megabytes, **counts, "fivep_code": code, "run_wall_s": round(wall, 1),
+            "peak_rss_mb_max_so_far": round(peak), "steps": steps,
+            "run_code_step_cpu_over_wall": round(step.get("cpu_s", 0) / max(step.get("wall_s", 1e-9), 1e-9), 2)}
 
 
 def tagging_ratio(folder: Path, rounds: int) -> dict[str, object]:
