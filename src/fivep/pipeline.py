@@ -166,13 +166,14 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             _topics(study, out, result, text_filter, ids, held)
             done("topics")
 
-        from fivep.report.build import write_study_report
+        from fivep.report.build import study_evidence, write_study_report
 
         languages = ["en"] + (["th"] if "th" in study.config.languages else [])
+        common = study_evidence(study, agreement=agreement)  # read once for both languages
         for lang in languages:
             name = "report.docx" if lang == "en" else "report_th.docx"
             say(f"writing {name}")
-            write_study_report(study, out / name, lang=lang, figures_dir=out / "figures", agreement=agreement)
+            write_study_report(study, out / name, lang=lang, figures_dir=out / "figures", common=common)
             result.outputs.append(name)
         result.outputs.append("figures/")
         done("report")

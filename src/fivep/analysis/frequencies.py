@@ -68,8 +68,9 @@ def coded_frame(codings: Sequence[Coding], segments: Sequence[Segment], responde
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
-def study_frame(study: Any, coder: str | None = None) -> pd.DataFrame:
-    """:func:`coded_frame` of a study's codings by ``coder`` (default: the rule tagger, else a human)."""
+def study_frame(study: Any, coder: str | None = None, *, codings: Sequence[Coding] | None = None) -> pd.DataFrame:
+    """:func:`coded_frame` of a study's codings by ``coder`` (default: the rule tagger, else a human);
+    ``codings``: that coder's codings, when the caller has read them already."""
     from fivep.errors import InputError
 
     coders = study.store.coders()
@@ -78,8 +79,8 @@ def study_frame(study: Any, coder: str | None = None) -> pd.DataFrame:
     if coder is None or coder not in coders:
         raise InputError(f"no codings by coder '{coder}'" if coder else "the study has no codings yet",
                          hint="run 'fivep code STUDY' (or name a coder in the store)")
-    return coded_frame(study.store.codings(coder), study.segments(), study.read_roster(), study.codebook(),
-                       study.store.segment_kinds(coder))
+    return coded_frame(study.store.codings(coder) if codings is None else codings, study.segments(),
+                       study.read_roster(), study.codebook(), study.store.segment_kinds(coder))
 
 
 def _labels(frame: pd.DataFrame, level: str) -> pd.DataFrame:
