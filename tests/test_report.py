@@ -15,9 +15,20 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def reports(ingested_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def study_dir(ingested_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy: a report writes translations.csv and quote-approvals.csv into its study, and the session's
+    ingested sample is shared with other modules."""
+    import shutil
+
+    target = tmp_path_factory.mktemp("report-study") / "sample"
+    shutil.copytree(ingested_sample, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def reports(study_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("reports")
-    study = Study.open(ingested_sample)
+    study = Study.open(study_dir)
     paths = {lang: write_study_report(study, out / f"report_{lang}.docx", lang=lang)[0] for lang in ("en", "th")}
     study.close()
     return paths
@@ -130,7 +141,7 @@ def test_thai_report_is_thai_throughout(reports: dict[str, Path]) -> None:
     assert headings and all(re.search("[\u0e00-\u0e7f]", h) for h in headings), headings
 
 
-def test_report_cli_and_template(ingested_sample: Path, reports: dict[str, Path], tmp_path: Path) -> None:
+def test_report_cli_and_template(study_dir: Path, reports: dict[str, Path], tmp_path: Path) -> None:
     import docx
     from docx.shared import Pt
 
@@ -141,13 +152,13 @@ def test_report_cli_and_template(ingested_sample: Path, reports: dict[str, Path]
     template_path = tmp_path / "letterhead.docx"
     template.save(template_path)
     out = tmp_path / "r.docx"
-    result = CliRunner().invoke(app, ["report", str(ingested_sample), "--out", str(out), "--lang", "th",
+    result = CliRunner().invoke(app, ["report", str(study_dir), "--out", str(out), "--lang", "th",
                                       "--template", str(template_path)])
     assert result.exit_code == 0, result.output
     made = docx.Document(str(out))
     assert made.sections[0].header.paragraphs[0].text == "Foundation letterhead"
     assert made.styles["Normal"].font.name == "Angsana New"
-    bad = CliRunner().invoke(app, ["report", str(ingested_sample), "--out", str(tmp_path / "r.pdf")])
+    bad = CliRunner().invoke(app, ["report", str(study_dir), "--out", str(tmp_path / "r.pdf")])
     assert bad.exit_code == 1 and ".docx" in bad.stderr
 
 
