@@ -115,8 +115,8 @@ def heldout(tagger: Tagger) -> dict:
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_heldout_reaches_the_issue_targets_and_beats_the_naive_matcher(heldout: dict, lang: str) -> None:
-    """Issue 13: micro-F1 >= 0.75, recall >= 0.75, kind accuracy >= 0.70 in each language (measured once:
-    F1 0.849 th / 0.832 en, recall 0.879 / 0.832, kind 0.88 / 0.79; naive matcher F1 0.634 / 0.569)."""
+    """Issue 13: micro-F1 >= 0.75, recall >= 0.75, kind accuracy >= 0.70 in each language (measured on the final model:
+    F1 0.844 th / 0.833 en, recall 0.879 / 0.839, kind 0.88 / 0.79; naive matcher F1 0.634 / 0.569)."""
     ours, naive = heldout["fivep"][lang], heldout["naive"][lang]
     assert ours["f1"] >= 0.75 and ours["recall"] >= 0.75 and ours["kind_accuracy"] >= 0.70
     assert ours["f1"] > naive["f1"] + 0.10 and ours["precision"] > naive["precision"]

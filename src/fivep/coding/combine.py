@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from fivep.coding.rules import RuleTagger, TagResult
     from fivep.coding.semantic import SemanticIndex, SemanticScores
 
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 FOLDS = 5
 C_SEMANTIC = 2.0
 C_KIND = 0.5
@@ -209,6 +209,9 @@ def _digest(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statem
     for s in statements:
         h.update(json.dumps([s.text, sorted(s.dimensions), s.kind, s.calibrate], ensure_ascii=False).encode())
     h.update(codebook_fingerprint(rules.codebook).encode())  # the rule evidence depends on every keyword
+    # the fitting code itself: a model fitted by an earlier version of it is never read back
+    for module in ("combine", "semantic", "kind"):
+        h.update(resources.files("fivep.coding").joinpath(f"{module}.py").read_bytes())
     return h.hexdigest()[:20]
 
 
@@ -228,8 +231,9 @@ def load_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Sta
     return model
 
 
-def _semantic_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One logistic regression per P (columns of ``y``); a P without both classes gets a constant."""
+def _per_p_fit(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per P (columns of ``y``) on ``x`` (dense or sparse): ``(weights, intercepts)``;
+    a P without both classes gets a constant."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -237,28 +241,22 @@ def _semantic_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     b = np.zeros(y.shape[1], dtype=np.float32)
     for j in range(y.shape[1]):
         if 0 < y[:, j].sum() < len(y):
-            model = LogisticRegression(C=C_SEMANTIC, max_iter=2000).fit(x, y[:, j])
+            model = LogisticRegression(C=c, max_iter=2000).fit(x, y[:, j])
             W[j], b[j] = model.coef_[0], model.intercept_[0]
         else:
             b[j] = 8.0 if y[:, j].any() else -8.0
     return W, b
 
 
+def _semantic_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The semantic model: one logistic regression per P on the embeddings."""
+    return _per_p_fit(x, y, C_SEMANTIC)
+
+
 def _lexical_fit(texts: list[str], y: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
     """The lexical model on ``texts``: ``(vectorizer, L, l)``, one logistic regression per P."""
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
     vectorizer = _new_vectorizer()
-    x = vectorizer.fit_transform(texts)
-    L = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
-    l = np.zeros(y.shape[1], dtype=np.float32)
-    for j in range(y.shape[1]):
-        if 0 < y[:, j].sum() < len(y):
-            model = LogisticRegression(C=C_LEXICAL, max_iter=2000).fit(x, y[:, j])
-            L[j], l[j] = model.coef_[0], model.intercept_[0]
-        else:
-            l[j] = 8.0 if y[:, j].any() else -8.0
+    L, l = _per_p_fit(vectorizer.fit_transform(texts), y, C_LEXICAL)
     return vectorizer, L, l
 
 
