@@ -102,3 +102,24 @@ def test_a_small_study_is_coded_beside_other_work_as_the_serial_run_codes_it(
     if available_cores() >= 2:
         assert batch._TAGGERS == {}          # and a worker coded: no tagger was built in this process
     assert got == _codings(serial, jobs=1)
+
+
+def test_rules_only_tag_on_forked_workers_writes_what_one_process_writes(tmp_path: Path) -> None:
+    """`fivep tag --rules-only` on 2,000 lines or more forks workers that share the built tagger; the output
+    is the serial output, line for line. (In a subprocess: pytest has numpy loaded, which rules out fork.)"""
+    import subprocess
+    import sys
+
+    lines = [f"{i}: ตำรวจไม่มีล่ามตอนสอบปากคำน้อง {i % 7} รอบ" if i % 3 else
+             f"{i}: The shelter had no interpreter, so we should hire one." for i in range(2100)]
+    source = tmp_path / "lines.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    probe = ("import sys\nfrom fivep.coding.codebook import load_codebook\nfrom fivep.coding.tagger import make_tagger\n"
+             "from fivep.parallel import fork_safe\nt = make_tagger(load_codebook('5p'), rules_only=True)\nt.warm()\n"
+             "print(fork_safe())")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True).stdout.strip() == "True"
+    outputs = [subprocess.run([sys.executable, "-m", "fivep", "tag", str(source), "--rules-only", *jobs],
+                              capture_output=True, text=True, check=True).stdout for jobs in ([], ["--jobs", "1"])]
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == 2100
+    assert '"protection.interpreters"' in outputs[0]
