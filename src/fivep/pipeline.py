@@ -127,6 +127,7 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
             text_filter = _Redactor(study, jobs=jobs, scheduler=scheduler,
                                     progress=counted("filtering identifiers",
                                                      len({s.text for s in study.segments()})))
+            _load_later_steps(study, topics)
 
         coder, n = study.code(jobs=jobs, scheduler=scheduler, alongside=filter_statements if redact else None,
                               progress=counted("coding statements", len(study.segments())))
@@ -180,6 +181,20 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
     finally:
         study.close()
     return result
+
+
+def _load_later_steps(study: Any, topics: bool) -> None:
+    """Import what the analysis, topics and report steps will import anyway (scikit-learn's metrics,
+    BERTopic, python-docx; ~3 s): run after the identifier filter, it fills the time this process would
+    otherwise wait for a small study's coding worker."""
+    import docx  # noqa: F401
+
+    if topics:
+        from fivep.coding.topics import bertopic_class
+
+        bertopic_class()
+    if topics or len(study.human_coders()) >= 2:  # the agreement table's kappa
+        import sklearn.metrics  # noqa: F401
 
 
 def _write_json(path: Path, data: Any) -> None:
