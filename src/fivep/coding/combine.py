@@ -34,7 +34,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING, Any
 from fivep.coding.batch import codebook_fingerprint
 from fivep.coding.embed import cache_dir
 from fivep.coding.kind import FEATURES, KINDS
-from fivep.coding.semantic import chunks
 from fivep.model import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -80,6 +79,13 @@ class TaggerModel:
     L: np.ndarray            # 5 x n-grams: lexical model
     l: np.ndarray            # 5
 
+    @cached_property
+    def _transform(self) -> Any:
+        """The lexical model's ``transform``: scikit-learn's vectorizer rebuilt from the saved n-grams and weights."""
+        vectorizer = _new_vectorizer(vocabulary=[str(v) for v in self.vocabulary])
+        vectorizer.idf_ = self.idf
+        return vectorizer.transform
+
     def lexical(self, pieces: Sequence[str], starts: np.ndarray) -> np.ndarray:
         """The lexical model's log-odds per P (statements x 5), pooled over each statement's chunks as the
         semantic model's are (``pieces``: every statement's :func:`~fivep.coding.semantic.chunks`, the whole
@@ -88,7 +94,7 @@ class TaggerModel:
 
         if not len(self.vocabulary):
             return np.zeros((len(starts), len(DIMENSIONS)), dtype=np.float32)
-        x = _vectorizer(self)(pieces)
+        x = self._transform(pieces)
         return _pool(np.asarray(x @ self.L.T, dtype=np.float32) + self.l, starts)
 
     def logits(self, vectors: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
@@ -113,7 +119,7 @@ class TaggerModel:
         dense = len(FEATURES) + vectors.shape[1]
         z = np.hstack([features, vectors]) @ self.K[:, :dense].T + self.k
         if self.K.shape[1] > dense:
-            z += np.asarray(_vectorizer(self)(texts) @ self.K[:, dense:].T)
+            z += np.asarray(self._transform(texts) @ self.K[:, dense:].T)
         return [KINDS[i] for i in z.argmax(axis=1)]
 
     def save(self, path: Path) -> None:
@@ -130,20 +136,6 @@ class TaggerModel:
 
         with np.load(path, allow_pickle=False) as data:
             return cls(**{name: data[name] for name in _ARRAYS})
-
-
-_VECTORIZERS: dict[int, Any] = {}
-
-
-def _vectorizer(model: TaggerModel) -> Any:
-    """The lexical model's ``transform``: scikit-learn's vectorizer rebuilt from the saved n-grams and weights."""
-    key = id(model.vocabulary)
-    transform = _VECTORIZERS.get(key)
-    if transform is None:
-        vectorizer = _new_vectorizer(vocabulary=[str(v) for v in model.vocabulary])
-        vectorizer.idf_ = model.idf
-        transform = _VECTORIZERS[key] = vectorizer.transform
-    return transform
 
 
 def _new_vectorizer(vocabulary: list[str] | None = None) -> Any:
@@ -270,9 +262,8 @@ def fit_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Stat
     texts = [s.text for s in statements]
     y = np.array([[d in s.dimensions for d in DIMENSIONS] for s in statements], dtype=np.int64)
     y_proto = np.array([[d == dim for d in DIMENSIONS] for dim in index.dimensions], dtype=np.int64)
-    chunked, starts = index.encode_chunks(texts)
+    chunked, starts, pieces = index.encode_chunks(texts)
     vectors = chunked[starts]
-    pieces = [piece for text in texts for piece in chunks(text)]
     owner = np.repeat(np.arange(len(texts)), np.diff(np.append(starts, len(pieces))))
     tagged = [rules.tag(t) for t in texts]
     semantic = index.scores(chunked, starts)

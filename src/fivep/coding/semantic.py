@@ -129,10 +129,12 @@ class SemanticIndex:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.embedder.encode(list(texts))
 
-    def encode_chunks(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Every text's :func:`chunks`, encoded: ``(vectors, starts)``; the first chunk of each is the whole text."""
+    def encode_chunks(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Every text's :func:`chunks`, encoded: ``(vectors, starts, pieces)``; ``pieces`` are the chunks in
+        order (a row of ``vectors`` each), ``starts`` where each text's begin, its first chunk the whole text."""
         import numpy as np
 
-        pieces = [chunks(t) for t in texts]
-        starts = np.cumsum([0, *(len(p) for p in pieces[:-1])]).astype(np.int64)
-        return self.embedder.encode([c for p in pieces for c in p]), starts
+        per_text = [chunks(t) for t in texts]
+        starts = np.cumsum([0, *(len(p) for p in per_text[:-1])]).astype(np.int64)
+        pieces = [c for p in per_text for c in p]
+        return self.embedder.encode(pieces), starts, pieces

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from fivep.coding.nlp import DEFAULT_ENGINE
 from fivep.coding.rules import CodeResult, Nearest, RuleTagger, TagResult
-from fivep.coding.semantic import chunks
 from fivep.model import DIMENSIONS, Codebook, Coding, Evidence, Segment
 
 if TYPE_CHECKING:
@@ -73,10 +72,9 @@ class Tagger:
         ruled = [self.rules.tag(t) for t in texts]
         if not texts:
             return []
-        chunked, starts = self.index.encode_chunks(texts)
+        chunked, starts, pieces = self.index.encode_chunks(texts)
         semantic = self.index.scores(chunked, starts)
         logits = self.model.logits(chunked, starts)
-        pieces = [piece for text in texts for piece in chunks(text)]
         probabilities = self.model.probabilities(rule_matrix(ruled), logits, semantic, self.model.lexical(pieces, starts))
         kinds = self.model.kinds(kind_matrix(ruled), chunked[starts], texts)
         return [self._decide(r, probabilities[i], semantic.nearest[i], semantic.best[i], kinds[i], bool(texts[i].strip()))
