@@ -39,6 +39,16 @@ def reports(study_dir: Path) -> dict[str, Path]:
     return paths
 
 
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write a study's CSV back as a researcher's spreadsheet would (header, then the rows)."""
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def _xml(path: Path, part: str = "word/document.xml") -> str:
     with zipfile.ZipFile(path) as archive:
         return archive.read(part).decode("utf-8")
@@ -188,10 +198,7 @@ def test_untranslated_quotes_are_marked_and_translations_are_used(study_dir: Pat
     assert len(gists) == len({r["segment_id"] for r in to_en})
     # a researcher fills one row; the next report shows it, and the file keeps every row
     rows[rows.index(to_en[0])]["translation"] = "We never had enough interpreters for the children."
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_rows(path, rows)
     study = Study.open(study_dir)
     out, _ = write_study_report(study, tmp_path / "again.docx", lang="en")
     study.close()
@@ -346,10 +353,7 @@ def test_minors_quotes_wait_for_approval_then_appear(study_dir: Path, reports: d
     assert "minor victims" not in re.sub(r"\(.*?\)", "", " ".join(re.findall(r"— R-\d+, [a-z ]+", _body_text(reports["en"]))))
     rows[0]["decision"] = "approve"
     rows[0]["reviewer"] = "researcher"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_rows(path, rows)
     study = Study.open(study_dir)
     out, _ = write_study_report(study, tmp_path / "approved.docx", lang="en")
     study.close()
