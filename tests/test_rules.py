@@ -176,3 +176,35 @@ def test_tag_reads_stdin_and_table_format() -> None:
     result = CliRunner().invoke(app, ["tag", "-", "--format", "table"], input="บ้านพักไม่มีล่ามเลยค่ะ\nno interpreter\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("protection.interpreters") == 2
+
+
+def test_a_cached_rule_tagger_tags_as_a_fresh_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivep.coding.rules import load_rule_tagger
+
+    monkeypatch.setenv("FIVEP_CACHE", str(tmp_path / "cache"))
+    codebook = load_codebook("5p")
+    texts = ["ผู้เสียหายได้รับการดูแลสวัสดิภาพผู้เสียหายในบ้านพักดีขึ้น", "ตอนนั้นไม่มีล่ามเลยค่ะ ควรเพิ่มล่ามภาษาพม่า",
+             "The police should prosecute brokers; there was no interpreter at the shelter.", ""]
+    fresh = [RuleTagger(codebook).tag(t).to_json() for t in texts]
+    built = load_rule_tagger(codebook)
+    entries = list((tmp_path / "cache" / "rules").glob("rules-*.pickle"))
+    assert len(entries) == 1
+    read = load_rule_tagger(codebook)
+    assert read is not built and read.codebook is codebook
+    assert [built.tag(t).to_json() for t in texts] == fresh
+    assert [read.tag(t).to_json() for t in texts] == fresh
+    entries[0].write_bytes(b"not a pickle")           # a damaged entry is rebuilt, not trusted
+    assert [load_rule_tagger(codebook).tag(t).to_json() for t in texts] == fresh
+    assert entries[0].read_bytes() != b"not a pickle"
+
+
+def test_a_changed_codebook_gets_its_own_cached_rule_tagger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivep.coding.rules import load_rule_tagger
+
+    monkeypatch.setenv("FIVEP_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "cb.yaml"
+    path.write_text(CODEBOOK, encoding="utf-8")
+    assert codes(load_rule_tagger(load_codebook(path)).tag("ที่นั่นมีคนแปลภาษาค่ะ")) == ["protection.interpreters"]
+    path.write_text(CODEBOOK.replace("keywords_th: [ล่าม, คนแปลภาษา]", "keywords_th: [ล่าม]"), encoding="utf-8")
+    assert codes(load_rule_tagger(load_codebook(path)).tag("ที่นั่นมีคนแปลภาษาค่ะ")) == []
+    assert len(list((tmp_path / "cache" / "rules").glob("rules-*.pickle"))) == 2

@@ -20,7 +20,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
@@ -124,7 +124,20 @@ class Analyzer:
         self._base: ThaiTokenizer | None = None
         self._base_cache: dict[str, list[str]] = {}
         self._bounds_cache: dict[str, list[int]] = {}
-        self.english = english()
+
+    @property
+    def english(self) -> EnglishAnalyzer:
+        """English lemmas (spaCy's lookup table): needed to build matchers, not to match."""
+        return english()
+
+    @cached_property
+    def free_words(self) -> frozenset[str]:
+        """Thai words used on their own (see :func:`_free_words`)."""
+        return _free_words()
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the per-text caches."""
+        return {**self.__dict__, "_base_cache": {}, "_bounds_cache": {}}
 
     @property
     def base(self) -> ThaiTokenizer:
@@ -137,7 +150,7 @@ class Analyzer:
         """Load now what the first Thai boundary check would load (the general dictionary's tokenizer and
         the corpus word frequencies), e.g. before forking workers that should share it."""
         self.base.tokenize("ก")
-        _free_words()
+        _ = self.base.words, self.free_words
 
     def analyse(self, text: str) -> Analysis:
         lang = detect_language(text)
@@ -202,7 +215,7 @@ class Analyzer:
             k = bisect_right(bounds, edge - a) - 1
             if k + 1 < len(bounds) and bounds[k] < edge - a:   # a word of the general reading crosses the edge
                 left, right = a + bounds[k], a + bounds[k + 1]
-                if not _free_word(text[left:start] if edge == start else text[end:right]):
+                if (text[left:start] if edge == start else text[end:right]) not in self.free_words:
                     return True
         return False
 
@@ -232,11 +245,6 @@ def _free_words() -> frozenset[str]:
 
         return frozenset(word for word, count in tnc.word_freqs() if count >= 20)
     return frozenset(m.group(1) for m in _TNC_LINE.finditer(text) if int(m.group(2)) >= 20)
-
-
-def _free_word(piece: str) -> bool:
-    """Is ``piece`` a Thai word used on its own (at least 20 times in the Thai National Corpus)?"""
-    return piece in _free_words()
 
 
 def _count_words(tokens: list[str]) -> int:

@@ -29,6 +29,8 @@ evidence for each P, ``1 - prod(1 - score)`` over the codes of the P found (belo
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -161,6 +163,10 @@ class RuleTagger:
     def coder(self) -> str:
         return f"rules@{self.codebook.version}"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (:func:`load_rule_tagger`) without the codebook, which the loader sets, and without caches."""
+        return {**self.__dict__, "codebook": None, "_weights": {}}
+
     def warm(self) -> None:
         """Load what tagging loads lazily (see :meth:`fivep.coding.nlp.Analyzer.warm`)."""
         self.analyzer.warm()
@@ -251,6 +257,68 @@ class RuleTagger:
             out.append(Coding(segment.doc_id, segment.id, segment.start, segment.end, code.code, self.coder,
                               "rule", round(code.score, 4), evidence))
         return out, result.kind
+
+
+#: The sources a built rule tagger depends on, besides the codebook (its cache key covers their bytes).
+_SOURCES = (("fivep.coding", "rules.py"), ("fivep.coding", "nlp.py"), ("fivep.coding", "tokenize.py"),
+            ("fivep.coding", "kind.py"), ("fivep.ingest", "thai.py"), ("fivep", "data/cues.yaml"),
+            ("fivep", "data/domain_th.txt"))
+
+
+def _tagger_digest(codebook: Codebook, engine: str, min_score: float) -> str:
+    import hashlib
+    import sys
+    from importlib import metadata, resources
+
+    from fivep.coding.batch import codebook_fingerprint
+
+    h = hashlib.sha1(f"{codebook_fingerprint(codebook)}\x00{engine}\x00{min_score}\x00{sys.version}".encode())
+    for package in ("pythainlp", "pyahocorasick", "spacy-lookups-data", "nlpo3"):
+        try:
+            h.update(f"\x00{package} {metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"\x00{package} -".encode())
+    for package, name in _SOURCES:
+        h.update(resources.files(package).joinpath(name).read_bytes())
+    return h.hexdigest()[:20]
+
+
+def load_rule_tagger(codebook: Codebook, *, engine: str = DEFAULT_ENGINE, min_score: float = 0.5) -> RuleTagger:
+    """The rule tagger for ``codebook``, built once per machine and then read from fivep's cache.
+
+    Building it costs about 0.5 s at every start (English inflections of every keyword, the matching
+    automata, PyThaiNLP's word lists); reading it back costs about 0.1 s. The cache entry's name is a
+    digest of the codebook, the engine, the versions of the libraries the matching depends on and the
+    bytes of fivep's matching code and cue lists, so a change to any of them builds a new one. An entry
+    that cannot be read is rebuilt; one that cannot be written is skipped. The entry is a pickle
+    written by fivep into the user's own cache folder (:func:`fivep.coding.embed.cache_dir`).
+    """
+    import pickle
+
+    from fivep.coding.embed import cache_dir
+    from fivep.coding.nlp import available_engine
+
+    engine = available_engine(engine)
+    path = cache_dir() / "rules" / f"rules-{_tagger_digest(codebook, engine, min_score)}.pickle"
+    # a missing, damaged or stale entry is rebuilt below
+    with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
+                             ValueError, IndexError):
+        with path.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, RuleTagger):
+            cached.codebook = codebook
+            return cached
+    tagger = RuleTagger(codebook, engine=engine, min_score=min_score)
+    tagger.warm()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(tagger, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return tagger
 
 
 def dimensions_of(code_ids: Iterable[str], codebook: Codebook) -> set[str]:

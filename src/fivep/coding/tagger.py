@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fivep.coding.nlp import DEFAULT_ENGINE
-from fivep.coding.rules import CodeResult, Nearest, RuleTagger, TagResult
+from fivep.coding.rules import CodeResult, Nearest, RuleTagger, TagResult, load_rule_tagger
 from fivep.model import DIMENSIONS, Codebook, Coding, Evidence, Segment
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class Tagger:
         from fivep.coding.semantic import SemanticIndex
 
         self.codebook = codebook
-        self.rules = RuleTagger(codebook, engine=engine)
+        self.rules = load_rule_tagger(codebook, engine=engine)
         self.index = SemanticIndex(codebook, load_embedder(embedder))
         self.model = load_model(self.index, self.rules)
 
@@ -130,5 +130,5 @@ def make_tagger(codebook: Codebook, *, rules_only: bool = False, embedder: str |
                 engine: str = DEFAULT_ENGINE) -> Tagger | RuleTagger:
     """The default tagger (rules + semantic + learned), or the rule tagger alone."""
     if rules_only:
-        return RuleTagger(codebook, engine=engine)
+        return load_rule_tagger(codebook, engine=engine)
     return Tagger(codebook, embedder=embedder, engine=engine)
