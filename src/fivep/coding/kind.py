@@ -23,6 +23,7 @@ from importlib import resources
 from typing import Any
 
 KINDS = ("obstacle", "recommendation", "other")
+_LATIN_LETTER = re.compile("[A-Za-z]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:\n•\u2022]\s*|\(\d+\)\s*|\d+\.\s+|-\s+)([A-Za-z]+)")
 _THAI_ASK = re.compile(r"ต้อง(?:มี|ให้|มีการ|เร่ง)?\S{0,24}?(?:เพิ่ม|ปรับ|พัฒนา|สร้าง|แก้ไข|จัดให้|จัดหา|ขยาย)")
 FEATURES = ("rec_strong", "rec_weak", "obs_strong", "obs_weak", "negated", "imperative", "thai_ask", "past", "has_codes")
@@ -44,6 +45,8 @@ def _imperatives() -> frozenset[str]:
 
 def imperatives(text: str) -> int:
     """Sentences that open with an English verb in its base form ("Prosecute ...", "- ensure ...")."""
+    if not _LATIN_LETTER.search(text):
+        return 0
     verbs = _imperatives()
     return sum(1 for m in _SENTENCE_START.finditer(text) if m.group(1).lower() in verbs
                and not m.group(1).isupper())

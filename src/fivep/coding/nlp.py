@@ -89,6 +89,7 @@ class Analysis:
     lang: str
     has_thai: bool
     tokenize: Callable[[str], list[str]] | None = None
+    has_latin: bool = True   # any ASCII letter or digit: English terms and cues can only match then
     _chunks: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     _spaces: list[int] | None = None
     _last: tuple[int, int, list[int]] | None = None
@@ -155,7 +156,8 @@ class Analyzer:
     def analyse(self, text: str) -> Analysis:
         lang = detect_language(text)
         has_thai = THAI.search(text) is not None
-        return Analysis(text, ascii_lower(text), lang, has_thai, self.tokenizer.tokenize)
+        return Analysis(text, ascii_lower(text), lang, has_thai, self.tokenizer.tokenize,
+                        has_latin=_ASCII_WORD.search(text) is not None)
 
     def _base_tokens(self, text: str) -> list[str]:
         cached = self._base_cache.get(text)
@@ -346,6 +348,8 @@ class TermMatcher:
         self._has_thai = bool(thai)
         self._has_english = bool(english)
         self._has_acronyms = bool(acronyms)
+        # a text without an ASCII letter or digit can hold none of these terms (the usual Thai statement)
+        self._needs_latin = all(_ASCII_WORD.search(k) for k in (*english, *acronyms))
         if thai:
             self._thai.make_automaton()
 
@@ -359,7 +363,7 @@ class TermMatcher:
                     hits.extend(Hit(start, end, term, label) for term, label in entries)
         for present, automaton, haystack in ((self._has_english, self._english, analysis.lowered),
                                              (self._has_acronyms, self._acronyms, analysis.text)):
-            if present:
+            if present and (analysis.has_latin or not self._needs_latin):
                 for end_index, (length, entries) in automaton.iter(haystack):
                     start, end = end_index + 1 - length, end_index + 1
                     if latin_boundary_ok(analysis, start, end):
@@ -386,6 +390,7 @@ class CueCounter:
         self.analyzer = analyzer
         self._thai = ahocorasick.Automaton()
         self._english = ahocorasick.Automaton()
+        english_keys: list[str] = []
         terms = [(" ".join(term.split()), label) for term, label in terms]
         for (term, label), normal in zip(terms, normalize_terms([term for term, _ in terms]), strict=True):
             if THAI.search(term):
@@ -395,8 +400,10 @@ class CueCounter:
                 variants = english_variants(analyzer, term)[0] if inflect(label) else [term.lower()]
                 for variant in variants:
                     self._english.add_word(variant.lower(), (len(variant), label))
+                    english_keys.append(variant)
         self._thai.make_automaton()
         self._english.make_automaton()
+        self._needs_latin = all(_ASCII_WORD.search(k) for k in english_keys)
 
     def count(self, analysis: Analysis) -> tuple[dict[str, int], list[tuple[int, int]]]:
         """``(counts by label, spans)`` of the cues in an analysed text."""
@@ -409,6 +416,8 @@ class CueCounter:
                 if boundary_ok(analysis, start, end, strict=True):
                     counts[label] = counts.get(label, 0) + 1
                     spans.append((start, end))
+        if not analysis.has_latin and self._needs_latin:
+            return counts, spans
         for end_index, (length, label) in self._english.iter_long(analysis.lowered):
             start, end = end_index + 1 - length, end_index + 1
             if latin_boundary_ok(analysis, start, end):
