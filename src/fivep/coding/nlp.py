@@ -354,22 +354,39 @@ class TermMatcher:
             self._thai.make_automaton()
 
     def find(self, analysis: Analysis) -> list[Hit]:
-        hits: list[Hit] = []
+        candidates: list[tuple[int, int, tuple[tuple[str, str], ...], bool]] = []
         if self._has_thai and analysis.has_thai:
-            boundary_ok = self.analyzer.thai_boundary_ok
             for end_index, (length, entries) in self._thai.iter(analysis.lowered):
-                start, end = end_index + 1 - length, end_index + 1
-                if boundary_ok(analysis, start, end):
-                    hits.extend(Hit(start, end, term, label) for term, label in entries)
+                candidates.append((end_index + 1 - length, end_index + 1, entries, True))
         for present, automaton, haystack in ((self._has_english, self._english, analysis.lowered),
                                              (self._has_acronyms, self._acronyms, analysis.text)):
             if present and (analysis.has_latin or not self._needs_latin):
                 for end_index, (length, entries) in automaton.iter(haystack):
-                    start, end = end_index + 1 - length, end_index + 1
-                    if latin_boundary_ok(analysis, start, end):
-                        hits.extend(Hit(start, end, term, label) for term, label in entries)
-        if not self.longest_only or len(hits) < 2:
+                    candidates.append((end_index + 1 - length, end_index + 1, entries, False))
+        if not candidates:
+            return []
+        thai_ok = self.analyzer.thai_boundary_ok
+        hits: list[Hit] = []
+        if not self.longest_only or len(candidates) < 2:
+            for start, end, entries, thai in candidates:
+                if thai_ok(analysis, start, end) if thai else latin_boundary_ok(analysis, start, end):
+                    hits.extend([Hit(start, end, term, label) for term, label in entries])
             return sorted(hits, key=lambda h: (h.start, h.end))
+        # Longest first, in the order _longest keeps hits: a candidate overlapping a longer hit already
+        # kept would be dropped there, so its (costly) word-boundary check is skipped here.
+        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+        origin = min(c[0] for c in candidates)
+        taken = bytearray(max(c[1] for c in candidates) - origin)
+        spans: set[tuple[int, int]] = set()
+        for start, end, entries, thai in candidates:
+            if taken.find(1, start - origin, end - origin) != -1 and (start, end) not in spans:
+                continue
+            if thai_ok(analysis, start, end) if thai else latin_boundary_ok(analysis, start, end):
+                hits.extend([Hit(start, end, term, label) for term, label in entries])
+                spans.add((start, end))
+                taken[start - origin : end - origin] = b"\x01" * (end - start)
+        if len(hits) < 2:
+            return hits
         return _longest(hits)
 
 
