@@ -94,6 +94,21 @@ def test_minor_quotes_need_approval_of_that_very_text(study: Study) -> None:
         read_approvals(study.root)
 
 
+def test_the_decision_without_its_explanation_is_the_same(study: Study) -> None:
+    """``explain=False`` (the shared tables' held-back statements) skips the flags, never the decision."""
+    gate = QuoteGate(study)
+    minors = [s for s in study.segments() if s.respondent_id in gate.minors]
+    assert len(minors) > 20
+    some = minors[0]
+    row = gate.request([some.id]) and read_approvals(study.root)[some.id]
+    write_approvals(study.root, [row.__class__(**{**row.__dict__, "decision": "approve", "reviewer": "NK"})])
+    full = [gate.status(s.id) for s in minors]
+    quick = [gate.status(s.id, explain=False) for s in minors]
+    assert [q.allowed for q in quick] == [f.allowed for f in full]
+    assert any(q.allowed for q in quick) and not all(q.allowed for q in quick)
+    assert any(f.flags for f in full) and not any(q.flags for q in quick)
+
+
 def test_small_groups_are_not_quoted(study: Study) -> None:
     (study.root / "study.toml").write_text(
         (study.root / "study.toml").read_text(encoding="utf-8").replace("min_cell = 5", "min_cell = 10"),

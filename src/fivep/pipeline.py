@@ -299,7 +299,7 @@ def _held_back(study: Any) -> dict[str, str]:
     quotes = gate(study)
     note = message("en", "privacy.held_back", file=APPROVALS_NAME)
     return {sid: note for sid, segment in quotes.segments.items()
-            if segment.respondent_id in quotes.minors and not quotes.status(sid).allowed}
+            if segment.respondent_id in quotes.minors and not quotes.status(sid, explain=False).allowed}
 
 
 def _topics(study: Any, out: Path, result: RunResult, text_filter: Callable[[str], str] | None,

@@ -243,7 +243,10 @@ class QuoteGate:
             self._approvals = (stamp, read_approvals(self.study.root))
         return self._approvals[1]
 
-    def status(self, segment_id: str) -> QuoteStatus:
+    def status(self, segment_id: str, *, explain: bool = True) -> QuoteStatus:
+        """The decision for one statement. ``explain=False`` skips what could point at the child
+        (:func:`flags`: the whole identifier detector on the statement), which only words the reason:
+        the decision is the same (the analysis step of a 30 MB study spent 82 of its 93 s there)."""
         segment = self.segments.get(segment_id)
         if segment is None:
             return QuoteStatus(False, f"no statement {segment_id} in the study")
@@ -259,7 +262,7 @@ class QuoteGate:
                                       "it down to one of them", code, group)
         if rid not in self.minors:
             return QuoteStatus(True, "", code, group)
-        found = flags(segment.text)
+        found = flags(segment.text) if explain else ()
         approval = self.approvals().get(segment_id)
         if approval is not None and approval.withheld:
             return QuoteStatus(False, "withheld by the researcher", code, group, True, found)
