@@ -7,7 +7,7 @@ semantic model and its calibration from it and the codebook's prototypes.
 
 Run (round 3): ``.venv/bin/python tools/build_training_set.py tests/data/tagger/dev.jsonl tests/data/tagger/heldout.jsonl
 tr1_th.jsonl tr2_en.jsonl tr3_mix.jsonl tr4_en_report.jsonl tr5_th_report.jsonl tr6_en_report.jsonl tr7_th_report.jsonl
-tr8_report_mix.jsonl tr9_th_prose.jsonl tr10_en_prose.jsonl --tuned tests/data/tagger/dev_segments.jsonl --study data/sample``. The ten ``tr*`` sets were written outside
+tr8_report_mix.jsonl tr9_th_prose.jsonl tr10_en_prose.jsonl tr11_mixed_prose.jsonl --tuned tests/data/tagger/dev_segments.jsonl --study data/sample``. The eleven ``tr*`` sets were written outside
 the repository by writers who never saw it; every statement keeps its set in its id (``tr2_en:tr2-en-001``), so
 the built file is the record of them and ``tools/cv_sources.py`` can leave each writer out in turn.
 """
