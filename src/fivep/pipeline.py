@@ -160,12 +160,14 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         result.outputs.append("framework_matrix.xlsx")
         _counts(study, frame, out, result)
         agreement = _agreement(study, out, result)
+        del frame, public, roster   # the reports read the study again: what the tables needed can go
         done("analyse")
 
         if topics:
             say("exploring topics (BERTopic)")
             _topics(study, out, result, text_filter, ids, held)
             done("topics")
+        text_filter = None   # every statement filtered, remembered for the tables and topics: not needed now
 
         from fivep.report.build import study_evidence, write_study_report
 
