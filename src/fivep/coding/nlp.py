@@ -354,40 +354,33 @@ class TermMatcher:
             self._thai.make_automaton()
 
     def find(self, analysis: Analysis) -> list[Hit]:
-        candidates: list[tuple[int, int, tuple[tuple[str, str], ...], bool]] = []
+        hits: list[Hit] = []
+        thai: set[tuple[int, int]] = set()   # spans found by the Thai automaton (checked on word boundaries)
         if self._has_thai and analysis.has_thai:
             for end_index, (length, entries) in self._thai.iter(analysis.lowered):
-                candidates.append((end_index + 1 - length, end_index + 1, entries, True))
+                start, end = end_index + 1 - length, end_index + 1
+                thai.add((start, end))
+                hits += [Hit(start, end, term, label) for term, label in entries]
         for present, automaton, haystack in ((self._has_english, self._english, analysis.lowered),
                                              (self._has_acronyms, self._acronyms, analysis.text)):
             if present and (analysis.has_latin or not self._needs_latin):
                 for end_index, (length, entries) in automaton.iter(haystack):
-                    candidates.append((end_index + 1 - length, end_index + 1, entries, False))
-        if not candidates:
-            return []
+                    start, end = end_index + 1 - length, end_index + 1
+                    hits += [Hit(start, end, term, label) for term, label in entries]
         thai_ok = self.analyzer.thai_boundary_ok
-        hits: list[Hit] = []
-        if not self.longest_only or len(candidates) < 2:
-            for start, end, entries, thai in candidates:
-                if thai_ok(analysis, start, end) if thai else latin_boundary_ok(analysis, start, end):
-                    hits.extend([Hit(start, end, term, label) for term, label in entries])
-            return sorted(hits, key=lambda h: (h.start, h.end))
-        # Longest first, in the order _longest keeps hits: a candidate overlapping a longer hit already
-        # kept would be dropped there, so its (costly) word-boundary check is skipped here.
-        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
-        origin = min(c[0] for c in candidates)
-        taken = bytearray(max(c[1] for c in candidates) - origin)
-        spans: set[tuple[int, int]] = set()
-        for start, end, entries, thai in candidates:
-            if taken.find(1, start - origin, end - origin) != -1 and (start, end) not in spans:
-                continue
-            if thai_ok(analysis, start, end) if thai else latin_boundary_ok(analysis, start, end):
-                hits.extend([Hit(start, end, term, label) for term, label in entries])
-                spans.add((start, end))
-                taken[start - origin : end - origin] = b"\x01" * (end - start)
-        if len(hits) < 2:
-            return hits
-        return _longest(hits)
+        checked: dict[tuple[int, int], bool] = {}
+
+        def on_boundaries(hit: Hit) -> bool:
+            span = (hit.start, hit.end)
+            ok = checked.get(span)
+            if ok is None:
+                ok = checked[span] = (thai_ok(analysis, *span) if span in thai
+                                      else latin_boundary_ok(analysis, *span))
+            return ok
+
+        if self.longest_only:
+            return _longest(hits, on_boundaries) if hits else []
+        return sorted((h for h in hits if on_boundaries(h)), key=lambda h: (h.start, h.end))
 
 
 class CueCounter:
@@ -443,12 +436,17 @@ class CueCounter:
         return counts, spans
 
 
-def _longest(hits: list[Hit]) -> list[Hit]:
+def _longest(hits: list[Hit], accept: Callable[[Hit], bool] | None = None) -> list[Hit]:
     """Keep the longest hits; a hit overlapping a longer one is dropped (ties: first listed).
+
+    ``accept`` (a word-boundary check) is asked only of hits no longer kept hit covers, so a keyword
+    inside a longer one costs no check: the result is that of the hits ``accept`` passes.
 
     Linear in the text and the hits: the characters already taken are marked in a byte array over
     the hits' extent (kept hits never overlap, except the same words carrying two labels).
     """
+    if not hits:
+        return []
     origin = min(h.start for h in hits)
     taken = bytearray(max(h.end for h in hits) - origin)
     labels: dict[tuple[int, int], set[str]] = {}
@@ -459,6 +457,8 @@ def _longest(hits: list[Hit]) -> list[Hit]:
             if labels.get((hit.start, hit.end), set()) - {hit.label}:
                 kept.append(hit)   # the same words carry two labels: keep both
                 labels[(hit.start, hit.end)].add(hit.label)
+            continue
+        if accept is not None and not accept(hit):
             continue
         kept.append(hit)
         labels.setdefault((hit.start, hit.end), set()).add(hit.label)
