@@ -82,7 +82,7 @@ class Evidence:
                  coder: str = "", count_format: Callable[[int, int], str] | None = None,
                  quote_gate: Callable[[Any], tuple[bool, str, str]] | None = None,
                  quote_filter: Callable[[str], str] | None = None) -> None:
-        self.frame = frame[frame["respondent_id"].notna()]
+        self.frame = frame[frame["respondent_id"].notna()].reset_index(drop=True)   # row order = index order
         self.roster = list(roster)
         self.codebook = codebook
         self.lang = lang
@@ -119,8 +119,6 @@ class Evidence:
         """The frame's rows coded with one of ``codes``, in the frame's order."""
         import pandas as pd
 
-        if not self.frame.index.is_unique:
-            return self.frame[self.frame["code_id"].isin(list(codes))]
         parts = [self._by_code[c] for c in dict.fromkeys(codes) if c in self._by_code]
         if not parts:
             return self.frame.iloc[0:0]
