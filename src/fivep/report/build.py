@@ -50,14 +50,13 @@ def study_evidence(study: Study, *, coder: str | None = None, agreement: Any = N
     coder = coder or machine
     roster = study.read_roster()
     codebook = study.codebook()
-    codings = study.store.codings(coder) if coder in study.store.coders() else None
-    frame = study_frame(study, coder, codings=codings)
+    codings = study.store.codings(coder) if coder in study.store.coders() else []
+    frame = study_frame(study, coder, codings=codings)   # refuses a coder the store does not know
     documents = study.documents()
     segments = study.segments()
     humans = study.human_coders()
     human_codings = {h: study.store.codings(h) for h in humans if h != coder}
     human_docs = {c.doc_id for codings_ in human_codings.values() for c in codings_}
-    assert codings is not None  # study_frame refused an unknown coder
     support = support_from(codings, human_codings, segments, human_docs=human_docs)
     k = min_cell(study, roster)
     if agreement is None and len(humans) >= 2:
