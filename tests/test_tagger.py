@@ -80,6 +80,35 @@ def test_long_texts_are_also_read_in_pieces() -> None:
     assert pieces[0] == long and len(pieces) >= 3 and all(len(p) <= 220 for p in pieces[1:])
 
 
+def test_a_long_text_is_encoded_once_in_pieces_and_its_whole_row_is_their_weighted_mean(tagger: Tagger) -> None:
+    short = "ไม่มีล่ามค่ะ"
+    long = " ".join(["The shelter was full and the girls slept on the floor."] * 4 + ["ตำรวจไม่มีล่ามเลยค่ะ"] * 6)
+    asked: list[list[str]] = []
+    embedder = tagger.index.embedder
+
+    class Spy:
+        name, dimensions = embedder.name, embedder.dimensions
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            asked.append(list(texts))
+            return embedder.encode(texts)
+
+    tagger.index.embedder = Spy()   # type: ignore[assignment]
+    try:
+        vectors, starts, pieces = tagger.index.encode_chunks([long, short, long])
+    finally:
+        tagger.index.embedder = embedder
+    parts = chunks(long)[1:]
+    assert asked == [[*parts, short, *parts]]                  # no whole long text is encoded
+    assert list(starts) == [0, len(parts) + 1, len(parts) + 2] and pieces[0] == long
+    direct = embedder.encode(parts)
+    mean = (direct * np.array([len(p) for p in parts], dtype=np.float32)[:, None]).sum(axis=0)
+    assert np.allclose(vectors[0], mean / np.linalg.norm(mean), atol=1e-5)
+    assert np.allclose(vectors[1 : len(parts) + 1], direct, atol=1e-6)
+    assert np.allclose(vectors[starts[1]], embedder.encode([short])[0], atol=1e-6)
+    assert np.allclose(vectors[starts[2]], vectors[0]) and np.allclose(vectors[-len(parts):], direct, atol=1e-6)
+
+
 def test_a_p_is_found_by_meaning_with_the_nearest_example_as_evidence(tagger: Tagger) -> None:
     text = "After she came back, nobody helped her find school or work."
     assert not tagger.rules.tag(text).codes

@@ -131,10 +131,28 @@ class SemanticIndex:
 
     def encode_chunks(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Every text's :func:`chunks`, encoded: ``(vectors, starts, pieces)``; ``pieces`` are the chunks in
-        order (a row of ``vectors`` each), ``starts`` where each text's begin, its first chunk the whole text."""
+        order (a row of ``vectors`` each), ``starts`` where each text's begin, its first chunk the whole text.
+
+        A text read in pieces is encoded piece by piece only: its whole-text row is the mean of its
+        pieces' rows weighted by their length, normalised. Encoding the whole text as well cost 1.9 times
+        the characters on interview turns; on the evaluation sets the tagger's F1 moved by -0.008 to
+        +0.007 against encoding it (docs/coding.md)."""
         import numpy as np
 
         per_text = [chunks(t) for t in texts]
-        starts = np.cumsum([0, *(len(p) for p in per_text[:-1])]).astype(np.int64)
+        sizes = np.array([len(p) for p in per_text], dtype=np.int64)
+        starts = np.cumsum(np.append(0, sizes[:-1])).astype(np.int64)
         pieces = [c for p in per_text for c in p]
-        return self.embedder.encode(pieces), starts, pieces
+        encoded = self.embedder.encode([c for p in per_text for c in (p[1:] if len(p) > 1 else p)])
+        vectors = np.zeros((len(pieces), encoded.shape[1]), dtype=np.float32)
+        vectors[np.setdiff1d(np.arange(len(pieces)), starts[sizes > 1])] = encoded   # every row but derived ones
+        many = np.flatnonzero(sizes > 1)
+        if len(many):
+            lengths = np.array([len(c) for c in pieces], dtype=np.float32)
+            weighted = np.vstack([vectors * lengths[:, None], np.zeros((1, vectors.shape[1]), np.float32)])
+            firsts = starts[many] + 1   # a text's pieces follow its whole-text row; the zero row ends the last
+            means = np.add.reduceat(weighted, np.ravel(np.column_stack([firsts, firsts + sizes[many] - 1])),
+                                    axis=0)[::2]
+            norms = np.linalg.norm(means, axis=1, keepdims=True)
+            vectors[starts[many]] = means / np.where(norms > 0, norms, 1.0)
+        return vectors, starts, pieces
