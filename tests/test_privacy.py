@@ -203,3 +203,27 @@ def test_field_words_are_not_names(text: str) -> None:
 ])
 def test_context_makes_a_name(text: str, name: str) -> None:
     assert name in [s.text for s in detect(text)]
+
+
+def test_the_thai_tokenizer_gives_newmms_tokens() -> None:
+    """The filter's tokenizer runs nlpo3 where it agrees with newmm: its tokens must be newmm's."""
+    import json
+    from pathlib import Path
+
+    from pythainlp.tokenize import Trie, word_tokenize
+
+    from fivep.privacy.lexicon import thai, thai_tokenizer
+
+    lex = thai()
+    trie = Trie(set(lex.words) | lex.given_names | lex.family_names | lex.titles | lex.naming | lex.nicknames)
+    root = Path(__file__).parent
+    sets = [*sorted((root / "data" / "tagger").glob("*.jsonl")), *sorted((root / "data" / "privacy").glob("*.jsonl"))]
+    texts = [json.loads(line)["text"] for path in sets
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((root.parent / "data" / "sample").rglob("*.txt"))]
+    texts += ["ณ น่าน ไปๆ มาๆ ทั่ว ๆ ไป จริง ๆ  ๆ", "บก.ปคม. กับ พ.ต.อ.สมชาย ใจดี", "  เด็ก\n\nไป ๆ\tครับ  \t ค่ะ",
+              "x\r\nไป ๆ\u00a0ครับ", "สวัสดิภาพผู้เสียหาย", "", " ", "ๆ", "เหมี้ยง"]
+    assert sum(map(len, texts)) > 200_000
+    tokenize = thai_tokenizer()
+    for text in texts:
+        assert tokenize(text) == list(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True)), text[:80]

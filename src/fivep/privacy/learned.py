@@ -240,7 +240,7 @@ def name_probabilities(text: str, tagger: Any = None) -> list[tuple[int, int, st
     if not tokens:
         return []
     tagger = tagger or _tagger()
-    tagger.set([{k: v for k, v in f.items()} for f in feats])
+    tagger.set(feats)
     labels = set(tagger.labels())
     out = []
     for t, (start, end, token) in enumerate(tokens):

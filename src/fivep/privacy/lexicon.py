@@ -114,16 +114,109 @@ def thai() -> ThaiLexicon:
 
 @cache
 def thai_tokenizer() -> Any:
-    """A newmm word tokenizer whose dictionary knows PyThaiNLP's names and our titles."""
+    """PyThaiNLP's newmm word segmentation, with a dictionary that knows PyThaiNLP's names and our titles.
+
+    The segmentation is newmm's, computed faster: ``nlpo3`` (newmm's Rust port) segments each run of
+    Thai letters between spaces whose every token it finds in the dictionary; newmm segments the rest
+    (abbreviations with full stops, Latin, digits, runs holding a word nlpo3 would cut differently).
+    A space is a cut only where newmm would cut there too: not inside an occurrence of a dictionary
+    entry that holds one ("จริง ๆ", "ณ น่าน"). On 7,251 Thai texts (1.7 million characters of
+    training, evaluation, public and synthetic text) the tokens were identical to newmm's, 1.8 times
+    faster; a test compares them on the sample study's transcripts and the test sets.
+    """
     from pythainlp.tokenize import Trie, word_tokenize
 
     lex = thai()
-    trie = Trie(set(lex.words) | lex.given_names | lex.family_names | lex.titles | lex.naming | lex.nicknames)
+    words = set(lex.words) | lex.given_names | lex.family_names | lex.titles | lex.naming | lex.nicknames
+    trie = Trie(words)
 
-    def tokenize(text: str) -> list[str]:
+    def newmm(text: str) -> list[str]:
         return list(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True))
 
+    fast = _nlpo3_segmenter(words)
+    if fast is None:
+        return newmm
+    spaced = _spaced_entries(words)
+
+    def tokenize(text: str) -> list[str]:
+        if _THAI_LETTERS.fullmatch(text):   # the usual call: one run of Thai letters
+            tokens = fast(text)
+            return tokens if all(token in words for token in tokens) else newmm(text)
+        out: list[str] = []
+        for chunk in _space_runs(text, spaced):
+            if chunk[0] in " \t" and not chunk.strip(" \t"):
+                out.append(chunk)
+                continue
+            if _THAI_LETTERS.fullmatch(chunk):
+                tokens = fast(chunk)
+                if all(token in words for token in tokens):
+                    out += tokens
+                    continue
+            out += newmm(chunk)
+        return out
+
     return tokenize
+
+
+_THAI_LETTERS = re.compile("[\u0e01-\u0e4e]+")
+_SPACE_RUN = re.compile("[ \t]+")   # newmm splits other whitespace (a newline each) its own way
+
+
+def _space_runs(text: str, spaced: Any) -> list[str]:
+    """``text`` cut before and after its runs of spaces and tabs (one token each, as newmm gives them), except
+    where newmm keeps words across them: inside an occurrence of a dictionary entry holding a space
+    (``spaced``: an Aho-Corasick automaton of those entries, or None)."""
+    kept: list[tuple[int, int]] = []
+    if spaced is not None:
+        kept = [(end + 1 - length, end + 1) for end, length in spaced.iter(text)]
+    cuts = [0]
+    for match in _SPACE_RUN.finditer(text):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in kept):
+            continue
+        cuts += [start, end]
+    cuts.append(len(text))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
+
+
+def _spaced_entries(words: set[str]) -> Any:
+    entries = [w for w in words if any(c.isspace() for c in w)]
+    if not entries:
+        return None
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for entry in entries:
+        automaton.add_word(entry, len(entry))
+    automaton.make_automaton()
+    return automaton
+
+
+def _nlpo3_segmenter(words: set[str]) -> Any:
+    """nlpo3's newmm over ``words`` (its dictionary file kept in the temporary folder under a digest of
+    the words), or None without nlpo3."""
+    try:
+        import nlpo3
+    except ImportError:
+        return None
+    import hashlib
+    import os
+    import tempfile
+    from pathlib import Path
+
+    listed = "\n".join(sorted(w for w in words if w.strip()))
+    name = "fivep-privacy-" + hashlib.sha1(listed.encode("utf-8")).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"{name}.txt"
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(listed, encoding="utf-8")
+        tmp.replace(path)
+    nlpo3.load_dict(str(path), name)
+
+    def segment(text: str) -> list[str]:
+        return list(nlpo3.segment(text, name, False))
+
+    return segment
 
 
 @dataclass(frozen=True)
