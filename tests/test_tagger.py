@@ -109,6 +109,25 @@ def test_a_long_text_is_encoded_once_in_pieces_and_its_whole_row_is_their_weight
     assert np.allclose(vectors[starts[2]], vectors[0]) and np.allclose(vectors[-len(parts):], direct, atol=1e-6)
 
 
+def test_a_long_texts_ngrams_are_its_pieces_added_up(tagger: Tagger) -> None:
+    long = " ".join(["The shelter was full and the girls slept on the floor."] * 4 + ["ตำรวจไม่มีล่ามเลยค่ะ"] * 6)
+    texts = [long, "ไม่มีล่ามค่ะ", "", long + " Then the police came, and nobody spoke Shan."]
+    per_text = [chunks(t) for t in texts]
+    starts = np.cumsum([0, *(len(p) for p in per_text[:-1])])
+    pieces = [c for p in per_text for c in p]
+    assert len(per_text[0]) > 2 and len(per_text[1]) == 1
+    counted: list[list[str]] = []
+    count, weigh = tagger.model._counts_and_weights
+    tagger.model.__dict__["_counts_and_weights"] = (lambda texts: counted.append(list(texts)) or count(texts), weigh)
+    try:
+        derived = tagger.model.ngrams(pieces, starts)
+    finally:
+        tagger.model.__dict__["_counts_and_weights"] = (count, weigh)
+    assert counted == [[p for p, first in zip(pieces, np.isin(np.arange(len(pieces)), starts), strict=True)
+                        if not first or p in ("ไม่มีล่ามค่ะ", "")]]   # no long text is counted whole
+    assert np.allclose(derived.toarray(), tagger.model.ngrams(pieces).toarray(), atol=1e-6)
+
+
 def test_a_p_is_found_by_meaning_with_the_nearest_example_as_evidence(tagger: Tagger) -> None:
     text = "After she came back, nobody helped her find school or work."
     assert not tagger.rules.tag(text).codes

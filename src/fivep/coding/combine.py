@@ -80,15 +80,47 @@ class TaggerModel:
     l: np.ndarray            # 5
 
     @cached_property
-    def _transform(self) -> Any:
-        """The lexical model's ``transform``: scikit-learn's vectorizer rebuilt from the saved n-grams and weights."""
-        vectorizer = _new_vectorizer(vocabulary=[str(v) for v in self.vocabulary])
-        vectorizer.idf_ = self.idf
-        return vectorizer.transform
+    def _counts_and_weights(self) -> tuple[Any, Any]:
+        """The lexical model's vectorizer in its two steps, rebuilt from the saved n-grams and weights:
+        n-gram counts (scikit-learn's ``CountVectorizer``) and their TF-IDF weighting (``TfidfTransformer``)."""
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-    def ngrams(self, pieces: Sequence[str]) -> Any:
-        """The lexical model's features of ``pieces`` (a sparse row each; None without a vocabulary)."""
-        return self._transform(pieces) if len(self.vocabulary) else None
+        vectorizer = _new_vectorizer(vocabulary=[str(v) for v in self.vocabulary])
+        counts = CountVectorizer(**{k: v for k, v in vectorizer.get_params().items()
+                                    if k in CountVectorizer().get_params()})
+        weights = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf, smooth_idf=vectorizer.smooth_idf,
+                                   sublinear_tf=vectorizer.sublinear_tf)
+        weights.idf_ = self.idf
+        return counts.transform, weights.transform
+
+    def ngrams(self, pieces: Sequence[str], starts: np.ndarray | None = None) -> Any:
+        """The lexical model's features of ``pieces`` (a sparse row each; None without a vocabulary): the
+        TF-IDF of the vectorizer fitted on the training statements.
+
+        With ``starts`` (the pieces are texts' :func:`~fivep.coding.semantic.chunks`, each text's whole
+        first), a text read in pieces is counted once: its n-grams are those of its pieces added up. The
+        n-grams stay inside words and the pieces cut the text between words, so this is the whole text's
+        row, except where a cut after a full stop moved a quotation mark ("waiting." Third → "waiting. " |
+        Third): 43 of 1,059 rows of interview turns differ, by at most 0.10 in one weight, and F1 on the
+        evaluation sets moved by at most one statement (docs/coding.md)."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        if not len(self.vocabulary):
+            return None
+        count, weigh = self._counts_and_weights
+        if starts is None:
+            return weigh(count(pieces))
+        sizes = np.diff(np.append(starts, len(pieces)))
+        owner = np.repeat(np.arange(len(starts)), sizes)   # the text of each piece
+        derived = np.zeros(len(pieces), dtype=bool)
+        derived[starts[sizes > 1]] = True                  # a long text's whole row: its pieces added up
+        counted = np.flatnonzero(~derived)
+        part = ~np.isin(counted, starts)                   # a piece of a long text: counts for its whole row too
+        rows = np.concatenate([counted, starts[owner[counted[part]]]])
+        cols = np.concatenate([np.arange(len(counted)), np.flatnonzero(part)])
+        add_up = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(pieces), len(counted)))
+        return weigh(add_up @ count([pieces[i] for i in counted]))
 
     def lexical(self, ngrams: Any, starts: np.ndarray) -> np.ndarray:
         """The lexical model's log-odds per P (statements x 5), pooled over each statement's chunks as the

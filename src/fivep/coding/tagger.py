@@ -75,7 +75,7 @@ class Tagger:
         chunked, starts, pieces = self.index.encode_chunks(texts)
         semantic = self.index.scores(chunked, starts)
         logits = self.model.logits(chunked, starts)
-        ngrams = self.model.ngrams(pieces)
+        ngrams = self.model.ngrams(pieces, starts)
         probabilities = self.model.probabilities(rule_matrix(ruled), logits, semantic, self.model.lexical(ngrams, starts))
         kinds = self.model.kinds(kind_matrix(ruled), chunked[starts], ngrams[starts] if ngrams is not None else None)
         return [self._decide(r, probabilities[i], semantic.nearest[i], semantic.best[i], kinds[i], bool(texts[i].strip()))
