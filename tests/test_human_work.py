@@ -140,6 +140,11 @@ def test_suggestion_decisions_land_in_files(study: Study) -> None:
     study.decide_suggestions([third.id], "rejected", "kim")          # changing one's mind removes the coding
     assert [c.segment_id for c in study.store.codings("kim")] == [first.segment_id]
     assert list(study.suggestions(status="accepted")["reviewer"]) == ["kim"]
+    study.add_coding(segs[1].id, "prevention", "kim")                  # one by hand beside it
+    frame = study.codings("kim").set_index("segment_id")
+    assert frame.loc[first.segment_id, "origin"] == "suggestion" and frame.loc[segs[1].id, "origin"] == "hand"
+    assert set(frame["source"]) == {"human"}
+    study.remove_coding(segs[1].id, "prevention", "kim")
     rows = read_rows(study.root / "suggestions.csv")
     assert sorted(r["status"] for r in rows) == ["accepted", "rejected", "rejected"]
     study.close()

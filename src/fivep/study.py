@@ -441,7 +441,8 @@ class Study(ReviewWork):
 
         Columns: ``text`` (the statement), ``doc_id``, ``segment_id``, ``respondent_id``, ``group``,
         ``dimension``, ``code_id``, ``kind`` (the coder's kind for the statement), ``coder``, ``source``
-        (human, rule, model), ``score``, ``evidence`` (the machine's matched words), ``start``, ``end``
+        (human, rule, model), ``origin`` (a person's coding: ``hand``, or ``suggestion`` for a machine
+        suggestion they accepted; empty for the machine's), ``score``, ``evidence`` (the machine's matched words), ``start``, ``end``
         (document offsets of the coded span), ``status`` (``anchored``, or ``orphaned`` for a human coding
         whose text could not be found after a transcript changed: see :meth:`orphans`), ``quote`` (the
         coded text) and ``memo``.

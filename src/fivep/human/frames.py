@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from fivep.study import Study
 
 CODING_COLUMNS = ["text", "doc_id", "segment_id", "respondent_id", "group", "dimension", "code_id", "kind", "coder",
-                  "source", "score", "evidence", "start", "end", "status", "quote", "memo"]
+                  "source", "origin", "score", "evidence", "start", "end", "status", "quote", "memo"]
 RETRIEVE_COLUMNS = ["doc_id", "segment_id", "respondent_id", "group", "code_id", "dimension", "kind", "coder",
                     "before", "text", "after", "quote", "start", "end"]
 DISAGREEMENT_COLUMNS = ["doc_id", "segment_id", "respondent_id", "group", "text", "only_a", "only_b", "both",
@@ -32,6 +32,13 @@ def codings_frame(study: Study, coder: str | None = None) -> pd.DataFrame:
     def dimension(code_id: str) -> str:
         return codebook[code_id].dimension if code_id in codebook else ""
 
+    accepted = {(x.reviewer, x.segment_id, x.code_id) for x in store.suggestions(status="accepted")}
+
+    def origin(c: Any) -> str | None:   # a person's coding: by hand, or a machine suggestion they accepted
+        if c.source != "human":
+            return None
+        return "suggestion" if (c.coder, c.segment_id, c.code_id) in accepted else "hand"
+
     rows: list[dict[str, Any]] = []
     for c in store.codings(coder):
         segment = segments.get(c.segment_id or "")
@@ -41,7 +48,7 @@ def codings_frame(study: Study, coder: str | None = None) -> pd.DataFrame:
                      "respondent_id": respondent, "group": groups.get(respondent or ""),
                      "dimension": dimension(c.code_id), "code_id": c.code_id,
                      "kind": kinds.get(c.coder, {}).get(c.segment_id or ""), "coder": c.coder, "source": c.source,
-                     "score": c.score, "evidence": " … ".join(e.text for e in c.evidence), "start": c.start,
+                     "origin": origin(c), "score": c.score, "evidence": " … ".join(e.text for e in c.evidence), "start": c.start,
                      "end": c.end, "status": "anchored", "quote": quote, "memo": c.memo})
     for o in store.orphans(coder):
         if not o.coding.code_id:
@@ -49,7 +56,7 @@ def codings_frame(study: Study, coder: str | None = None) -> pd.DataFrame:
         rows.append({"text": o.coding.quote, "doc_id": o.coding.doc_id, "segment_id": o.coding.segment_id,
                      "respondent_id": None, "group": None, "dimension": dimension(o.coding.code_id),
                      "code_id": o.coding.code_id, "kind": o.kind or None, "coder": o.coding.coder, "source": "human",
-                     "score": None, "evidence": "", "start": o.coding.start, "end": o.coding.end, "status": "orphaned",
+                     "origin": origin(o.coding), "score": None, "evidence": "", "start": o.coding.start, "end": o.coding.end, "status": "orphaned",
                      "quote": o.coding.quote, "memo": o.coding.memo})
     return pd.DataFrame(rows, columns=CODING_COLUMNS)
 
