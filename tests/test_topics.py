@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,3 +152,34 @@ def test_a_large_corpus_is_fitted_on_a_sample_and_every_segment_assigned(ingeste
     ids = sorted(whole.assignments)
     agreement = adjusted_rand_score([whole.assignments[i] for i in ids], [sampled.assignments[i] for i in ids])
     assert agreement > 0.4, agreement
+
+
+def test_the_rest_assigned_in_batches_get_the_topics_of_one_batch(ingested_sample: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivep.coding import topics
+    from fivep.coding.embed import load_embedder
+
+    study = Study.open(ingested_sample)
+    segments = study.segments()
+    study.close()
+    encode = load_embedder().encode
+    calls: list[int] = []
+    original = topics.bertopic_class
+
+    def counting() -> Any:
+        cls = original()
+
+        class Counted(cls):  # type: ignore[misc, valid-type]
+            def transform(self, documents: Any, embeddings: Any = None, **kw: Any) -> Any:
+                calls.append(len(documents))
+                return super().transform(documents, embeddings=embeddings, **kw)
+
+        return Counted
+
+    monkeypatch.setattr(topics, "bertopic_class", counting)
+    one = find_topics(segments, seed=7, n_topics=6, encode=encode, fit_limit=200)
+    monkeypatch.setattr(topics, "TRANSFORM_BATCH", 50)
+    batched = find_topics(segments, seed=7, n_topics=6, encode=encode, fit_limit=200)
+    rest = len(one.assignments) - 200
+    assert calls[0] == rest and calls[1:] == [50] * (rest // 50) + ([rest % 50] if rest % 50 else [])
+    assert batched.assignments == one.assignments
