@@ -105,6 +105,29 @@ def test_every_coding_survives_with_remapped_offsets(deidentified: dict) -> None
     study.close()
 
 
+def test_respondents_appear_under_the_codes_reports_print(deidentified: dict) -> None:
+    import re
+
+    from fivep.privacy.codes import respondent_codes
+
+    result, root = deidentified["result"], deidentified["root"]
+    source = Study.open(root)
+    roster = source.read_roster()
+    codes = respondent_codes(source)
+    source.close()
+    written = "\n".join(p.read_text(encoding="utf-8") for p in result.out.rglob("*") if p.suffix in (".txt", ".csv", ".toml"))
+    assert [r.id for r in roster if re.search(rf"(?<![\w-]){re.escape(r.id)}(?![\w-])", written)] == []
+    study = Study.open(result.out)
+    copied = {r.id: r for r in study.read_roster()}
+    assert sorted(copied) == sorted(codes[r.id] for r in roster)
+    for r in roster:   # the same person under a code: group and attributes travel with it
+        twin = copied[codes[r.id]]
+        assert (twin.group, str(twin.get("age")), twin.get("sex")) == (r.group, str(r.get("age")), r.get("sex"))
+    assert {s.respondent_id for s in study.store.segments()} <= set(codes.values())
+    assert {t.respondent_id for d in study.store.documents() for t in d.turns if t.respondent_id} <= set(codes.values())
+    study.close()
+
+
 def test_output_is_a_study_that_reads_back_the_same(deidentified: dict, tmp_path: Path) -> None:
     out = deidentified["result"].out
     copy = tmp_path / "copy"
@@ -189,3 +212,11 @@ def test_cli_warns_about_the_key_and_refuses_an_output_holding_it(deidentified: 
     assert refused.exit_code == 1 and "would contain the key file" in refused.stderr
     bad = runner.invoke(app, ["deidentify", str(root), "--style", "stars"])
     assert bad.exit_code == 2
+
+
+def test_a_roster_id_is_recoded_only_as_a_token_of_its_own() -> None:
+    from fivep.privacy.deidentify import _recode
+
+    codes = {"YP-CM-05": "R-11", "A": "R-12", "GOV-1": "R-13"}
+    assert _recode("(YP-CM-05) YP-CM-055 xYP-CM-05 A GOV-1. GOV-1-2 น้องGOV-1เล่า", codes) == \
+        "(R-11) YP-CM-055 xYP-CM-05 A R-13. GOV-1-2 น้องR-13เล่า"   # "A": too short to find in running text

@@ -83,14 +83,16 @@ def _draw(root: Path, name: str, key: str, prefix: str, ids: Sequence[str]) -> d
     return codes
 
 
-def respondent_codes(study: Any, roster: Sequence[Respondent] | None = None) -> dict[str, str]:
-    """Roster id -> pseudonymous code, for every respondent of the roster (new ones get new codes).
+def respondent_codes(study: Any, roster: Sequence[Respondent] | None = None, *,
+                     others: Sequence[str] = ()) -> dict[str, str]:
+    """Roster id -> pseudonymous code, for every respondent of the roster and the ids in ``others``
+    (speakers a transcript names but the roster lacks); new ones get new codes.
 
     The codes are numbered in a random order (no code follows the roster's order, which often sorts by
     group and province); the map is written to the private folder when a respondent was added.
     """
     roster = study.read_roster() if roster is None else roster
-    return _draw(study.root, CODES_NAME, "respondent_id", PREFIX, [r.id for r in roster])
+    return _draw(study.root, CODES_NAME, "respondent_id", PREFIX, [*(r.id for r in roster), *others])
 
 
 def document_codes(study: Any) -> dict[str, str]:

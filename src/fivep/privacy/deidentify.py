@@ -3,7 +3,8 @@
 :func:`deidentify_study` writes, into the output folder (default ``STUDY/deidentified/``), a study
 folder that fivep can open: ``transcripts/*.txt`` (the normalised text of every document, de-identified,
 with front matter), ``respondents.csv``, ``study.toml`` and a store (``.fivep/fivep.sqlite``) holding the
-de-identified corpus and every coding of the original study with its offsets remapped.
+de-identified corpus and every coding of the original study with its offsets remapped. Respondents
+appear under their pseudonymous codes (:func:`fivep.privacy.codes.respondent_codes`), not their roster ids.
 
 The review file and the key file hold the identifiers in clear and go to ``STUDY/.fivep/private/``,
 never into the output folder.
@@ -15,6 +16,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from fivep.cells import safe_writer
 from fivep.errors import InputError
 from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
 from fivep.outputs import child, claim_folder, file_names, record_folder
+from fivep.privacy.codes import respondent_codes
 from fivep.privacy.pseudonyms import KeyEntry, Pseudonymizer
 from fivep.privacy.redact import Redaction, redact
 from fivep.privacy.review import Detection, context, read_review, write_key, write_review
@@ -33,6 +36,7 @@ PRIVATE_DIR = ".fivep/private"
 KEY_NAME = "deid-key.csv"
 REVIEW_NAME = "deid-review.csv"
 DEFAULT_OUT = "deidentified"
+ROSTER_ID = "roster-id"   # the rule of a speaker label that is a roster id
 _KNOWN_ATTRIBUTES = ("sector", "sex", "age", "province", "years_experience", "method", "session_id")
 
 
@@ -87,16 +91,69 @@ def _add_rows(doc: Document, rows: list[Detection], taken: list[Detection]) -> l
     return extra
 
 
+@lru_cache(maxsize=4)
+def _roster_automaton(ids: tuple[str, ...]) -> Any:
+    """An Aho-Corasick automaton of the roster ids of 3 characters or more with a digit (a corpus may have
+    thousands of respondents: one scan of the text finds them all), or None."""
+    usable = [i for i in ids if len(i) >= 3 and any(c.isdigit() for c in i)]
+    if not usable:
+        return None
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for rid in usable:
+        automaton.add_word(rid, rid)
+    automaton.make_automaton()
+    return automaton
+
+
+def _roster_ids_in(text: str, codes: dict[str, str]) -> list[tuple[int, int]]:
+    """Where roster ids (see :func:`_roster_automaton`) stand in ``text`` as tokens of their own."""
+    automaton = _roster_automaton(tuple(sorted(codes)))
+    if automaton is None:
+        return []
+
+    def joined(char: str) -> bool:   # a Latin letter, digit, _ or - would make it part of a longer id
+        return (char.isascii() and char.isalnum()) or char in "_-"   # Thai runs into ids: "น้องYP-CM-05"
+
+    found = []
+    for end, rid in automaton.iter_long(text):
+        start, stop = end + 1 - len(rid), end + 1
+        if (start == 0 or not joined(text[start - 1])) and (stop == len(text) or not joined(text[stop])):
+            found.append((start, stop))
+    return found
+
+
+def _recode(text: str, codes: dict[str, str]) -> str:
+    """``text`` with the roster ids :func:`_roster_ids_in` finds replaced by their codes."""
+    parts, last = [], 0
+    for start, stop in _roster_ids_in(text, codes):
+        parts += [text[last:start], codes[text[start:stop]]]
+        last = stop
+    return "".join(parts) + text[last:]
+
+
 def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudonymizer,
-                     edits: list[KeyEntry]) -> tuple[Redaction, list[Detection]]:
+                     edits: list[KeyEntry], codes: dict[str, str]) -> tuple[Redaction, list[Detection]]:
     rows = sorted(rows, key=lambda d: d.start)
     labels = _label_regions(doc)
     spans = [Span(r.start, r.end, r.type, r.text, r.rule) for r in rows]
+    # a roster id becomes the respondent's code: as a speaker label ("GOV-CM-07: ..." -> "R-67: ..."), and
+    # wherever else it stands as a token of its own, if it holds a digit and 3 characters or more (a
+    # title line "(YP-CM-05)"; a short id such as "A" is only replaced as a label)
+    found = [(a, b) for a, b in labels if doc.text[a:b] in codes]
+    for start, stop in _roster_ids_in(doc.text, codes):
+        if not any(a < stop and start < b for a, b in found):
+            found.append((start, stop))
+    spans += [Span(a, b, "PERSON", doc.text[a:b], ROSTER_ID) for a, b in sorted(found)
+              if not any(r.start < b and a < r.end for r in rows)]
     decisions = {(r.start, r.end): r for r in rows}
     lang = doc.language if doc.language in ("th", "en") else None
     proposed: dict[tuple[int, int], str] = {}
 
     def replace(span: Span) -> str | None:
+        if span.rule == ROSTER_ID:
+            return codes[span.text]
         row = decisions[(span.start, span.end)]
         if row.decision == "reject":
             return None
@@ -117,14 +174,16 @@ def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudo
     return redaction, reviewed
 
 
-def _remap_document(doc: Document, redaction: Redaction, meta: dict[str, Any], source: str) -> Document:
+def _remap_document(doc: Document, redaction: Redaction, meta: dict[str, Any], source: str,
+                    codes: dict[str, str]) -> Document:
     turns = []
     for t in doc.turns:
         start = redaction.map_start(t.start)
         label_start = t.start - 2 - len(t.speaker)
         changed = any(s.start < t.start - 2 and label_start < s.end for s in redaction.spans)
         speaker = _label_at(redaction.text, start) if changed else t.speaker
-        turns.append(Turn(t.index, speaker, t.role, t.respondent_id, start, redaction.map_end(t.end), t.time, t.line))
+        respondent = codes.get(t.respondent_id, t.respondent_id) if t.respondent_id else t.respondent_id
+        turns.append(Turn(t.index, speaker, t.role, respondent, start, redaction.map_end(t.end), t.time, t.line))
     return Document(doc.id, redaction.text, tuple(turns), meta, source)
 
 
@@ -218,6 +277,12 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
         source.ingest()
         documents = source.store.documents()
     texts = {d.id: d.text for d in documents}
+    # respondents appear under the codes the reports print (R-07): roster ids often carry initials, a
+    # group and a province (YP-PR-03); the map stays in the study's private folder
+    respondents = source.store.respondents() or source.read_roster()
+    codes = respondent_codes(source, respondents, others=sorted(
+        {t.respondent_id for d in documents for t in d.turns if t.respondent_id}
+        | {s.respondent_id for s in source.store.segments() if s.respondent_id}))
     pseudonymizer = Pseudonymizer(style)
     if review is not None:
         rows = read_review(Path(review), texts)
@@ -234,20 +299,20 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     for doc in documents:
         own = [r for r in rows if r.doc_id == doc.id and r.decision != "add"]
         own += _add_rows(doc, added, own)
-        redaction, done = _redact_document(doc, own, pseudonymizer, edits)
+        redaction, done = _redact_document(doc, own, pseudonymizer, edits, codes)
         redactions[doc.id] = redaction
         reviewed.extend(done)
         meta = dict(doc.meta)
         for key in ("title", "title_th", "notes", "note", "description"):
             if isinstance(meta.get(key), str):
-                meta[key] = redact(meta[key], pseudonymizer=pseudonymizer).text
+                meta[key] = _recode(redact(meta[key], pseudonymizer=pseudonymizer).text, codes)
         meta["deidentified"] = True
-        new_docs.append(_remap_document(doc, redaction, meta, f"transcripts/{names[doc.id]}.txt"))
+        new_docs.append(_remap_document(doc, redaction, meta, f"transcripts/{names[doc.id]}.txt", codes))
         if progress is not None:
             progress(doc.id)
 
     segments = [Segment(s.id, s.doc_id, s.turn_index, redactions[s.doc_id].map_start(s.start),
-                        redactions[s.doc_id].map_end(s.end), "", s.respondent_id)
+                        redactions[s.doc_id].map_end(s.end), "", codes.get(s.respondent_id or "", s.respondent_id))
                 for s in source.store.segments() if s.doc_id in redactions]
     by_id = {d.id: d for d in new_docs}
     segments = [Segment(s.id, s.doc_id, s.turn_index, s.start, s.end, by_id[s.doc_id].text[s.start : s.end],
@@ -256,7 +321,7 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     codings = {c: [_remap_coding(x, redactions[x.doc_id]) if x.doc_id in redactions else x
                    for x in source.store.codings(c)] for c in coders}
     kinds = {c: source.store.segment_kinds(c) for c in coders}
-    respondents = source.store.respondents() or source.read_roster()
+    respondents = [Respondent(codes.get(r.id, r.id), r.group, r.attributes) for r in respondents]
 
     # --- write ---------------------------------------------------------------------------------------
     transcripts = out_dir / "transcripts"
