@@ -79,6 +79,7 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
         result.steps[name] = {"wall_s": round(now - clock, 2), "cpu_s": round(cpu - cpu_clock, 2),
                               "peak_mb": round(peak, 1)}
         clock, cpu_clock = now, cpu
+        _release_memory()
 
     def counted(description: str, total: int) -> Callable[[Any], None] | None:
         if progress is None:
@@ -183,6 +184,21 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
     finally:
         study.close()
     return result
+
+
+def _release_memory() -> None:
+    """Hand back to the system what a finished step freed, so the next step's peak does not sit on top of
+    it: a full collection, then glibc's ``malloc_trim`` (freed small blocks otherwise stay in the
+    process's heap; on the 100 MB benchmark corpus the analysis tables' 735 MB fell to 200 MB when freed
+    and to 118 MB trimmed). Elsewhere than glibc only the collection runs."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _load_later_steps(study: Any, topics: bool) -> None:
