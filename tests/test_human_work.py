@@ -82,11 +82,12 @@ def test_hand_coding_is_written_at_once_and_survives_deleting_the_store(study: S
     assert again.memos()[["memo_id", "text", "target_id"]].equals(memos[["memo_id", "text", "target_id"]])
     assert again.memos(target_kind="statement").loc[0, "memo_id"] == memo
     frame = again.codings("ann")
-    assert list(frame.columns[:14]) == ["text", "doc_id", "segment_id", "respondent_id", "group", "dimension",
-                                        "code_id", "kind", "coder", "source", "score", "evidence", "start", "end"]
+    assert list(frame.columns[:15]) == ["text", "doc_id", "segment_id", "respondent_id", "group", "dimension",
+                                        "code_id", "kind", "coder", "source", "origin", "score", "evidence", "start",
+                                        "end"]
     row = frame[frame["code_id"] == "protection.government_shelters"].iloc[0]
-    assert (row["group"], row["respondent_id"], row["dimension"], row["kind"], row["memo"]) == (
-        "ngo", "R1", "protection", "obstacle", "full all year")
+    assert (row["group"], row["respondent_id"], row["dimension"], row["kind"], row["memo"], row["origin"]) == (
+        "ngo", "R1", "protection", "obstacle", "full all year", "hand")
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
