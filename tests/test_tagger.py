@@ -60,8 +60,10 @@ def test_the_encoder_tokens_from_sentencepiece_are_the_packages_own() -> None:
     texts = ["ผู้เสียหายได้รับการคุ้มครองในบ้านพักเด็กค่ะ", "The MDT referred 14 victims to shelters.",
              "๐\u0e5f\u0e5f-๔ ปี ๒๕๖๖", "เจ้าหน้าที่ 😀😀 ok", "", " ", "\u200b", "ﬁ Ｆｕｌｌ e\u0301", "A\tB\nC"]
     pure = USE(threads=1)
-    assert [fast.encode(t) for t in texts] == [pure._tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True)
-                                               for t in texts]
+    expected = [pure._tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    assert [fast.encode(t) for t in texts[:4]] == expected[:4]
+    assert fast._fallback is None            # unknown characters (the emoji) need no package tokenizer
+    assert [fast.encode(t) for t in texts] == expected
     assert np.array_equal(embedder._model.encode(texts[:4]), pure.encode(texts[:4]))
 
 
