@@ -188,13 +188,13 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
 
 def _release_memory() -> None:
     """Hand back to the system what a finished step freed, so the next step's peak does not sit on top of
-    it: a full collection, then glibc's ``malloc_trim`` (freed small blocks otherwise stay in the
-    process's heap; on the 100 MB benchmark corpus the analysis tables' 735 MB fell to 200 MB when freed
-    and to 118 MB trimmed). Elsewhere than glibc only the collection runs."""
+    it: glibc's ``malloc_trim`` (freed small blocks otherwise stay in the process's heap; on the 100 MB
+    benchmark corpus the analysis tables' 735 MB fell to 200 MB when freed and to 118 MB trimmed). No
+    full collection: it would traverse the million long-lived objects of a run again (0.7 s each on the
+    sample study, see ``fivep.cli``); what the steps free, reference counting frees. Elsewhere than glibc
+    this does nothing."""
     import ctypes
-    import gc
 
-    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
