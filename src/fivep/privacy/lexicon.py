@@ -8,6 +8,7 @@ list and Thai National Corpus frequencies ship inside its package.
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -116,8 +117,9 @@ def thai() -> ThaiLexicon:
 def thai_tokenizer() -> Any:
     """PyThaiNLP's newmm word segmentation, with a dictionary that knows PyThaiNLP's names and our titles.
 
-    The segmentation is newmm's, computed faster: ``nlpo3`` (newmm's Rust port) segments each run of
-    Thai letters between spaces whose every token it finds in the dictionary; newmm segments the rest
+    The segmentation is newmm's, computed faster: ``nlpo3`` (newmm's Rust port, through the tagger's
+    :class:`~fivep.coding.tokenize.ThaiTokenizer` over the same dictionary) segments each run of Thai
+    letters between spaces whose every token it finds in the dictionary; newmm segments the rest
     (abbreviations with full stops, Latin, digits, runs holding a word nlpo3 would cut differently).
     A space is a cut only where newmm would cut there too: not inside an occurrence of a dictionary
     entry that holds one ("จริง ๆ", "ณ น่าน"). On 7,251 Thai texts (1.7 million characters of
@@ -126,6 +128,8 @@ def thai_tokenizer() -> Any:
     """
     from pythainlp.tokenize import Trie, word_tokenize
 
+    from fivep.coding.tokenize import ThaiTokenizer
+
     lex = thai()
     words = set(lex.words) | lex.given_names | lex.family_names | lex.titles | lex.naming | lex.nicknames
     trie = Trie(words)
@@ -133,26 +137,27 @@ def thai_tokenizer() -> Any:
     def newmm(text: str) -> list[str]:
         return list(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True))
 
-    fast = _nlpo3_segmenter(words)
-    if fast is None:
+    fast = ThaiTokenizer(engine="nlpo3", custom_words=words)
+    if fast.engine != "nlpo3":   # nlpo3 is not installed
         return newmm
     spaced = _spaced_entries(words)
 
+    def letters(run: str) -> list[str]:
+        """A run of Thai letters: nlpo3's tokens when every one is a dictionary word, else newmm's."""
+        tokens = fast.tokenize(run)
+        return tokens if all(token in words for token in tokens) else newmm(run)
+
     def tokenize(text: str) -> list[str]:
         if _THAI_LETTERS.fullmatch(text):   # the usual call: one run of Thai letters
-            tokens = fast(text)
-            return tokens if all(token in words for token in tokens) else newmm(text)
+            return letters(text)
         out: list[str] = []
         for chunk in _space_runs(text, spaced):
-            if chunk[0] in " \t" and not chunk.strip(" \t"):
-                out.append(chunk)
-                continue
-            if _THAI_LETTERS.fullmatch(chunk):
-                tokens = fast(chunk)
-                if all(token in words for token in tokens):
-                    out += tokens
-                    continue
-            out += newmm(chunk)
+            if not chunk.strip(" \t"):
+                out.append(chunk)            # spaces and tabs: one token, as newmm gives them
+            elif _THAI_LETTERS.fullmatch(chunk):
+                out += letters(chunk)
+            else:
+                out += newmm(chunk)
         return out
 
     return tokenize
@@ -163,23 +168,23 @@ _SPACE_RUN = re.compile("[ \t]+")   # newmm splits other whitespace (a newline e
 
 
 def _space_runs(text: str, spaced: Any) -> list[str]:
-    """``text`` cut before and after its runs of spaces and tabs (one token each, as newmm gives them), except
-    where newmm keeps words across them: inside an occurrence of a dictionary entry holding a space
-    (``spaced``: an Aho-Corasick automaton of those entries, or None)."""
+    """``text`` cut before and after its runs of spaces and tabs, except where newmm keeps words across
+    them: inside an occurrence of a dictionary entry holding a space (``spaced``: an Aho-Corasick
+    automaton of those entries, or None)."""
     kept: list[tuple[int, int]] = []
     if spaced is not None:
         kept = [(end + 1 - length, end + 1) for end, length in spaced.iter(text)]
     cuts = [0]
     for match in _SPACE_RUN.finditer(text):
         start, end = match.span()
-        if any(a < end and start < b for a, b in kept):
-            continue
-        cuts += [start, end]
+        if not any(a < end and start < b for a, b in kept):
+            cuts += [start, end]
     cuts.append(len(text))
-    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
+    return [text[a:b] for a, b in itertools.pairwise(cuts) if a < b]
 
 
 def _spaced_entries(words: set[str]) -> Any:
+    """An Aho-Corasick automaton of the dictionary entries that hold a space, or None."""
     entries = [w for w in words if any(c.isspace() for c in w)]
     if not entries:
         return None
@@ -190,33 +195,6 @@ def _spaced_entries(words: set[str]) -> Any:
         automaton.add_word(entry, len(entry))
     automaton.make_automaton()
     return automaton
-
-
-def _nlpo3_segmenter(words: set[str]) -> Any:
-    """nlpo3's newmm over ``words`` (its dictionary file kept in the temporary folder under a digest of
-    the words), or None without nlpo3."""
-    try:
-        import nlpo3
-    except ImportError:
-        return None
-    import hashlib
-    import os
-    import tempfile
-    from pathlib import Path
-
-    listed = "\n".join(sorted(w for w in words if w.strip()))
-    name = "fivep-privacy-" + hashlib.sha1(listed.encode("utf-8")).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"{name}.txt"
-    if not path.exists():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(listed, encoding="utf-8")
-        tmp.replace(path)
-    nlpo3.load_dict(str(path), name)
-
-    def segment(text: str) -> list[str]:
-        return list(nlpo3.segment(text, name, False))
-
-    return segment
 
 
 @dataclass(frozen=True)
