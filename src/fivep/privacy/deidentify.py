@@ -36,7 +36,7 @@ PRIVATE_DIR = ".fivep/private"
 KEY_NAME = "deid-key.csv"
 REVIEW_NAME = "deid-review.csv"
 DEFAULT_OUT = "deidentified"
-ROSTER_ID = "roster-id"   # the rule of a speaker label that is a roster id
+ROSTER_ID = "roster-id"   # the rule of a span that is a roster id (replaced by its code, never reviewed)
 _KNOWN_ATTRIBUTES = ("sector", "sex", "age", "province", "years_experience", "method", "session_id")
 
 
@@ -182,8 +182,7 @@ def _remap_document(doc: Document, redaction: Redaction, meta: dict[str, Any], s
         label_start = t.start - 2 - len(t.speaker)
         changed = any(s.start < t.start - 2 and label_start < s.end for s in redaction.spans)
         speaker = _label_at(redaction.text, start) if changed else t.speaker
-        respondent = codes.get(t.respondent_id, t.respondent_id) if t.respondent_id else t.respondent_id
-        turns.append(Turn(t.index, speaker, t.role, respondent, start, redaction.map_end(t.end), t.time, t.line))
+        turns.append(Turn(t.index, speaker, t.role, codes.get(t.respondent_id or "", t.respondent_id), start, redaction.map_end(t.end), t.time, t.line))
     return Document(doc.id, redaction.text, tuple(turns), meta, source)
 
 
