@@ -111,6 +111,35 @@ def test_a_long_text_is_encoded_once_in_pieces_and_its_whole_row_is_their_weight
     assert np.allclose(vectors[starts[2]], vectors[0]) and np.allclose(vectors[-len(parts):], direct, atol=1e-6)
 
 
+def test_the_coding_step_sends_back_the_rows_the_tagger_read_without_encoding_again(
+        tagger: Tagger, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivep.coding import batch as batches
+    from fivep.coding.semantic import statement_rows
+    from fivep.coding.vectors import text_digest
+
+    long = " ".join(["The shelter was full and the girls slept on the floor."] * 4 + ["ครูไม่รู้ว่าต้องแจ้งใครค่ะ"] * 6)
+    short = "ศาลตัดสินจำคุกนายหน้าสิบปี"
+    segments = tuple(Segment(f"s{i}", "d", i, 0, len(t), t) for i, t in enumerate([long, short]))
+    asked: list[str] = []
+    embedder = tagger.index.embedder
+
+    class Spy:
+        name, dimensions = embedder.name, embedder.dimensions
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            asked.extend(texts)
+            return embedder.encode(texts)
+
+    monkeypatch.setattr(batches, "machine_tagger", lambda *args, **kwargs: tagger)
+    monkeypatch.setattr(tagger.index, "embedder", Spy())
+    result = batches.code_batch(batches.CodeBatch("fp", tagger.codebook, "nlpo3", segments))
+    assert asked == [*chunks(long)[1:], short]          # each piece once, no statement encoded whole
+    assert result.digests == [text_digest(long), text_digest(short)]
+    assert result.vectors is not None
+    assert np.allclose(result.vectors, statement_rows(embedder, [long, short]), atol=1e-6)
+    assert result.codings == tagger.predict(segments)[0]
+
+
 def test_a_long_texts_ngrams_are_its_pieces_added_up(tagger: Tagger) -> None:
     long = " ".join(["The shelter was full and the girls slept on the floor."] * 4 + ["ตำรวจไม่มีล่ามเลยค่ะ"] * 6)
     texts = [long, "ไม่มีล่ามค่ะ", "", long + " Then the police came, and nobody spoke Shan."]

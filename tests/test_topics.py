@@ -113,15 +113,17 @@ def test_topics_read_the_rows_the_coding_step_kept(ingested_sample: Path,
     import numpy as np
 
     from fivep.coding import embed
-    from fivep.coding.vectors import StatementVectors, statement_text
+    from fivep.coding.semantic import statement_rows
+    from fivep.coding.vectors import StatementVectors
 
     study = Study.open(ingested_sample)
     study.code()  # the coding step keeps every statement's row
     texts = [s.text for s in study.segments()]
     rows, missing = StatementVectors(study.store, None).get(texts)
     assert rows is not None and missing == []
-    fresh = embed.load_embedder().encode([statement_text(t) for t in texts[:25]])
-    assert np.allclose(rows[:25], fresh, atol=1e-6)
+    picked = sorted(range(len(texts)), key=lambda i: -len(texts[i]))[:25]   # long turns: their pieces added up
+    fresh = statement_rows(embed.load_embedder(), [texts[i] for i in picked])
+    assert len(texts[picked[-1]]) > 400 and np.allclose(rows[picked], fresh, atol=1e-6)
     # topics encode nothing: the encoder is never loaded, and the topics are those of encoding afresh
 
     def no_encoder(name: object = None) -> None:

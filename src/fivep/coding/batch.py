@@ -75,14 +75,13 @@ def code_batch(batch: CodeBatch) -> BatchResult:
     """Code one batch (runs in a worker), and return the statements' embeddings with the codings."""
     tagger = machine_tagger(batch.codebook, batch.engine, batch.fingerprint, rules_only=batch.rules_only,
                             embedder=batch.embedder)
-    codings, kinds = tagger.predict(batch.segments)
-    index = getattr(tagger, "index", None)
-    if index is None:
+    if not hasattr(tagger, "predict_with_rows"):   # the rules alone: nothing encoded
+        codings, kinds = tagger.predict(batch.segments)
         return BatchResult(codings, kinds, [], None)
-    from fivep.coding.vectors import statement_text, text_digest
+    from fivep.coding.vectors import text_digest
 
-    # the tagger has just encoded every statement; its encoder remembers the rows: nothing is encoded again
-    vectors = index.embedder.encode([statement_text(s.text) for s in batch.segments])
+    # the rows the tagger read the statements by, sent back rather than encoded again
+    codings, kinds, vectors = tagger.predict_with_rows(batch.segments)
     return BatchResult(codings, kinds, [text_digest(s.text) for s in batch.segments], vectors)
 
 

@@ -130,23 +130,39 @@ class SemanticIndex:
         return self.embedder.encode(list(texts))
 
     def encode_chunks(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Every text's :func:`chunks`, encoded: ``(vectors, starts, pieces)``; ``pieces`` are the chunks in
-        order (a row of ``vectors`` each), ``starts`` where each text's begin, its first chunk the whole text.
+        """:func:`encode_in_chunks` with this index's encoder."""
+        return encode_in_chunks(self.embedder, texts)
 
-        A text read in pieces is encoded piece by piece only: its whole-text row is the mean of its
-        pieces' rows weighted by their length, normalised (:func:`add_up_pieces`). Encoding the whole text
-        as well cost 1.9 times the characters on interview turns; on the evaluation sets the tagger's F1
-        moved by -0.008 to +0.007 against encoding it (docs/coding.md)."""
+
+def encode_in_chunks(embedder: Embedder, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Every text's :func:`chunks`, encoded: ``(vectors, starts, pieces)``; ``pieces`` are the chunks in
+    order (a row of ``vectors`` each), ``starts`` where each text's begin, its first chunk the whole text.
+
+    A text read in pieces is encoded piece by piece only: its whole-text row is the mean of its
+    pieces' rows weighted by their length, normalised (:func:`add_up_pieces`). Encoding the whole text
+    as well cost 1.9 times the characters on interview turns; on the evaluation sets the tagger's F1
+    moved by -0.008 to +0.007 against encoding it (docs/coding.md)."""
+    import numpy as np
+
+    per_text = [chunks(t) for t in texts]
+    starts = np.cumsum([0, *(len(p) for p in per_text[:-1])]).astype(np.int64)
+    pieces = [c for p in per_text for c in p]
+    lengths = np.array([len(c) for c in pieces], dtype=np.float32)
+    encoded_rows, add_up = add_up_pieces(starts, len(pieces), lengths)
+    vectors = np.asarray(add_up @ embedder.encode([pieces[i] for i in encoded_rows]), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0), starts, pieces
+
+
+def statement_rows(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """One row per text, the one the tagger reads a statement by (a long text's pieces added up, see
+    :func:`encode_in_chunks`): what the study store keeps for the topics step (:mod:`fivep.coding.vectors`)."""
+    if not texts:
         import numpy as np
 
-        per_text = [chunks(t) for t in texts]
-        starts = np.cumsum([0, *(len(p) for p in per_text[:-1])]).astype(np.int64)
-        pieces = [c for p in per_text for c in p]
-        lengths = np.array([len(c) for c in pieces], dtype=np.float32)
-        encoded_rows, add_up = add_up_pieces(starts, len(pieces), lengths)
-        vectors = np.asarray(add_up @ self.embedder.encode([pieces[i] for i in encoded_rows]), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms > 0, norms, 1.0), starts, pieces
+        return np.zeros((0, embedder.dimensions), dtype=np.float32)
+    vectors, starts, _ = encode_in_chunks(embedder, texts)
+    return vectors[starts]
 
 
 def add_up_pieces(starts: np.ndarray, n: int, weights: np.ndarray | None = None) -> tuple[np.ndarray, Any]:

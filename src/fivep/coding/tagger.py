@@ -61,17 +61,24 @@ class Tagger:
 
     def tag_many(self, texts: Sequence[str]) -> list[TagResult]:
         """Code texts, encoding them in batches of :data:`BATCH`."""
-        out: list[TagResult] = []
-        for start in range(0, len(texts), BATCH):
-            out += self._batch(list(texts[start : start + BATCH]))
-        return out
+        return self.tag_with_rows(texts)[0]
 
-    def _batch(self, texts: list[str]) -> list[TagResult]:
+    def tag_with_rows(self, texts: Sequence[str]) -> tuple[list[TagResult], np.ndarray]:
+        """:meth:`tag_many`, and the row each text was read by (:func:`fivep.coding.semantic.statement_rows`)."""
+        import numpy as np
+
+        out: list[TagResult] = []
+        rows = [np.zeros((0, self.index.embedder.dimensions), dtype=np.float32)]
+        for start in range(0, len(texts), BATCH):
+            results, batch_rows = self._batch(list(texts[start : start + BATCH]))
+            out += results
+            rows.append(batch_rows)
+        return out, np.concatenate(rows)
+
+    def _batch(self, texts: list[str]) -> tuple[list[TagResult], np.ndarray]:
         from fivep.coding.combine import kind_matrix, rule_matrix
 
         ruled = [self.rules.tag(t) for t in texts]
-        if not texts:
-            return []
         chunked, starts, pieces = self.index.encode_chunks(texts)
         semantic = self.index.scores(chunked, starts)
         logits = self.model.logits(chunked, starts)
@@ -79,7 +86,7 @@ class Tagger:
         probabilities = self.model.probabilities(rule_matrix(ruled), logits, semantic, self.model.lexical(ngrams, starts))
         kinds = self.model.kinds(kind_matrix(ruled), chunked[starts], ngrams[starts] if ngrams is not None else None)
         return [self._decide(r, probabilities[i], semantic.nearest[i], semantic.best[i], kinds[i], bool(texts[i].strip()))
-                for i, r in enumerate(ruled)]
+                for i, r in enumerate(ruled)], chunked[starts]
 
     def _decide(self, ruled: TagResult, p: np.ndarray, nearest: np.ndarray, best: np.ndarray, kind: str,
                 has_text: bool) -> TagResult:
@@ -100,12 +107,18 @@ class Tagger:
 
     def predict(self, segments: Sequence[Segment]) -> tuple[list[Coding], dict[str, str]]:
         """Code segments. Returns ``(codings, kinds)``; ``kinds`` maps segment ids to their kind."""
+        codings, kinds, _ = self.predict_with_rows(segments)
+        return codings, kinds
+
+    def predict_with_rows(self, segments: Sequence[Segment]) -> tuple[list[Coding], dict[str, str], np.ndarray]:
+        """:meth:`predict`, and each segment's row as the semantic layer read it (kept for topics)."""
         codings: list[Coding] = []
         kinds: dict[str, str] = {}
-        for segment, result in zip(segments, self.tag_many([s.text for s in segments]), strict=True):
+        results, rows = self.tag_with_rows([s.text for s in segments])
+        for segment, result in zip(segments, results, strict=True):
             codings += codings_of(segment, result, self.coder)
             kinds[segment.id] = result.kind
-        return codings, kinds
+        return codings, kinds, rows
 
     def code_segment(self, segment: Segment) -> tuple[list[Coding], str]:
         result = self.tag(segment.text)

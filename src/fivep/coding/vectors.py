@@ -1,13 +1,13 @@
 """Statement embeddings kept in the study store, so each statement is encoded once.
 
-The machine tagger's semantic layer encodes every statement (:mod:`fivep.coding.semantic`: the whole
-statement is the first of its chunks). The coding step sends those rows back from its workers with the
+The machine tagger's semantic layer reads every statement by one row (:func:`fivep.coding.semantic.statement_rows`:
+a long statement's pieces added up). The coding step sends those rows back from its workers with the
 codings and keeps them here, keyed by the encoder and a digest of the statement's text; the topics step
-reads them instead of encoding the corpus again (at 30 MB, 32,800 statements: minutes of encoding).
+reads them instead of encoding the corpus again (at 30 MB, 32,800 statements: minutes of encoding), and
+computes a missing row the same way.
 
-The table holds the rows of the last machine coding only (each coding run replaces it), as float32, the
-encoder's own output: a later step gets exactly the numbers the tagger used.
-"""
+The table holds the rows of the last machine coding only (each coding run replaces it), as float32: a
+later step gets exactly the numbers the tagger used."""
 
 from __future__ import annotations
 
@@ -95,13 +95,15 @@ class StatementVectors:
         def encode(texts: Sequence[str]) -> np.ndarray:
             import numpy as np
 
+            from fivep.coding.semantic import statement_rows
+
             rows, missing = self.get(texts)
             if rows is not None and not missing:
                 return rows
             encoder = load()
             if rows is None or rows.shape[1] != encoder.dimensions:
                 rows, missing = np.zeros((len(texts), encoder.dimensions), dtype=np.float32), list(range(len(texts)))
-            fresh = np.asarray(encoder.encode([statement_text(texts[i]) for i in missing]), dtype=np.float32)
+            fresh = statement_rows(encoder, [texts[i] for i in missing])
             self.put([text_digest(texts[i]) for i in missing], fresh)
             rows[missing] = fresh
             return rows
