@@ -173,12 +173,28 @@ def _token_features(token: str) -> dict[str, float]:
     return feats
 
 
+@lru_cache(maxsize=400_000)
+def _context_features(token: str, offset: int) -> dict[str, float]:
+    """What ``token`` says about the word ``offset`` places away from it (remembered per token and offset)."""
+    feats: dict[str, float] = {}
+    if abs(offset) <= 2:
+        feats[f"{offset}:w=" + token.casefold()] = 1.0
+    for c in _word_class(token):
+        if not c.startswith(("len=", "p=")):
+            feats[f"{offset}:{c}"] = 1.0
+    return feats
+
+
+_OFFSETS = (-3, -2, -1, 1, 2, 3)
+
+
 def features(tokens: list[str], text_before: list[str]) -> list[dict[str, float]]:
     """CRF features for the non-space ``tokens`` of one line; ``text_before[i]`` is what stands between
-    token ``i - 1`` and token ``i`` (a space or nothing)."""
-    classes = [_word_class(t) for t in tokens]
+    token ``i - 1`` and token ``i`` (a space or nothing). The parts that depend on one token only are
+    remembered (:func:`_token_features`, :func:`_context_features`); each line's dicts are new."""
     out: list[dict[str, float]] = []
     n = len(tokens)
+    lows = [t.casefold() for t in tokens]
     for i, token in enumerate(tokens):
         feats = dict(_token_features(token))
         feats["space_before"] = float(bool(text_before[i]))
@@ -187,24 +203,20 @@ def features(tokens: list[str], text_before: list[str]) -> list[dict[str, float]
             feats["BOS"] = 1.0
         if i == n - 1:
             feats["EOS"] = 1.0
-        if classes[i][0] == "latin" and (i == 0 or tokens[i - 1] in ".!?\"“:"):
+        if _word_class(token)[0] == "latin" and (i == 0 or tokens[i - 1] in ".!?\"“:"):
             feats["sentence_initial"] = 1.0
-        for offset in (-3, -2, -1, 1, 2, 3):
+        for offset in _OFFSETS:
             j = i + offset
-            if not 0 <= j < n:
+            if 0 <= j < n:
+                feats.update(_context_features(tokens[j], offset))
+            else:
                 feats[f"{offset}:none"] = 1.0
-                continue
-            if abs(offset) <= 2:
-                feats[f"{offset}:w=" + tokens[j].casefold()] = 1.0
-            for c in classes[j]:
-                if not c.startswith(("len=", "p=")):
-                    feats[f"{offset}:{c}"] = 1.0
         if i > 0:
-            feats["-1w|w=" + tokens[i - 1].casefold() + "|" + token.casefold()] = 1.0
+            feats["-1w|w=" + lows[i - 1] + "|" + lows[i]] = 1.0
         if i + 1 < n:
-            feats["w|+1w=" + token.casefold() + "|" + tokens[i + 1].casefold()] = 1.0
+            feats["w|+1w=" + lows[i] + "|" + lows[i + 1]] = 1.0
         if i > 1:
-            feats["-2w|-1w=" + tokens[i - 2].casefold() + "|" + tokens[i - 1].casefold()] = 1.0
+            feats["-2w|-1w=" + lows[i - 2] + "|" + lows[i - 1]] = 1.0
         out.append(feats)
     return out
 
@@ -241,12 +253,11 @@ def name_probabilities(text: str, tagger: Any = None) -> list[tuple[int, int, st
         return []
     tagger = tagger or _tagger()
     tagger.set(feats)
-    labels = set(tagger.labels())
-    out = []
-    for t, (start, end, token) in enumerate(tokens):
-        p = sum(tagger.marginal(label, t) for label in ("B", "I") if label in labels)
-        out.append((start, end, token, p))
-    return out
+    labels = [label for label in ("B", "I") if label in set(tagger.labels())]
+    marginal = tagger.marginal
+    if len(labels) == 2:
+        return [(start, end, token, marginal("B", t) + marginal("I", t)) for t, (start, end, token) in enumerate(tokens)]
+    return [(start, end, token, sum(marginal(label, t) for label in labels)) for t, (start, end, token) in enumerate(tokens)]
 
 
 @cache
