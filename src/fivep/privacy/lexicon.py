@@ -12,7 +12,7 @@ import itertools
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -142,10 +142,15 @@ def thai_tokenizer() -> Any:
         return newmm
     spaced = _spaced_entries(words)
 
-    def letters(run: str) -> list[str]:
-        """A run of Thai letters: nlpo3's tokens when every one is a dictionary word, else newmm's."""
+    @lru_cache(maxsize=100_000)
+    def segmented(run: str) -> tuple[str, ...]:
         tokens = fast.tokenize(run)
-        return tokens if all(token in words for token in tokens) else newmm(run)
+        return tuple(tokens if all(token in words for token in tokens) else newmm(run))
+
+    def letters(run: str) -> list[str]:
+        """A run of Thai letters: nlpo3's tokens when every one is a dictionary word, else newmm's.
+        Remembered: the name rules and the name model read the same runs of a line."""
+        return list(segmented(run))
 
     def tokenize(text: str) -> list[str]:
         if _THAI_LETTERS.fullmatch(text):   # the usual call: one run of Thai letters
