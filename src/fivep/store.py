@@ -220,12 +220,14 @@ class Store:
 
     def codings(self, coder: str | None = None) -> list[Coding]:
         """Placed codings (of ``coder``), by document and offset; orphans are in :meth:`orphans`."""
-        out = []
+        return list(self.iter_codings(coder))
+
+    def iter_codings(self, coder: str | None = None) -> Iterator[Coding]:
+        """:meth:`codings` one at a time, as they are read (an export of a large corpus holds none of them)."""
         for (doc_id, segment_id, start, end, code_id, coder_, source, score, evidence, quote, prefix, suffix, memo,
              updated) in self._of_coder(f"SELECT {_CODING_COLUMNS} FROM codings", coder, "doc_id, start, code_id"):
-            out.append(Coding(doc_id, segment_id, start, end, code_id, coder_, source, score,
-                              tuple(Evidence(*e) for e in json.loads(evidence)), quote, prefix, suffix, memo, updated))
-        return out
+            yield Coding(doc_id, segment_id, start, end, code_id, coder_, source, score,
+                         tuple(Evidence(*e) for e in json.loads(evidence)), quote, prefix, suffix, memo, updated)
 
     def orphans(self, coder: str | None = None) -> list[Orphan]:
         """Human codings and kinds that could not be placed on their text at the last ingest."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fivep.cells import safe_writer
 
@@ -16,10 +16,13 @@ CODING_COLUMNS = ["doc_id", "segment_id", "respondent_id", "group", "start", "en
 
 
 def write_codings_csv(study: Study, path: str | Path, coder: str | None = None,
-                      text_filter: Callable[[str], str] | None = None) -> int:
+                      text_filter: Callable[[str], str] | None = None, ids: Any = None) -> int:
     """Write codings (all coders, or one) with respondent, group, dimension, kind and evidence.
 
-    ``text_filter`` (e.g. :func:`fivep.privacy.redact.redact_text`) is applied to the evidence text.
+    ``text_filter`` (e.g. :func:`fivep.privacy.redact.redact_text`) is applied to the evidence text;
+    ``ids`` (:class:`fivep.privacy.codes.PublicIds`) writes transcript, statement and respondent codes
+    instead of the study's ids (the outputs of ``fivep run`` are for sharing). Rows are written as they are
+    read.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,10 +34,15 @@ def write_codings_csv(study: Study, path: str | Path, coder: str | None = None,
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = safe_writer(handle)
         writer.writerow(CODING_COLUMNS)
-        for c in study.store.codings(coder):
+        for c in study.store.iter_codings(coder):
             segment = segments.get(c.segment_id or "")
             rid = segment.respondent_id if segment else None
-            writer.writerow([c.doc_id, c.segment_id, rid, groups.get(rid or ""), c.start, c.end, c.code_id,
+            doc_id, segment_id, respondent_id = c.doc_id, c.segment_id, rid
+            if ids is not None:
+                doc_id = ids.document(doc_id) if doc_id else doc_id
+                segment_id = ids.segment(segment_id) if segment_id else segment_id
+                respondent_id = ids.respondent(rid) if rid else rid
+            writer.writerow([doc_id, segment_id, respondent_id, groups.get(rid or ""), c.start, c.end, c.code_id,
                              codebook[c.code_id].dimension if c.code_id in codebook else "", c.coder, c.source,
                              "" if c.score is None else c.score, kinds.get(c.coder, {}).get(c.segment_id or "", ""),
                              _filtered(" | ".join(e.text for e in c.evidence), text_filter)])
