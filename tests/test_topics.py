@@ -145,6 +145,9 @@ def test_a_large_corpus_is_fitted_on_a_sample_and_every_segment_assigned(ingeste
     encode = load_embedder().encode
     whole = find_topics(segments, seed=7, n_topics=6, encode=encode)
     sampled = find_topics(segments, seed=7, n_topics=6, encode=encode, fit_limit=200)
+    from fivep.coding.suggest import _words
+
+    assert _words.cache_info().currsize == 0   # the corpus's words (and each topic's joined text) not kept
     assert set(sampled.assignments) == set(whole.assignments)
     assert len(sampled.topics) == 6 and sum(t.size for t in sampled.topics) == len(sampled.assignments)
     assert all(len(t.words) >= 5 for t in sampled.topics)

@@ -48,6 +48,13 @@ def _words(engine: str, text: str) -> tuple[str, ...]:
     return tuple(t for t in tokens if any(c.isalnum() for c in t))
 
 
+def forget_words() -> None:
+    """Drop the remembered words of texts (:func:`_words`): a caller that tokenized a corpus once (topics)
+    frees them. BERTopic tokenizes each topic's statements joined into one text: on the 100 MB benchmark
+    corpus the remembered words held 765 MB after the topics step."""
+    _words.cache_clear()
+
+
 class ThaiWords:
     """A picklable tokenizer for scikit-learn vectorizers: lower-cased words; spaces and punctuation dropped."""
 

@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from fivep.coding.nlp import DEFAULT_ENGINE
-from fivep.coding.suggest import ThaiWords
+from fivep.coding.suggest import ThaiWords, forget_words
 from fivep.errors import InputError, MissingDependencyError
 from fivep.model import DIMENSIONS, Codebook, Segment
 
@@ -243,12 +243,15 @@ def find_topics(segments: Sequence[Segment], *, codes: Mapping[str, set[str]] | 
     model = BERTopic(embedding_model=_backend(encode), umap_model=reducer, hdbscan_model=cluster_model,
                      vectorizer_model=vectorizer, top_n_words=top_words, calculate_probabilities=False,
                      language="multilingual")   # "english" would strip every Thai character
-    fit_labels, _ = model.fit_transform([texts[i] for i in fitted], embeddings=embeddings[fitted])
-    labels = np.empty(len(chosen), dtype=np.int64)
-    labels[fitted] = fit_labels
-    rest = np.setdiff1d(np.arange(len(chosen)), fitted)
-    for chunk in (rest[i : i + TRANSFORM_BATCH] for i in range(0, len(rest), TRANSFORM_BATCH)):
-        labels[chunk], _ = model.transform([texts[i] for i in chunk], embeddings=embeddings[chunk])
+    try:
+        fit_labels, _ = model.fit_transform([texts[i] for i in fitted], embeddings=embeddings[fitted])
+        labels = np.empty(len(chosen), dtype=np.int64)
+        labels[fitted] = fit_labels
+        rest = np.setdiff1d(np.arange(len(chosen)), fitted)
+        for chunk in (rest[i : i + TRANSFORM_BATCH] for i in range(0, len(rest), TRANSFORM_BATCH)):
+            labels[chunk], _ = model.transform([texts[i] for i in chunk], embeddings=embeddings[chunk])
+    finally:
+        forget_words()   # every statement's words, and each topic's statements joined: not needed again
     assignments = {s.id: int(t) for s, t in zip(chosen, labels, strict=True)}
     topics = [_describe(topic_id, model, chosen, np.asarray(labels), np.asarray(embeddings), codes or {}, codebook,
                         representatives)
