@@ -15,7 +15,7 @@ speaker's roster attributes and the segment's kind. From it:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,7 @@ def _segment_of(coding: Coding, by_id: Mapping[str, Segment], by_doc: Mapping[st
     return best[1] if best[0] > 0 else None
 
 
-def coded_frame(codings: Sequence[Coding], segments: Sequence[Segment], respondents: Sequence[Respondent],
+def coded_frame(codings: Iterable[Coding], segments: Sequence[Segment], respondents: Sequence[Respondent],
                 codebook: Codebook, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One row per (segment, code): who said it, their roster attributes, the dimension and the kind.
 
@@ -79,7 +79,7 @@ def study_frame(study: Any, coder: str | None = None, *, codings: Sequence[Codin
     if coder is None or coder not in coders:
         raise InputError(f"no codings by coder '{coder}'" if coder else "the study has no codings yet",
                          hint="run 'fivep code STUDY' (or name a coder in the store)")
-    return coded_frame(study.store.codings(coder) if codings is None else codings, study.segments(),
+    return coded_frame(study.store.iter_codings(coder) if codings is None else codings, study.segments(),
                        study.read_roster(), study.codebook(), study.store.segment_kinds(coder))
 
 
