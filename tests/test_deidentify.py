@@ -52,8 +52,17 @@ def deidentified(tmp_path_factory: pytest.TempPathFactory) -> dict:
     before = {d.id: d for d in study.store.documents()}
     codings = {c: study.store.codings(c) for c in study.store.coders()}
     result = deidentify_study(study)
+    from fivep.privacy.codes import document_codes
+
+    doc_codes = document_codes(study)   # the map the copy used, kept in the private folder
     study.close()
-    return {"root": root, "result": result, "counts": counts, "before": before, "codings": codings}
+    return {"root": root, "result": result, "counts": counts, "before": before, "codings": codings,
+            "doc_codes": doc_codes}
+
+
+def _segment_code(segment_id: str | None, doc_codes: dict[str, str]) -> str | None:
+    doc, sep, rest = (segment_id or "").rpartition("#")
+    return f"{doc_codes[doc]}#{rest}" if sep else segment_id
 
 
 def test_no_planted_identifier_survives(deidentified: dict) -> None:
@@ -65,9 +74,10 @@ def test_no_planted_identifier_survives(deidentified: dict) -> None:
     texts = {d.id: d.text for d in store.store.documents()}
     everything = "\n".join(p.read_text(encoding="utf-8") for p in result.out.rglob("*") if p.suffix in (".txt", ".csv", ".toml"))
     leaks = []
+    codes = deidentified["doc_codes"]
     for doc_id, text, kind in rows:
         assert text in deidentified["before"][doc_id].text, f"{doc_id}: planted {text!r} is not in the sample"
-        if text in outputs[doc_id] or text in texts[doc_id] or text in everything:
+        if text in outputs[codes[doc_id]] or text in texts[codes[doc_id]] or text in everything:
             leaks.append((doc_id, kind, text))
     store.close()
     assert leaks == []
@@ -81,12 +91,15 @@ def test_every_coding_survives_with_remapped_offsets(deidentified: dict) -> None
     assert {c: len(study.store.codings(c)) for c in study.store.coders()} == deidentified["counts"]
     assert result.codings == sum(deidentified["counts"].values())
     changed = 0
+    codes = deidentified["doc_codes"]
     for coder, old_codings in deidentified["codings"].items():
         new_codings = study.store.codings(coder)
-        old_sorted = sorted(old_codings, key=lambda c: (c.doc_id, c.code_id, c.segment_id or "", c.start, c.end))
+        old_sorted = sorted(old_codings, key=lambda c: (codes[c.doc_id], c.code_id,
+                                                        _segment_code(c.segment_id, codes) or "", c.start, c.end))
         new_sorted = sorted(new_codings, key=lambda c: (c.doc_id, c.code_id, c.segment_id or "", c.start, c.end))
         for old, new in zip(old_sorted, new_sorted, strict=True):
-            assert (old.doc_id, old.code_id, old.segment_id, old.coder) == (new.doc_id, new.code_id, new.segment_id, new.coder)
+            assert (codes[old.doc_id], old.code_id, _segment_code(old.segment_id, codes), old.coder) == \
+                (new.doc_id, new.code_id, new.segment_id, new.coder)
             assert 0 <= new.start < new.end <= len(after[new.doc_id])
             old_text, new_text = before[old.doc_id].text[old.start:old.end], after[new.doc_id][new.start:new.end]
             if old_text != new_text:
@@ -125,6 +138,14 @@ def test_respondents_appear_under_the_codes_reports_print(deidentified: dict) ->
         assert (twin.group, str(twin.get("age")), twin.get("sex")) == (r.group, str(r.get("age")), r.get("sex"))
     assert {s.respondent_id for s in study.store.segments()} <= set(codes.values())
     assert {t.respondent_id for d in study.store.documents() for t in d.turns if t.respondent_id} <= set(codes.values())
+    # transcripts under their codes too: ids such as FG-CM-GOV-A name a province and a group
+    doc_codes = deidentified["doc_codes"]
+    assert {d.id for d in study.store.documents()} == set(doc_codes.values())
+    assert {p.stem for p in (result.out / "transcripts").glob("*.txt")} == set(doc_codes.values())
+    assert [i for i in doc_codes if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", written)] == []
+    assert {s.doc_id for s in study.store.segments()} <= set(doc_codes.values())
+    sessions = {r.get("session_id") for r in study.read_roster()} - {None, ""}
+    assert sessions and sessions <= set(doc_codes.values())   # roster and transcripts still link up
     study.close()
 
 
@@ -173,11 +194,12 @@ def test_review_decisions_are_applied(deidentified: dict, tmp_path: Path) -> Non
         writer.writeheader()
         writer.writerows(rows)
     again = deidentify_study(root, tmp_path / "out", review=edited)
-    text = (again.out / "transcripts" / f"{first_phone['doc_id']}.txt").read_text(encoding="utf-8")
+    codes = deidentified["doc_codes"]   # the review file names documents by their ids (it stays private)
+    text = (again.out / "transcripts" / f"{codes[first_phone['doc_id']]}.txt").read_text(encoding="utf-8")
     assert first_phone["text"] in text
-    named = (again.out / "transcripts" / f"{first_name['doc_id']}.txt").read_text(encoding="utf-8")
+    named = (again.out / "transcripts" / f"{codes[first_name['doc_id']]}.txt").read_text(encoding="utf-8")
     assert "เด็กคนหนึ่ง" in named
-    assert "ข้าวซอย" not in (again.out / "transcripts" / "FG-CM-GOV-A.txt").read_text(encoding="utf-8")
+    assert "ข้าวซอย" not in (again.out / "transcripts" / f"{codes['FG-CM-GOV-A']}.txt").read_text(encoding="utf-8")
     assert again.detections > len(rows) - 1  # every occurrence of the added text became a detection
 
 
@@ -207,7 +229,8 @@ def test_cli_warns_about_the_key_and_refuses_an_output_holding_it(deidentified: 
     result = runner.invoke(app, ["deidentify", str(root), "--out", str(tmp_path / "cli"), "--style", "names"])
     assert result.exit_code == 0, result.output
     assert "Store it securely" in result.stderr and "deid-key.csv" in result.stderr
-    assert "[ชื่อ-" not in (tmp_path / "cli" / "transcripts" / "FG-CM-GOV-A.txt").read_text(encoding="utf-8")
+    name = f"{deidentified['doc_codes']['FG-CM-GOV-A']}.txt"
+    assert "[ชื่อ-" not in (tmp_path / "cli" / "transcripts" / name).read_text(encoding="utf-8")
     refused = runner.invoke(app, ["deidentify", str(root), "--out", str(root / ".fivep")])
     assert refused.exit_code == 1 and "would contain the key file" in refused.stderr
     bad = runner.invoke(app, ["deidentify", str(root), "--style", "stars"])

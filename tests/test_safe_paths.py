@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -67,10 +68,11 @@ def test_deidentify_never_writes_where_an_id_points(tmp_path: Path, doc_id: str)
     assert all(k.startswith("study/deidentified/") for k in new), new
     assert {k: after[k] for k in before} == before            # nothing that was there changed
     written = sorted(p.name for p in (result.out / "transcripts").iterdir())
-    assert len(written) == 2 and "A.txt" in written
+    # the copy names transcripts by their codes (T-01), never by an id
+    assert len(written) == 2 and all(re.fullmatch(r"T-\d+\.txt", name) for name in written)
     reopened = Study.open(result.out)
     report = reopened.ingest()
-    assert report.documents == 2 and doc_id in {d.id for d in reopened.documents()}   # the id itself is kept
+    assert report.documents == 2 and {d.id for d in reopened.documents()} == {name[:-4] for name in written}
     reopened.close()
 
 
@@ -88,7 +90,7 @@ def test_deidentify_out_into_another_study_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FivepError, match="not empty"):
         deidentify_study(source, tmp_path / "mine")
     result = deidentify_study(source, other, force=True)      # asked for: B's transcripts are still there
-    assert {"B1.txt", "B2.txt", "A.txt"} <= {p.name for p in (other / "transcripts").iterdir()}
+    assert {"B1.txt", "B2.txt", "T-01.txt"} <= {p.name for p in (other / "transcripts").iterdir()}
     assert (other / "transcripts" / "B1.txt").read_bytes() == kept["transcripts/B1.txt"]
     assert result.documents == 1
 
@@ -104,8 +106,11 @@ def test_deidentify_may_write_again_where_it_wrote_and_removes_only_its_own_file
     study = Study.open(source)
     study.ingest()
     deidentify_study(study, out)
+    from fivep.privacy.codes import document_codes
+
+    code = document_codes(study)["A"]    # the copy names A by its code; C's file, its own, is gone
     study.close()
-    assert sorted(p.name for p in (out / "transcripts").iterdir()) == ["A.txt", "mine.txt"]
+    assert sorted(p.name for p in (out / "transcripts").iterdir()) == sorted([f"{code}.txt", "mine.txt"])
 
 
 def test_cli_deidentify_refuses_without_force(tmp_path: Path) -> None:

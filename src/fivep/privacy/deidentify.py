@@ -4,7 +4,10 @@
 folder that fivep can open: ``transcripts/*.txt`` (the normalised text of every document, de-identified,
 with front matter), ``respondents.csv``, ``study.toml`` and a store (``.fivep/fivep.sqlite``) holding the
 de-identified corpus and every coding of the original study with its offsets remapped. Respondents
-appear under their pseudonymous codes (:func:`fivep.privacy.codes.respondent_codes`), not their roster ids.
+appear under their pseudonymous codes (:func:`fivep.privacy.codes.respondent_codes`), not their roster ids,
+and transcripts under theirs (``T-04``, :func:`fivep.privacy.codes.document_codes`: file names, document
+and statement ids, codings, a roster's or front matter's ``session_id``), not ids that name a province
+and a group (``II-CM-YP-05``): the same codes the outputs of ``fivep run`` print.
 
 The review file and the key file hold the identifiers in clear and go to ``STUDY/.fivep/private/``,
 never into the output folder.
@@ -26,7 +29,7 @@ from fivep.cells import safe_writer
 from fivep.errors import InputError
 from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
 from fivep.outputs import child, claim_folder, file_names, record_folder
-from fivep.privacy.codes import respondent_codes
+from fivep.privacy.codes import document_codes, respondent_codes
 from fivep.privacy.pseudonyms import KeyEntry, Pseudonymizer
 from fivep.privacy.redact import Redaction, redact
 from fivep.privacy.review import Detection, context, read_review, write_key, write_review
@@ -93,9 +96,10 @@ def _add_rows(doc: Document, rows: list[Detection], taken: list[Detection]) -> l
 
 @lru_cache(maxsize=4)
 def _roster_automaton(ids: tuple[str, ...]) -> Any:
-    """An Aho-Corasick automaton of the roster ids of 3 characters or more with a digit (a corpus may have
-    thousands of respondents: one scan of the text finds them all), or None."""
-    usable = [i for i in ids if len(i) >= 3 and any(c.isdigit() for c in i)]
+    """An Aho-Corasick automaton of the roster and transcript ids of 3 characters or more with a digit, or
+    5 or more with a hyphen (a corpus may have thousands of respondents: one scan of the text finds them
+    all), or None."""
+    usable = [i for i in ids if len(i) >= 3 and any(c.isdigit() for c in i) or len(i) >= 5 and "-" in i]
     if not usable:
         return None
     import ahocorasick
@@ -134,7 +138,11 @@ def _recode(text: str, codes: dict[str, str]) -> str:
 
 
 def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudonymizer,
-                     edits: list[KeyEntry], codes: dict[str, str]) -> tuple[Redaction, list[Detection]]:
+                     edits: list[KeyEntry], codes: dict[str, str],
+                     in_text: dict[str, str] | None = None) -> tuple[Redaction, list[Detection]]:
+    """``codes``: roster id -> code (speaker labels); ``in_text``: the roster and transcript ids replaced
+    wherever they stand in the text as tokens of their own (default ``codes``)."""
+    in_text = codes if in_text is None else in_text
     rows = sorted(rows, key=lambda d: d.start)
     labels = _label_regions(doc)
     spans = [Span(r.start, r.end, r.type, r.text, r.rule) for r in rows]
@@ -142,7 +150,7 @@ def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudo
     # wherever else it stands as a token of its own, if it holds a digit and 3 characters or more (a
     # title line "(YP-CM-05)"; a short id such as "A" is only replaced as a label)
     found = [(a, b) for a, b in labels if doc.text[a:b] in codes]
-    for start, stop in _roster_ids_in(doc.text, codes):
+    for start, stop in _roster_ids_in(doc.text, in_text):
         if not any(a < stop and start < b for a, b in found):
             found.append((start, stop))
     spans += [Span(a, b, "PERSON", doc.text[a:b], ROSTER_ID) for a, b in sorted(found)
@@ -153,7 +161,7 @@ def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudo
 
     def replace(span: Span) -> str | None:
         if span.rule == ROSTER_ID:
-            return codes[span.text]
+            return codes.get(span.text) or in_text[span.text]
         row = decisions[(span.start, span.end)]
         if row.decision == "reject":
             return None
@@ -175,7 +183,7 @@ def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudo
 
 
 def _remap_document(doc: Document, redaction: Redaction, meta: dict[str, Any], source: str,
-                    codes: dict[str, str]) -> Document:
+                    codes: dict[str, str], doc_id: str) -> Document:
     turns = []
     for t in doc.turns:
         start = redaction.map_start(t.start)
@@ -183,7 +191,7 @@ def _remap_document(doc: Document, redaction: Redaction, meta: dict[str, Any], s
         changed = any(s.start < t.start - 2 and label_start < s.end for s in redaction.spans)
         speaker = _label_at(redaction.text, start) if changed else t.speaker
         turns.append(Turn(t.index, speaker, t.role, codes.get(t.respondent_id or "", t.respondent_id), start, redaction.map_end(t.end), t.time, t.line))
-    return Document(doc.id, redaction.text, tuple(turns), meta, source)
+    return Document(doc_id, redaction.text, tuple(turns), meta, source)
 
 
 def _label_at(text: str, turn_start: int) -> str:
@@ -192,14 +200,28 @@ def _label_at(text: str, turn_start: int) -> str:
     return line.split("] ", 1)[1] if line.startswith("[") and "] " in line else line
 
 
-def _remap_coding(coding: Coding, redaction: Redaction) -> Coding:
+def _remap_coding(coding: Coding, redaction: Redaction, ids: _DocumentIds) -> Coding:
     start, end = redaction.map_start(coding.start), redaction.map_end(coding.end)
     evidence = []
     for e in coding.evidence:
         s, t = redaction.map_start(e.start), redaction.map_end(e.end)
         evidence.append(Evidence(s, t, redaction.text[s:t]))
-    return Coding(coding.doc_id, coding.segment_id, start, max(end, start), coding.code_id, coding.coder,
-                  coding.source, coding.score, tuple(evidence))
+    return Coding(ids.document(coding.doc_id), ids.segment(coding.segment_id), start, max(end, start),
+                  coding.code_id, coding.coder, coding.source, coding.score, tuple(evidence))
+
+
+@dataclass(frozen=True)
+class _DocumentIds:
+    """Transcript id -> its code, and a statement id ``DOC#n`` -> ``CODE#n``."""
+
+    codes: dict[str, str]
+
+    def document(self, doc_id: str) -> str:
+        return self.codes.get(doc_id, doc_id)
+
+    def segment(self, segment_id: str | None) -> str | None:
+        doc, sep, rest = (segment_id or "").rpartition("#")
+        return f"{self.codes[doc]}#{rest}" if sep and doc in self.codes else segment_id
 
 
 def _front_matter(doc: Document, meta: dict[str, Any]) -> str:
@@ -282,6 +304,8 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     codes = respondent_codes(source, respondents, others=sorted(
         {t.respondent_id for d in documents for t in d.turns if t.respondent_id}
         | {s.respondent_id for s in source.store.segments() if s.respondent_id}))
+    ids = _DocumentIds(document_codes(source))   # and transcripts under theirs (T-04)
+    in_text = {**ids.codes, **codes}   # ids written in the text ("this is interview II-CR-GOV-12")
     pseudonymizer = Pseudonymizer(style)
     if review is not None:
         rows = read_review(Path(review), texts)
@@ -292,42 +316,47 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     added = [r for r in rows if r.decision == "add"]
     edits: list[KeyEntry] = []
     redactions: dict[str, Redaction] = {}
-    names = file_names(d.id for d in documents)   # an id such as '../../x' never becomes a path
+    names = file_names(ids.document(d.id) for d in documents)
     new_docs: list[Document] = []
     reviewed: list[Detection] = []
     for doc in documents:
         own = [r for r in rows if r.doc_id == doc.id and r.decision != "add"]
         own += _add_rows(doc, added, own)
-        redaction, done = _redact_document(doc, own, pseudonymizer, edits, codes)
+        redaction, done = _redact_document(doc, own, pseudonymizer, edits, codes, in_text)
         redactions[doc.id] = redaction
         reviewed.extend(done)
         meta = dict(doc.meta)
         for key in ("title", "title_th", "notes", "note", "description"):
             if isinstance(meta.get(key), str):
-                meta[key] = _recode(redact(meta[key], pseudonymizer=pseudonymizer).text, codes)
+                meta[key] = _recode(redact(meta[key], pseudonymizer=pseudonymizer).text, in_text)
+        if isinstance(meta.get("session_id"), str):
+            meta["session_id"] = ids.document(meta["session_id"])
         meta["deidentified"] = True
-        new_docs.append(_remap_document(doc, redaction, meta, f"transcripts/{names[doc.id]}.txt", codes))
+        code = ids.document(doc.id)
+        new_docs.append(_remap_document(doc, redaction, meta, f"transcripts/{names[code]}.txt", codes, code))
         if progress is not None:
             progress(doc.id)
 
-    segments = [Segment(s.id, s.doc_id, s.turn_index, redactions[s.doc_id].map_start(s.start),
-                        redactions[s.doc_id].map_end(s.end), "", codes.get(s.respondent_id or "", s.respondent_id))
+    segments = [Segment(ids.segment(s.id) or s.id, ids.document(s.doc_id), s.turn_index,
+                        redactions[s.doc_id].map_start(s.start), redactions[s.doc_id].map_end(s.end), "",
+                        codes.get(s.respondent_id or "", s.respondent_id))
                 for s in source.store.segments() if s.doc_id in redactions]
     by_id = {d.id: d for d in new_docs}
     segments = [Segment(s.id, s.doc_id, s.turn_index, s.start, s.end, by_id[s.doc_id].text[s.start : s.end],
                         s.respondent_id) for s in segments]
     coders = source.store.coders()
-    codings = {c: [_remap_coding(x, redactions[x.doc_id]) if x.doc_id in redactions else x
+    codings = {c: [_remap_coding(x, redactions[x.doc_id], ids) if x.doc_id in redactions else x
                    for x in source.store.codings(c)] for c in coders}
-    kinds = {c: source.store.segment_kinds(c) for c in coders}
-    respondents = [Respondent(codes.get(r.id, r.id), r.group, r.attributes) for r in respondents]
+    kinds = {c: {ids.segment(sid) or sid: kind for sid, kind in source.store.segment_kinds(c).items()} for c in coders}
+    respondents = [Respondent(codes.get(r.id, r.id), r.group, _session_recoded(r.attributes, ids))
+                   for r in respondents]
 
     # --- write ---------------------------------------------------------------------------------------
     transcripts = out_dir / "transcripts"
     transcripts.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     for doc in new_docs:
-        path = child(transcripts, f"{names[doc.id]}.txt")
+        path = child(transcripts, f"{names[doc.id]}.txt")   # an id such as '../../x' never becomes a path
         path.write_text(_front_matter(doc, doc.meta) + doc.text + "\n", encoding="utf-8")
         files.append(path)
     for stale in set(written_before) - set(files):   # transcripts a previous run wrote, of documents now gone
@@ -337,6 +366,9 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
         _roster_csv(respondents, lambda v: redact(v, pseudonymizer=pseudonymizer).text), encoding="utf-8")
     config = dict(source.config.raw)
     config.update({"roster": "respondents.csv", "transcripts": "transcripts", "store": STORE_NAME})
+    evaluation = config.get("evaluation")
+    if isinstance(evaluation, dict) and isinstance(evaluation.get("holdout"), list):   # transcript ids
+        config["evaluation"] = {**evaluation, "holdout": [ids.document(str(d)) for d in evaluation["holdout"]]}
     (out_dir / "study.toml").write_text(_toml(config), encoding="utf-8")
     store_path = out_dir / STORE_NAME
     with Store(store_path) as store:
@@ -360,6 +392,15 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     return DeidentifyResult(out_dir, len(new_docs), len(reviewed), replaced,
                             sum(len(v) for v in codings.values()),
                             Path(review) if review is not None else review_path, key_path, tuple(files))
+
+
+def _session_recoded(attributes: dict[str, Any], ids: _DocumentIds) -> dict[str, Any]:
+    """A roster row's ``session_id`` naming a transcript, as that transcript's code (the copy's roster and
+    transcripts still link up)."""
+    session = attributes.get("session_id")
+    if not isinstance(session, str) or session not in ids.codes:
+        return attributes
+    return {**attributes, "session_id": ids.codes[session]}
 
 
 def _toml(data: dict[str, Any]) -> str:
