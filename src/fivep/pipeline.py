@@ -132,9 +132,8 @@ def run_study(study_path: str | Path, out: str | Path, *, console: Any = None, t
 
         coder, n = study.code(jobs=jobs, scheduler=scheduler, alongside=filter_statements if redact else None,
                               progress=counted("coding statements", len(study.segments())))
-        from fivep.report.exports import write_codings_csv
-
         from fivep.privacy.codes import PublicIds
+        from fivep.report.exports import write_codings_csv
 
         ids = PublicIds(study)  # roster and transcript ids name places and groups: shared outputs use codes
         write_codings_csv(study, out / "codings.csv", text_filter=text_filter, ids=ids)

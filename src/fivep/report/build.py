@@ -50,14 +50,15 @@ def study_evidence(study: Study, *, coder: str | None = None, agreement: Any = N
     coder = coder or machine
     roster = study.read_roster()
     codebook = study.codebook()
-    codings = study.store.codings(coder) if coder in study.store.coders() else []
-    frame = study_frame(study, coder, codings=codings)   # refuses a coder the store does not know
+    frame = study_frame(study, coder)   # refuses a coder the store does not know
     documents = study.documents()
     segments = study.segments()
     humans = study.human_coders()
     human_codings = {h: study.store.codings(h) for h in humans if h != coder}
     human_docs = {c.doc_id for codings_ in human_codings.values() for c in codings_}
-    support = support_from(codings, human_codings, segments, human_docs=human_docs)
+    # the report coder's codings are read as they come, once for each use: on a large corpus (436,571
+    # codings at 100 MB) a list of them all would be held through both reports
+    support = support_from(study.store.iter_codings(coder), human_codings, segments, human_docs=human_docs)
     k = min_cell(study, roster)
     if agreement is None and len(humans) >= 2:
         from fivep.coding.reliability import study_agreement
@@ -76,8 +77,7 @@ def study_evidence(study: Study, *, coder: str | None = None, agreement: Any = N
         "texts": texts if isinstance(texts, dict) else {},
     }
     read = {s.id for s in segments if s.doc_id in human_docs}
-    machine_codings = codings if machine == coder else study.store.codings(machine)
-    confirmed = confirmed_share(machine_codings, human_codings, read)
+    confirmed = confirmed_share(study.store.iter_codings(machine), human_codings, read)
     return StudyEvidence(coder, machine, roster, codebook, frame, documents, segments, humans, support, k,
                          demographics(roster, study.config.group_sets, min_cell=k), agreement, methods, confirmed)
 

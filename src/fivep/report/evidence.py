@@ -13,7 +13,7 @@ statement is quoted once in a report, and every quote says whether a human confi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -53,7 +53,7 @@ class Support:
     human_read: set[str] = field(default_factory=set)
 
 
-def support_from(codings: Sequence[Any], human_codings: Mapping[str, Sequence[Any]], segments: Sequence[Any],
+def support_from(codings: Iterable[Any], human_codings: Mapping[str, Sequence[Any]], segments: Sequence[Any],
                  *, human_docs: set[str]) -> Support:
     """:class:`Support` of the report coder's ``codings`` against the human coders' codings."""
     from fivep.coding.rules import negated_at
@@ -273,7 +273,7 @@ def _shorten(text: str, limit: int = QUOTE_MAX) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;") + " …"
 
 
-def confirmed_share(machine: Sequence[Any], humans: Mapping[str, Sequence[Any]],
+def confirmed_share(machine: Iterable[Any], humans: Mapping[str, Sequence[Any]],
                     human_segments: set[str]) -> tuple[int, int, int]:
     """``(confirmed, machine codes on human-coded segments, human-coded segments)``.
 
