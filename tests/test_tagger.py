@@ -140,6 +140,35 @@ def test_the_coding_step_sends_back_the_rows_the_tagger_read_without_encoding_ag
     assert result.codings == tagger.predict(segments)[0]
 
 
+def test_a_batch_is_coded_the_same_whatever_the_worker_coded_before(tagger: Tagger,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from fivep.coding import batch as batches
+
+    rows = [json.loads(line) for line in (Path(__file__).parent / "data" / "tagger" / "heldout2.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [r["text"] for r in rows[:80]]
+    mine = tuple(Segment(f"b{i}", "d", i, 0, len(t), t) for i, t in enumerate(texts[:40]))
+    # another batch with the same statements in another order and company: a row can differ in its last
+    # bits with the rows encoded beside it, so what a worker remembered from it must not reach this batch
+    other = tuple(Segment(f"a{i}", "d", i, 0, len(t), t) for i, t in enumerate([*reversed(texts[:40]), *texts[40:]]))
+    monkeypatch.setattr(batches, "machine_tagger", lambda *args, **kwargs: tagger)
+
+    def code(segments: tuple[Segment, ...]) -> batches.BatchResult:
+        return batches.code_batch(batches.CodeBatch("fp", tagger.codebook, "nlpo3", segments))
+
+    tagger.index.embedder.forget()   # type: ignore[attr-defined]
+    fresh = code(mine)
+    tagger.index.embedder.forget()   # type: ignore[attr-defined]
+    code(other)                      # a worker that coded the other batch first
+    again = code(mine)
+    assert fresh.vectors is not None and again.vectors is not None
+    assert np.array_equal(fresh.vectors, again.vectors)
+    assert [(c.segment_id, c.code_id, c.score) for c in fresh.codings] == \
+        [(c.segment_id, c.code_id, c.score) for c in again.codings]
+
+
 def test_a_long_texts_ngrams_are_its_pieces_added_up(tagger: Tagger) -> None:
     long = " ".join(["The shelter was full and the girls slept on the floor."] * 4 + ["ตำรวจไม่มีล่ามเลยค่ะ"] * 6)
     texts = [long, "ไม่มีล่ามค่ะ", "", long + " Then the police came, and nobody spoke Shan."]

@@ -80,6 +80,9 @@ def code_batch(batch: CodeBatch) -> BatchResult:
         return BatchResult(codings, kinds, [], None)
     from fivep.coding.vectors import text_digest
 
+    forget = getattr(tagger.index.embedder, "forget", None)
+    if forget is not None:
+        forget()   # a batch is coded the same in whatever worker, after whatever batch (reproducible runs)
     # the rows the tagger read the statements by, sent back rather than encoded again
     codings, kinds, vectors = tagger.predict_with_rows(batch.segments)
     return BatchResult(codings, kinds, [text_digest(s.text) for s in batch.segments], vectors)
