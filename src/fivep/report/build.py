@@ -77,7 +77,8 @@ def study_evidence(study: Study, *, coder: str | None = None, agreement: Any = N
         "texts": texts if isinstance(texts, dict) else {},
     }
     read = {s.id for s in segments if s.doc_id in human_docs}
-    confirmed = confirmed_share(study.store.iter_codings(machine), human_codings, read)
+    # without statements a person coded there is nothing to confirm: no pass over the codings
+    confirmed = confirmed_share(study.store.iter_codings(machine), human_codings, read) if read else (0, 0, 0)
     return StudyEvidence(coder, machine, roster, codebook, frame, documents, segments, humans, support, k,
                          demographics(roster, study.config.group_sets, min_cell=k), agreement, methods, confirmed)
 
