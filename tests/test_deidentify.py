@@ -52,17 +52,12 @@ def deidentified(tmp_path_factory: pytest.TempPathFactory) -> dict:
     before = {d.id: d for d in study.store.documents()}
     codings = {c: study.store.codings(c) for c in study.store.coders()}
     result = deidentify_study(study)
-    from fivep.privacy.codes import document_codes
+    from fivep.privacy.codes import PublicIds
 
-    doc_codes = document_codes(study)   # the map the copy used, kept in the private folder
+    ids = PublicIds(study)   # the codes the copy used, kept in the private folder
     study.close()
     return {"root": root, "result": result, "counts": counts, "before": before, "codings": codings,
-            "doc_codes": doc_codes}
-
-
-def _segment_code(segment_id: str | None, doc_codes: dict[str, str]) -> str | None:
-    doc, sep, rest = (segment_id or "").rpartition("#")
-    return f"{doc_codes[doc]}#{rest}" if sep else segment_id
+            "doc_codes": ids.documents, "ids": ids}
 
 
 def test_no_planted_identifier_survives(deidentified: dict) -> None:
@@ -91,14 +86,14 @@ def test_every_coding_survives_with_remapped_offsets(deidentified: dict) -> None
     assert {c: len(study.store.codings(c)) for c in study.store.coders()} == deidentified["counts"]
     assert result.codings == sum(deidentified["counts"].values())
     changed = 0
-    codes = deidentified["doc_codes"]
+    codes, ids = deidentified["doc_codes"], deidentified["ids"]
     for coder, old_codings in deidentified["codings"].items():
         new_codings = study.store.codings(coder)
         old_sorted = sorted(old_codings, key=lambda c: (codes[c.doc_id], c.code_id,
-                                                        _segment_code(c.segment_id, codes) or "", c.start, c.end))
+                                                        ids.segment(c.segment_id), c.start, c.end))
         new_sorted = sorted(new_codings, key=lambda c: (c.doc_id, c.code_id, c.segment_id or "", c.start, c.end))
         for old, new in zip(old_sorted, new_sorted, strict=True):
-            assert (codes[old.doc_id], old.code_id, _segment_code(old.segment_id, codes), old.coder) == \
+            assert (codes[old.doc_id], old.code_id, old.segment_id and ids.segment(old.segment_id), old.coder) == \
                 (new.doc_id, new.code_id, new.segment_id, new.coder)
             assert 0 <= new.start < new.end <= len(after[new.doc_id])
             old_text, new_text = before[old.doc_id].text[old.start:old.end], after[new.doc_id][new.start:new.end]

@@ -29,7 +29,7 @@ from fivep.cells import safe_writer
 from fivep.errors import InputError
 from fivep.model import Coding, Document, Evidence, Respondent, Segment, Turn
 from fivep.outputs import child, claim_folder, file_names, record_folder
-from fivep.privacy.codes import document_codes, respondent_codes
+from fivep.privacy.codes import PublicIds, respondent_codes
 from fivep.privacy.pseudonyms import KeyEntry, Pseudonymizer
 from fivep.privacy.redact import Redaction, redact
 from fivep.privacy.review import Detection, context, read_review, write_key, write_review
@@ -139,10 +139,9 @@ def _recode(text: str, codes: dict[str, str]) -> str:
 
 def _redact_document(doc: Document, rows: list[Detection], pseudonymizer: Pseudonymizer,
                      edits: list[KeyEntry], codes: dict[str, str],
-                     in_text: dict[str, str] | None = None) -> tuple[Redaction, list[Detection]]:
+                     in_text: dict[str, str]) -> tuple[Redaction, list[Detection]]:
     """``codes``: roster id -> code (speaker labels); ``in_text``: the roster and transcript ids replaced
-    wherever they stand in the text as tokens of their own (default ``codes``)."""
-    in_text = codes if in_text is None else in_text
+    wherever they stand in the text as tokens of their own."""
     rows = sorted(rows, key=lambda d: d.start)
     labels = _label_regions(doc)
     spans = [Span(r.start, r.end, r.type, r.text, r.rule) for r in rows]
@@ -200,28 +199,15 @@ def _label_at(text: str, turn_start: int) -> str:
     return line.split("] ", 1)[1] if line.startswith("[") and "] " in line else line
 
 
-def _remap_coding(coding: Coding, redaction: Redaction, ids: _DocumentIds) -> Coding:
+def _remap_coding(coding: Coding, redaction: Redaction, ids: PublicIds) -> Coding:
     start, end = redaction.map_start(coding.start), redaction.map_end(coding.end)
     evidence = []
     for e in coding.evidence:
         s, t = redaction.map_start(e.start), redaction.map_end(e.end)
         evidence.append(Evidence(s, t, redaction.text[s:t]))
-    return Coding(ids.document(coding.doc_id), ids.segment(coding.segment_id), start, max(end, start),
+    segment_id = ids.segment(coding.segment_id) if coding.segment_id else coding.segment_id
+    return Coding(ids.document(coding.doc_id), segment_id, start, max(end, start),
                   coding.code_id, coding.coder, coding.source, coding.score, tuple(evidence))
-
-
-@dataclass(frozen=True)
-class _DocumentIds:
-    """Transcript id -> its code, and a statement id ``DOC#n`` -> ``CODE#n``."""
-
-    codes: dict[str, str]
-
-    def document(self, doc_id: str) -> str:
-        return self.codes.get(doc_id, doc_id)
-
-    def segment(self, segment_id: str | None) -> str | None:
-        doc, sep, rest = (segment_id or "").rpartition("#")
-        return f"{self.codes[doc]}#{rest}" if sep and doc in self.codes else segment_id
 
 
 def _front_matter(doc: Document, meta: dict[str, Any]) -> str:
@@ -304,8 +290,8 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     codes = respondent_codes(source, respondents, others=sorted(
         {t.respondent_id for d in documents for t in d.turns if t.respondent_id}
         | {s.respondent_id for s in source.store.segments() if s.respondent_id}))
-    ids = _DocumentIds(document_codes(source))   # and transcripts under theirs (T-04)
-    in_text = {**ids.codes, **codes}   # ids written in the text ("this is interview II-CR-GOV-12")
+    ids = PublicIds(source)   # and transcripts under theirs (T-04)
+    in_text = {**ids.documents, **codes}   # ids written in the text ("this is interview II-CR-GOV-12")
     pseudonymizer = Pseudonymizer(style)
     if review is not None:
         rows = read_review(Path(review), texts)
@@ -337,7 +323,7 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
         if progress is not None:
             progress(doc.id)
 
-    segments = [Segment(ids.segment(s.id) or s.id, ids.document(s.doc_id), s.turn_index,
+    segments = [Segment(ids.segment(s.id), ids.document(s.doc_id), s.turn_index,
                         redactions[s.doc_id].map_start(s.start), redactions[s.doc_id].map_end(s.end), "",
                         codes.get(s.respondent_id or "", s.respondent_id))
                 for s in source.store.segments() if s.doc_id in redactions]
@@ -347,7 +333,7 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     coders = source.store.coders()
     codings = {c: [_remap_coding(x, redactions[x.doc_id], ids) if x.doc_id in redactions else x
                    for x in source.store.codings(c)] for c in coders}
-    kinds = {c: {ids.segment(sid) or sid: kind for sid, kind in source.store.segment_kinds(c).items()} for c in coders}
+    kinds = {c: {ids.segment(sid): kind for sid, kind in source.store.segment_kinds(c).items()} for c in coders}
     respondents = [Respondent(codes.get(r.id, r.id), r.group, _session_recoded(r.attributes, ids))
                    for r in respondents]
 
@@ -394,13 +380,13 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
                             Path(review) if review is not None else review_path, key_path, tuple(files))
 
 
-def _session_recoded(attributes: dict[str, Any], ids: _DocumentIds) -> dict[str, Any]:
+def _session_recoded(attributes: dict[str, Any], ids: PublicIds) -> dict[str, Any]:
     """A roster row's ``session_id`` naming a transcript, as that transcript's code (the copy's roster and
     transcripts still link up)."""
     session = attributes.get("session_id")
-    if not isinstance(session, str) or session not in ids.codes:
+    if not isinstance(session, str) or session not in ids.documents:
         return attributes
-    return {**attributes, "session_id": ids.codes[session]}
+    return {**attributes, "session_id": ids.documents[session]}
 
 
 def _toml(data: dict[str, Any]) -> str:
