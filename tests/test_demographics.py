@@ -204,3 +204,18 @@ def test_combine_replacing_a_study_set_says_so(sample_dir: Path) -> None:
     out = CliRunner().invoke(app, ["demographics", str(sample_dir), "--combine", "practitioners=victim", "--format", "json"])
     assert out.exit_code == 0, out.output
     assert "--combine practitioners=victim replaces study.toml's practitioners = ['government', 'ngo']" in out.output
+
+
+def test_a_missing_province_or_method_is_counted_not_dropped(tmp_path: Path) -> None:
+    """A victim (no years of experience) with no province recorded: the provinces still add up to the group."""
+    path = tmp_path / "respondents.csv"
+    path.write_text("respondent_id,group,sex,age,province,method\nV1,victim,F,15,Nan,IDI\nV2,victim,F,16,n/a,\n"
+                    "V3,victim,F,14,Chiang Rai,FGD\n", encoding="utf-8")
+    result = demographics(read_roster(path))
+    v = result["groups"]["victim"]
+    assert v["province"] == {"Nan": {"n": 1, "pct": 33.33}, "Chiang Rai": {"n": 1, "pct": 33.33},
+                             "unknown": {"n": 1, "pct": 33.33}}
+    assert list(v["method"]) == ["interview", "focus_group", "unknown"]
+    en, th = describe(result, "en"), describe(result, "th")
+    assert "1 from Nan (33.33%)" in en and "(province not recorded for 1)" in en and "1 from unknown" not in en
+    assert "ไม่ระบุจังหวัด 1 คน" in th and "unknown" not in th

@@ -215,3 +215,18 @@ def test_two_columns_read_as_one_are_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, "respondent_id,group,Age,Age (years)\nR1,ngo,16,17\n")
     with pytest.raises(RosterError, match="columns 'Age' and 'Age \\(years\\)' are both read as 'age'"):
         read_roster(path)
+
+
+def test_a_title_that_does_not_say_the_sex_is_read_as_missing_with_a_warning(tmp_path: Path) -> None:
+    path = _write(tmp_path, "respondent_id,group,sex\nE1,expert,ดร.\nE2,expert,Prof.\nE3,expert,นาย\n")
+    warnings: list[str] = []
+    e1, e2, e3 = read_roster(path, warnings)
+    assert (e1.get("sex"), e2.get("sex"), e3.get("sex")) == (None, None, "male")
+    assert any("row 2" in w and "'ดร.' read as missing (a title that does not say the sex)" in w for w in warnings)
+    assert any("row 3" in w and "'Prof.'" in w for w in warnings)
+
+
+def test_a_thai_data_collection_header_is_the_method(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ลำดับ,รหัสผู้ให้ข้อมูล,กลุ่ม,รูปแบบการเก็บข้อมูล\n1,V1,ผู้เสียหาย,สนทนากลุ่ม\n")
+    [v] = read_roster(path)
+    assert v.get("method") == "focus_group" and v.attributes["ลำดับ"] == "1"

@@ -52,6 +52,11 @@ def _counts(members: Sequence[Respondent]) -> dict[str, Counter[str]]:
     out = {"sex": sexes}
     for name in CATEGORICAL:
         out[name] = Counter(str(r.get(name)) for r in members if r.get(name))
+        # counted, not hidden, so the shares add up to the group; a column no member of the group has
+        # (victims' sector) does not apply to it, as victims' years of experience do not
+        missing = _unknown(members, name) if out[name] else 0
+        if missing:
+            out[name]["unknown"] = missing
     return out
 
 
@@ -181,7 +186,8 @@ def demographics(respondents: Sequence[Respondent], group_sets: Mapping[str, Seq
             counter = counts[name][measure]
             ordered = [k for k in ("female", "male") if k in counter] \
                 + sorted(set(counter) - {"female", "male", "unknown"}) + [k for k in ("unknown",) if k in counter] \
-                if measure == "sex" else [k for k, _ in counter.most_common()]
+                if measure == "sex" else [k for k, _ in counter.most_common() if k != "unknown"] \
+                + [k for k in ("unknown",) if k in counter]
             p[measure] = {value: _cell(counter[value], n, hidden.shown((name, measure, value))
                                        if hidden.is_hidden((name, measure, value)) else None)
                           for value in ordered}
@@ -303,7 +309,7 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
             a = p["age"]
             text += message(lang, "demographics.aged" + _of_known(a), min=_fmt(a["min"]), max=_fmt(a["max"]),
                             mean=_mean(a["mean"]), known=a.get("n"))
-        sectors = {k: v for k, v in p["sector"].items() if v.get("pct") is not None}
+        sectors = {k: v for k, v in p["sector"].items() if v.get("pct") is not None and k != "unknown"}
         if len(sectors) > 1:
             shares = sep.join(message(lang, "demographics.sector_share", pct=_fmt(v["pct"]), label=label(k))
                                for k, v in sectors.items())
@@ -312,11 +318,13 @@ def describe(result: Mapping[str, Any], lang: str = "en", labels: Mapping[str, M
             e = p["years_experience"]
             text += message(lang, "demographics.experience" + _of_known(e), min=_fmt(e["min"]), max=_fmt(e["max"]),
                             mean=_mean(e["mean"]), known=e.get("n"))
-        provinces = {k: v for k, v in p["province"].items() if v.get("n") is not None}
+        provinces = {k: v for k, v in p["province"].items() if v.get("n") is not None and k != "unknown"}
         if provinces and not p.get("years_experience") and "members" not in p:
             shares = sep.join(message(lang, "demographics.province_share", n=v["n"], province=province(k),
                                        pct=_fmt(v["pct"])) for k, v in provinces.items())
             text += message(lang, "demographics.provinces", shares=shares)
+            if (p["province"].get("unknown") or {}).get("n"):
+                text += message(lang, "demographics.province_unknown", n=p["province"]["unknown"]["n"])
         sentences.append(text + message(lang, "demographics.end"))
     if result.get("min_cell"):
         sentences.append(message(lang, "demographics.suppressed", k=result["min_cell"]))

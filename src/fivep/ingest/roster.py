@@ -33,6 +33,7 @@ from fivep.ingest.vocabulary import (
     _provinces_th,
     closest,
     is_missing,
+    is_sexless_title,
     known_group,
     known_spellings,
     normalize_group,
@@ -368,6 +369,9 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
             found.changed(row, column, value, "missing")
         return None
     result = read(value)
+    if result is None and column == "sex" and is_sexless_title(value):
+        found.changed(row, column, value, "missing (a title that does not say the sex)")
+        return None
     if result is None:
         near = closest(value, known_spellings(column))
         canonical = read(near) if near else None

@@ -120,6 +120,16 @@ def normalize_province(value: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+#: Titles that do not say the sex (ดร. "Dr", academic ranks, คุณ, อาจารย์): in the sex column they are read as
+#: missing, with a warning naming the rows, never guessed.
+SEXLESS_TITLES = frozenset(_key(t) for t in ("ดร.", "dr", "prof", "professor", "ศ.", "รศ.", "ผศ.", "ศ.ดร.", "รศ.ดร.",
+                                             "ผศ.ดร.", "อาจารย์", "อ.", "คุณ", "khun", "mx"))
+
+
+def is_sexless_title(value: str) -> bool:
+    return _key(value) in SEXLESS_TITLES
+
+
 def normalize_sex(value: str) -> str | None:
     return _SEX.get(value.strip().rstrip(".").casefold())
 
@@ -194,7 +204,8 @@ _HEADER_WORDS = (
     ("sex", ("sex", "gender", "เพศ")),
     ("province", ("province", "จังหวัด")),
     ("session_id", ("session", "transcript", "ครั้งที่")),
-    ("method", ("method", "interview type", "data collection", "วิธี")),
+    ("method", ("method", "interview type", "data collection", "collection", "วิธี", "เก็บข้อมูล",
+                "รูปแบบการสัมภาษณ์", "ประเภทการสัมภาษณ์")),
     ("sector", ("sector", "organisation type", "organization type", "affiliation", "หน่วยงาน", "สังกัด")),
     ("group", ("group", "category", "type", "กลุ่ม", "ประเภท")),
 )

@@ -27,10 +27,11 @@ def demographics_table(w: Writer) -> None:
     groups = w.inputs.demographics["groups"]
     columns: list[list[str]] = []
     for p in groups.values():
-        sectors = "\n".join(f"{ev.group_label(k)} {_fmt(v['pct'])}%" for k, v in p["sector"].items()
-                            if v.get("pct") is not None) or "–"
-        provinces = "\n".join(f"{_province(k, lang)} {v['n']}" for k, v in p["province"].items()
-                              if v.get("n") is not None) or "–"
+        unknown = message(lang, "demographics.value_unknown")
+        sectors = "\n".join(f"{unknown if k == 'unknown' else ev.group_label(k)} {_fmt(v['pct'])}%"
+                            for k, v in p["sector"].items() if v.get("pct") is not None) or "–"
+        provinces = "\n".join(f"{unknown if k == 'unknown' else _province(k, lang)} {v['n']}"
+                              for k, v in p["province"].items() if v.get("n") is not None) or "–"
         columns.append([str(p["n"] if p["n"] is not None else p.get("n_shown")), cell(p["sex"]["female"]), cell(p["sex"]["male"]), stats(p["age"]),
                         stats(p["years_experience"]), sectors, provinces])
     measures = [message(lang, f"demographics.column_{k}") for k in ("n", "female", "male", "age", "experience",
