@@ -24,21 +24,20 @@ def coded_sample(ingested_sample: Path) -> Path:
 
 @pytest.mark.parametrize("coder", ["coder_a", "coder_b"])
 def test_machine_agrees_with_each_human_on_dimensions(coded_sample: Path, coder: str) -> None:
-    """Dimension micro-F1 >= 0.80 against each coder of the sample, and every dimension's F1 >= 0.60.
+    """Dimension micro-F1 >= 0.80 against each coder of the sample, and every dimension's F1 >= 0.65.
 
     Round 1 asked for 0.70 per dimension. Since the tagger learns from statements written apart from the
     sample, partnership is where it and the sample's coders part: 0.70 / 0.67 with coder_a / coder_b in
-    round 3, 0.69 / 0.66 in round 4 (5,700 statements by thirteen writers), 0.72 / 0.64 in round 7 (the
-    neighbours' vote; micro-F1 0.846 -> 0.881 / 0.847 -> 0.873). The coders themselves agree 0.86 on
-    partnership (0.96-0.99 on the other Ps; coder_b codes it on 32 segments to coder_a's 26): the floor
-    follows that spread."""
+    round 3, 0.69 / 0.66 in round 4 (5,700 statements by thirteen writers). The coders themselves agree
+    0.86 on partnership (0.96-0.99 on the other Ps; coder_b codes it on 32 segments to coder_a's 26): the
+    floor follows that spread."""
     study = Study.open(coded_sample)
     machine = next(c for c in study.store.coders() if c.startswith("rules@"))
     result = evaluate(study.store.codings(coder), study.store.codings(machine), study.segments(), study.codebook(),
                       human_kinds=study.store.segment_kinds(coder), machine_kinds=study.store.segment_kinds(machine))
     assert result.segments >= 200
     assert result.dimension_micro["f1"] >= 0.80
-    assert all(s.f1 >= 0.60 for s in result.dimensions), [(s.label, round(s.f1, 2)) for s in result.dimensions]
+    assert all(s.f1 >= 0.65 for s in result.dimensions), [(s.label, round(s.f1, 2)) for s in result.dimensions]
     assert result.kind_accuracy is not None and result.kind_accuracy > 0.5
     study.close()
 

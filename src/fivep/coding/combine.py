@@ -10,24 +10,16 @@ The model has three parts, all learned from fivep's training statements (develop
    words of a P that no keyword list holds). In leave-one-author-out cross-validation over the
    training sets (tools/cv_sources.py) it raised micro-F1 from 0.80 to 0.83, and on public report
    text from 0.66 to 0.68.
-3. **Neighbours**: the training statements nearest in meaning to a statement (the :data:`NEIGHBOURS`
-   most similar by the embedding), and the share of them labelled with each P, each weighted by its
-   similarity cubed (:meth:`TaggerModel.neighbours`). The linear semantic model draws one boundary per P
-   across the whole space; the neighbours see local structure it cannot (a TIP-report sentence on
-   labour inspections sits among the training statements on labour inspections, whatever P the
-   boundary gives that corner). On the five public-text sets it raised mean micro-F1 over the ten
-   language halves from 0.724 to 0.739 (8 of 10 halves up; docs/coding.md).
-4. **Combination**: per P, a logistic regression on seven numbers: the rule evidence for the P
+3. **Combination**: per P, a logistic regression on six numbers: the rule evidence for the P
    (:attr:`~fivep.coding.rules.TagResult.dimensions`) and from its sub-codes' specific keywords
    alone (:attr:`~fivep.coding.rules.TagResult.specific`), the semantic model's log-odds, the best
-   prototype similarity and its margin over the other Ps, the lexical model's log-odds and the
-   neighbours' share. It is fitted on *out-of-fold* semantic and lexical log-odds and neighbours
-   (5 folds), so it learns how far to trust those parts on statements they have not seen, and its
-   output is a calibrated probability. A P is coded from a threshold per P, the best
+   prototype similarity and its margin over the other Ps, and the lexical model's log-odds. It is
+   fitted on *out-of-fold* semantic and lexical log-odds (5 folds), so it learns how far to trust
+   those models on statements they have not seen, and its output is a calibrated probability. A P is coded from a threshold per P, the best
    F-beta on the training statements (``BETA``; on the curve smoothed over neighbouring thresholds). In cross-validation on the development set
    (tools/cv_tagger.py) beta 1 already gives recall above precision (0.86 / 0.80); beta 1.5 and 2
    bought recall with more precision than they were worth.
-5. **Kind**: a multinomial logistic regression on the kind cues (:mod:`fivep.coding.kind`) and the
+4. **Kind**: a multinomial logistic regression on the kind cues (:mod:`fivep.coding.kind`) and the
    embedding.
 
 Fitting takes a few seconds; the fitted arrays are kept in fivep's cache
@@ -59,7 +51,7 @@ if TYPE_CHECKING:
     from fivep.coding.rules import RuleTagger, TagResult
     from fivep.coding.semantic import SemanticIndex, SemanticScores
 
-MODEL_VERSION = "6"
+MODEL_VERSION = "5"
 FOLDS = 5
 C_SEMANTIC = 2.0
 C_KIND = 0.5
@@ -67,11 +59,8 @@ C_LEXICAL = 4.0
 BETA = 1.0
 #: The lexical model's features: character n-grams inside word boundaries.
 NGRAMS = (2, 5)
-#: How many training statements vote as neighbours, and the power of their similarity as their weight.
-NEIGHBOURS = 15
-NEIGHBOUR_POWER = 3
 MAX_NGRAMS = 60_000
-_ARRAYS = ("W", "b", "A", "c", "thresholds", "K", "k", "vocabulary", "idf", "L", "l", "N", "Y")
+_ARRAYS = ("W", "b", "A", "c", "thresholds", "K", "k", "vocabulary", "idf", "L", "l")
 
 
 @dataclass
@@ -80,7 +69,7 @@ class TaggerModel:
 
     W: np.ndarray            # 5 x dim: semantic model
     b: np.ndarray            # 5
-    A: np.ndarray            # 5 x 7: combination
+    A: np.ndarray            # 5 x 5: combination
     c: np.ndarray            # 5
     thresholds: np.ndarray   # 5
     K: np.ndarray            # 3 x (features + dim): kind
@@ -89,13 +78,6 @@ class TaggerModel:
     idf: np.ndarray          # their inverse document frequencies
     L: np.ndarray            # 5 x n-grams: lexical model
     l: np.ndarray            # 5
-    N: np.ndarray            # training statements x dim: their embeddings (the neighbours)
-    Y: np.ndarray            # training statements x 5: their Ps
-
-    def neighbours(self, vectors: np.ndarray) -> np.ndarray:
-        """The neighbours' share of each P among the training statements nearest to each row of ``vectors``
-        (statements x 5; the whole statements' rows: see the module docstring)."""
-        return neighbour_shares(vectors, self.N, self.Y)
 
     @cached_property
     def _counts_and_weights(self) -> tuple[Any, Any]:
@@ -148,11 +130,11 @@ class TaggerModel:
         return _pool(z, starts) if starts is not None else z
 
     def probabilities(self, rules: np.ndarray, logits: np.ndarray, semantic: SemanticScores,
-                      lexical: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+                      lexical: np.ndarray) -> np.ndarray:
         """Calibrated probability of each P (statements x 5)."""
         import numpy as np
 
-        inputs = _inputs(rules, logits, semantic, lexical, neighbours)
+        inputs = _inputs(rules, logits, semantic, lexical)
         z = np.einsum("npf,pf->np", inputs, self.A) + self.c
         return 1.0 / (1.0 + np.exp(-z))  # type: ignore[no-any-return]
 
@@ -192,35 +174,11 @@ def _new_vectorizer(vocabulary: list[str] | None = None) -> Any:
                            max_features=MAX_NGRAMS, vocabulary=vocabulary, dtype=np.float32)
 
 
-def _inputs(rules: np.ndarray, logits: np.ndarray, semantic: SemanticScores, lexical: np.ndarray,
-            neighbours: np.ndarray) -> np.ndarray:
-    """statements x 5 x 7: the combination's inputs (see the module docstring)."""
+def _inputs(rules: np.ndarray, logits: np.ndarray, semantic: SemanticScores, lexical: np.ndarray) -> np.ndarray:
+    """statements x 5 x 6: the combination's inputs (see the module docstring)."""
     import numpy as np
 
-    return np.concatenate([rules, np.stack([logits, semantic.best, semantic.margin, lexical, neighbours], axis=2)],
-                          axis=2)
-
-
-def neighbour_shares(vectors: np.ndarray, known: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """For each row of ``vectors`` (L2-normalised), the share of each P among its :data:`NEIGHBOURS` most
-    similar rows of ``known`` (labelled ``labels``), each weighted by its similarity (floored at 0) to the
-    power :data:`NEIGHBOUR_POWER`."""
-    import numpy as np
-
-    out = np.zeros((len(vectors), labels.shape[1]), dtype=np.float32)
-    if not len(known) or not len(vectors):
-        return out
-    k = min(NEIGHBOURS, len(known))
-    similarity = vectors @ known.T
-    if k < len(known):
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-    else:
-        nearest = np.broadcast_to(np.arange(len(known)), similarity.shape)
-    weight = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 0.0) ** NEIGHBOUR_POWER
-    total = weight.sum(axis=1, keepdims=True)
-    shares = np.einsum("nk,nkp->np", weight, labels[nearest].astype(np.float32))
-    np.divide(shares, total, out=out, where=total > 0)
-    return out
+    return np.concatenate([rules, np.stack([logits, semantic.best, semantic.margin, lexical], axis=2)], axis=2)
 
 
 def _pool(z: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -265,7 +223,7 @@ def training_statements() -> tuple[Statement, ...]:
 
 def _digest(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statement]) -> str:
     h = hashlib.sha1(f"{MODEL_VERSION}\x00{index.embedder.name}\x00{C_SEMANTIC}\x00{C_KIND}\x00{C_LEXICAL}\x00"
-                     f"{BETA}\x00{NGRAMS}\x00{MAX_NGRAMS}\x00{NEIGHBOURS}\x00{NEIGHBOUR_POWER}".encode())
+                     f"{BETA}\x00{NGRAMS}\x00{MAX_NGRAMS}".encode())
     for text, code in zip(index.texts, index.codes, strict=True):
         h.update(f"{text}\x00{code}\x00".encode())
     for s in statements:
@@ -330,7 +288,7 @@ def fit_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Stat
     from threadpoolctl import threadpool_limits
 
     texts = [s.text for s in statements]
-    y = y_all = np.array([[d in s.dimensions for d in DIMENSIONS] for s in statements], dtype=np.int64)
+    y = np.array([[d in s.dimensions for d in DIMENSIONS] for s in statements], dtype=np.int64)
     y_proto = np.array([[d == dim for d in DIMENSIONS] for dim in index.dimensions], dtype=np.int64)
     chunked, starts, pieces = index.encode_chunks(texts)
     vectors = chunked[starts]
@@ -340,9 +298,7 @@ def fit_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Stat
     with threadpool_limits(limits=1):
         out_of_fold = np.zeros_like(y, dtype=np.float32)
         lexical_oof = np.zeros_like(y, dtype=np.float32)
-        neighbours_oof = np.zeros_like(y, dtype=np.float32)
         for train, test in KFold(FOLDS, shuffle=True, random_state=0).split(texts):
-            neighbours_oof[test] = neighbour_shares(vectors[test], vectors[train], y[train])
             W, b = _semantic_fit(np.vstack([index.vectors, vectors[train]]), np.vstack([y_proto, y[train]]))
             out_of_fold[test] = _pool(chunked @ W.T + b, starts)[test]
             vectorizer, L, l = _lexical_fit([texts[i] for i in train], y[train])
@@ -353,7 +309,7 @@ def fit_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Stat
         W, b = _semantic_fit(np.vstack([index.vectors, vectors]), np.vstack([y_proto, y]))
         vectorizer, L, l = _lexical_fit(texts, y)
         terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
-        inputs = _inputs(rule_matrix(tagged), out_of_fold, semantic, lexical_oof, neighbours_oof)
+        inputs = _inputs(rule_matrix(tagged), out_of_fold, semantic, lexical_oof)
         calibrate = np.array([s.calibrate for s in statements])
         if calibrate.sum() >= 50:   # calibrate on the sets no keyword was tuned on
             inputs, y = inputs[calibrate], y[calibrate]
@@ -377,8 +333,7 @@ def fit_model(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Stat
             target = [KINDS.index(str(statements[i].kind)) for i in labelled]
             model = LogisticRegression(C=C_KIND, max_iter=3000).fit(x, target)
             K[list(model.classes_)], k[list(model.classes_)] = model.coef_, model.intercept_
-    return TaggerModel(W, b, A, c, thresholds, K, k, np.array(terms, dtype=str), vectorizer.idf_.astype(np.float32), L, l,
-                       np.ascontiguousarray(vectors, dtype=np.float32), y_all.astype(np.uint8))
+    return TaggerModel(W, b, A, c, thresholds, K, k, np.array(terms, dtype=str), vectorizer.idf_.astype(np.float32), L, l)
 
 
 def _threshold(p: np.ndarray, y: np.ndarray) -> float:
@@ -403,7 +358,7 @@ def _threshold(p: np.ndarray, y: np.ndarray) -> float:
 
 def model_summary(model: TaggerModel) -> dict[str, Any]:
     """The combination's weights and thresholds per P, for the docs and ``fivep evaluate``."""
-    names = ("rules", "rules_specific", "semantic_logit", "best_similarity", "margin", "lexical_logit", "neighbours")
+    names = ("rules", "rules_specific", "semantic_logit", "best_similarity", "margin", "lexical_logit")
     return {d: {**{name: round(float(model.A[j, i]), 3) for i, name in enumerate(names)},
                 "intercept": round(float(model.c[j]), 3), "threshold": round(float(model.thresholds[j]), 3)}
             for j, d in enumerate(DIMENSIONS)}

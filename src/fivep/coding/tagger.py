@@ -83,8 +83,7 @@ class Tagger:
         semantic = self.index.scores(chunked, starts)
         logits = self.model.logits(chunked, starts)
         ngrams = self.model.ngrams(pieces, starts)
-        probabilities = self.model.probabilities(rule_matrix(ruled), logits, semantic, self.model.lexical(ngrams, starts),
-                                                 self.model.neighbours(chunked[starts]))
+        probabilities = self.model.probabilities(rule_matrix(ruled), logits, semantic, self.model.lexical(ngrams, starts))
         kinds = self.model.kinds(kind_matrix(ruled), chunked[starts], ngrams[starts] if ngrams is not None else None)
         return [self._decide(r, probabilities[i], semantic.nearest[i], semantic.best[i], kinds[i], bool(texts[i].strip()))
                 for i, r in enumerate(ruled)], chunked[starts]
