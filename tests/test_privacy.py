@@ -50,6 +50,18 @@ def found(text: str) -> list[tuple[str, str]]:
     ("They live in Ban Huai Khrai, Moo 3, Tambon Mae Yao.", [("ADDRESS", "Ban Huai Khrai, Moo 3, Tambon Mae Yao")]),
     ("หนูเกิด ๕ ก.ค. ๒๕๕๐ เจ้า", [("DATE_OF_BIRTH", "๕ ก.ค. ๒๕๕๐")]),
     ("Her DOB on the form says 14/08/2006.", [("DATE_OF_BIRTH", "14/08/2006")]),
+    # vehicle plates: letters and digits with the province, or after a word for a plate
+    ("รถตู้ทะเบียน นข 2741 ลำปาง จอดรออยู่", [("PLATE", "นข 2741 ลำปาง")]),
+    ("ป้ายทะเบียน 2กท-5178 ค่ะ", [("PLATE", "2กท-5178")]),
+    ("a pickup, registration 41-2290 Nan, left at dawn", [("PLATE", "41-2290 Nan")]),
+    # villages: where a person comes from or lives, or an unknown name after หมู่บ้าน
+    ("น้องมาจากบ้านสามัคคีพัฒนา ค่ะ", [("ADDRESS", "บ้านสามัคคีพัฒนา")]),
+    ("ครอบครัวพักอาศัยที่หมู่บ้านเปียงคำ", [("ADDRESS", "บ้านเปียงคำ")]),
+    # a personal title before a word that is also part of a place name; what a person says or does not do
+    ("We phoned Auntie Chan before the raid.", [("PERSON", "Chan")]),
+    ("Faith reported that she had been sold twice.", [("PERSON", "Faith")]),
+    ("In the end Hope didn't want to go back.", [("PERSON", "Hope")]),
+    ("the other girls called me Pim.", [("PERSON", "Pim")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
@@ -65,6 +77,10 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "The MDT met in Chiang Mai on Tuesday with MSDHS and POCHT staff at 9.30.",
     "We need more interpreters for Akha and Lahu children. Thank you so much.",
     "เจ้าหน้าที่ พม. ให้สัมภาษณ์วันที่ 14 มิถุนายน 2566",
+    "ทั้งหมู่บ้านออกมาช่วยกันหาเด็ก เด็ก 15 คน มาจากบ้านเดียวกัน",
+    "She moved to Nong Khai, then to Nong Bua Lam Phu.",
+    "Prosecutors should question children only once. Agencies said that he was right.",
+    "Media reported that the raid failed. In May we didn't want rain.",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []

@@ -48,6 +48,12 @@ _PLACE_STOP = frozenset(
 _GAP = re.compile(r"^[\s,]{0,3}$")
 
 
+# บ้าน is a village, whatever word follows, where a person comes from or lives ("มาจากบ้านแสนเจริญใหม่",
+# "พักอยู่บ้านน้ำลัด"); after หมู่ when one of the next three words is unknown to the dictionary
+# ("หมู่บ้านเปียงหลวง", not "คนในหมู่บ้านกลับบ้านกันเยอะ"); elsewhere only before a word places are named with.
+_VILLAGE_CONTEXT = re.compile(r"(?:มาจาก|(?:พัก|อาศัย)อยู่(?:ที่)?|ภูมิลำเนา(?:อยู่)?(?:ที่)?)$")
+
+
 def _thai_name_end(text: str, start: int, kind: str) -> int | None:
     """End of the place name that starts at ``start`` (after a marker), or None if there is none."""
     from fivep.privacy.lexicon import thai, thai_tokenizer
@@ -63,7 +69,11 @@ def _thai_name_end(text: str, start: int, kind: str) -> int | None:
     if kind == "บ้าน":
         if first in lex.not_village or first in lex.boundary:
             return None
-        if not (any(first.startswith(p) for p in lex.village_prefixes) or lex.is_unknown(first)):
+        said_where = _VILLAGE_CONTEXT.search(text, max(0, start - 20), start - len(kind)) is not None
+        in_village = text[max(0, start - len(kind) - 4) : start - len(kind)] == "หมู่" and any(
+            lex.is_unknown(t) for t in tokens[:3])
+        if not (said_where or in_village or any(first.startswith(p) for p in lex.village_prefixes)
+                or lex.is_unknown(first)):
             return None
     elif first in lex.boundary:
         return None

@@ -18,6 +18,7 @@ from fivep.privacy.learned import find_learned_names
 from fivep.privacy.names import find_english_names, find_social_names, find_thai_names
 from fivep.privacy.patterns import (
     find_birth_dates,
+    find_plates,
     find_emails,
     find_handles,
     find_id_numbers,
@@ -37,6 +38,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "phone": find_phones,
     "handle": find_handles,
     "birth_date": find_birth_dates,
+    "plate": find_plates,
     "address": find_addresses,
     "school": find_schools,
     "social_name": find_social_names,

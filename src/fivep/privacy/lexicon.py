@@ -228,7 +228,17 @@ class EnglishLexicon:
             return all(self.is_name_like(p, initial=initial) for p in parts if len(p) > 1) and not _CONTRACTION.search(low)
         if low in self.common or low in self.gazetteer or low in self.function_words:
             return False
-        return not ((initial or len(low) >= 6) and low in self.known)
+        return not ((initial or len(low) >= 6) and self._is_known(low))
+
+    def _is_known(self, low: str) -> bool:
+        return low in self.known or self.plural_of_known(low)
+
+    def plural_of_known(self, low: str) -> bool:
+        """The plural of an English word ("prosecutors", "agencies", "witnesses")."""
+        if low.endswith("ies") and low[:-3] + "y" in self.known:
+            return True
+        return low.endswith("s") and len(low) > 3 and (low[:-1] in self.known or
+                                                       low.endswith("es") and low[:-2] in self.known)
 
 
 @cache

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from fivep.privacy.lexicon import ThaiLexicon, english, thai, thai_tokenizer
 from fivep.privacy.spans import Span, make_span
@@ -362,6 +363,17 @@ _EN_SUBJECT = re.compile(
     r"explained|promised|lied|phoned|rang|introduced|recruited|invited|convinced|persuaded|warned|threatened)"
     r"\s+(?:me|her|him|us|them|my|that|to|and|she|he|they|we|I|,)(?![A-Za-z])"
 )
+# "Hope reported that she ...": what a person reports of herself or himself.
+_EN_REPORTED = re.compile(
+    r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:reported|testified|stated|recalled|disclosed|confirmed|explained|said)"
+    r"\s+(?:to\s+(?:the\s+)?[a-z]+\s+)?that\s+(?:she|he)(?![A-Za-z])"
+)
+# "Honestly May didn't want to testify": a capitalised word inside a sentence, denied what a person does
+# (a modal "May" is never followed by "didn't").
+_EN_DENIED = re.compile(
+    r"(?<=[a-z,] )([A-Z][a-z]+)\s+(?:didn['’]t|did\s+not|couldn['’]t|could\s+not|wouldn['’]t|would\s+not|"
+    r"doesn['’]t|does\s+not)\s+(?:want|know|tell|speak|understand|agree|testify|remember|dare|say|trust)(?![A-Za-z])"
+)
 # "Grace, the volunteer from Australia, taught ...", "Will from the volunteer group picked her up": a
 # capitalised word opening a sentence, described, then doing something, is a person (even an English word).
 _EN_DESCRIBED = re.compile(
@@ -394,13 +406,15 @@ def _is_capitalised(word: str) -> bool:
     return len(word) >= 2 and word[0].isupper() and not word.isupper()
 
 
-def _english_run(text: str, base: int, start: int, end: int, *, cue: bool, initial: bool = False) -> Span | None:
-    """A PERSON span over the capitalised words in ``text[start:end]``, or None."""
+def _english_run(text: str, base: int, start: int, end: int, *, cue: bool, initial: bool = False,
+                 titled: bool = False) -> Span | None:
+    """A PERSON span over the capitalised words in ``text[start:end]``, or None. ``titled``: the words follow a
+    personal title ("Uncle Chan", "Nong Mai"), so a word that is also part of a place name is a name here."""
     lex = english()
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, start, end)]
     keep = []
     for s, e, w in words:  # stop at the first word that cannot be part of a name
-        if not _is_capitalised(w) or not _may_be_in_name(w):
+        if not _is_capitalised(w) or not _may_be_in_name(w, titled=titled):
             break
         keep.append((s, e, w))
     if not keep:
@@ -419,13 +433,31 @@ def _english_run(text: str, base: int, start: int, end: int, *, cue: bool, initi
     return make_span_at(text, base, s, e)
 
 
-def _may_be_in_name(word: str) -> bool:
+@cache
+def _whole_provinces() -> frozenset[str]:
+    """Province names, whole ("nan", "phrae", "nong khai"; not "mai" of Chiang Mai)."""
+    from pythainlp.corpus import provinces
+
+    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
+    return frozenset(str(row.get("name_en", "")).casefold() for row in rows) - {""}
+
+
+def _names_a_province(phrase: str) -> bool:
+    """True when ``phrase`` begins with a province's name of two or more words, spaced any way ("Nong Bua
+    Lamphu" is PyThaiNLP's "Nong Bua Lam Phu")."""
+    compact = re.sub(r"[\W_]", "", phrase.casefold())
+    return any(compact.startswith(p.replace(" ", "")) for p in _whole_provinces() if " " in p)
+
+
+def _may_be_in_name(word: str, *, titled: bool = False) -> bool:
     lex = english()
     parts = [p.casefold() for p in re.split(r"[-'’]", word) if p]
     if word.casefold().endswith(("'s", "’s")):
         parts = parts[:-1]
     titles = {t.casefold() for t in lex.titles}
-    return bool(parts) and not any(p in lex.gazetteer or p in lex.function_words or p in titles for p in parts)
+    # after a personal title only a province stays a place ("Uncle Chan" is a man, "Mae Chan" a district)
+    place = _whole_provinces() if titled else lex.gazetteer
+    return bool(parts) and not any(p in place or p in lex.function_words or p in titles for p in parts)
 
 
 def make_span_at(text: str, base: int, start: int, end: int) -> Span | None:
@@ -460,18 +492,23 @@ def find_english_names(text: str) -> Iterator[Span]:
             span = _english_run(text, 0, run.start(), run.end(), cue=True)
             if span:
                 yield span
+    titles = {t.casefold() for t in lex.titles}
     for match in _CUES[0].finditer(text):
         run = _LATIN_RUN.match(text, match.end())
         if run:
-            span = _english_run(text, 0, run.start(), run.end(), cue=True)
+            said = match.group(0).strip(" ,:").rstrip(".").casefold()
+            if said in titles and _names_a_province(f"{said} {run.group(0)}"):
+                continue  # "Nong Khai", "Nong Bua Lamphu": provinces, not Nong + a name
+            span = _english_run(text, 0, run.start(), run.end(), cue=True, titled=said in titles)
             if span:
                 yield Span(span.start, span.end, "PERSON", span.text, "en.cue")
-    for match in _EN_SUBJECT.finditer(text):
+    subjects = [*_EN_SUBJECT.finditer(text), *_EN_REPORTED.finditer(text), *_EN_DENIED.finditer(text)]
+    for match in subjects:
         word = match.group(1)
         low = word.casefold()
         if (low in lex.function_words or low in _NOT_SUBJECTS or low in {t.casefold() for t in lex.titles}
                 or low in lex.gazetteer and low not in _MONTHS or any(low == c.casefold() for c in lex.naming)
-                or low.endswith("s") and low[:-1] in lex.known):
+                or lex.plural_of_known(low)):
             continue
         span = make_span_at(text, 0, match.start(1), match.end(1))
         if span:

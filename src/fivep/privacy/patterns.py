@@ -1,4 +1,5 @@
-"""Identifiers with a shape: ID numbers, phone numbers, e-mail, URLs, Line and social handles, dates of birth.
+"""Identifiers with a shape: ID numbers, phone numbers, e-mail, URLs, Line and social handles, dates of birth,
+vehicle registration plates.
 
 Every pattern accepts Thai digits and text glued to Thai words (``เบอร์081-345-2290นะคะ``): digit runs
 are delimited by look-arounds on digits, never by ``\\b`` (Thai letters are word characters).
@@ -275,3 +276,45 @@ def find_birth_dates(text: str) -> Iterator[Span]:
             span = make_span(text, match.start(), match.end(), "DATE_OF_BIRTH", "dob.cue" if cue else "dob.year")
             if span:
                 yield span
+
+
+# --- vehicle registration plates --------------------------------------------------------------------
+# A Thai plate is one or two consonants (a digit before them on newer cars: "1กก") and up to four digits,
+# with the province under them ("กข 9082 เชียงใหม่"); vans and trucks have two digits, a dash and four
+# ("30-7715 กรุงเทพมหานคร"). Letters and digits alone are too common a shape ("คน 15"), so a plate needs
+# the province after it or a word for a plate shortly before it.
+
+_PLATE = re.compile(
+    f"(?<![\u0e00-\u0e7fA-Za-z0-9๐-๙])(?:{_DIGIT}?[ก-ฮ]{{1,2}}[- ]?{_DIGIT}{{1,4}}|{_DIGIT}{{2}}-{_DIGIT}{{4}})"
+    f"{_NOT_DIGIT_AFTER}(?![\u0e30-\u0e4e])"
+)
+_PLATE_CUE = re.compile(r"(?:ทะเบียน|ป้าย|(?i:plate|registration|registered|licen[cs]e)(?:\s+(?:no\.?|number))?)"
+                        r"[\s:.,]*(?:(?:คือ|เลข(?:ที่)?|is|was|of|number|no\.?)[\s:]*){0,2}$")
+
+
+# Words of one or two consonants that come before a number: units and people ("คน 15", "กม 12"), not plates.
+_NOT_PLATE_LETTERS = frozenset({"คน", "ผม", "กม", "ชม", "ซม", "มม", "กก", "ลบ", "ชั่วโมง", "นน", "ตร", "ปี"})
+
+
+@cache
+def _province_after() -> re.Pattern[str]:
+    from pythainlp.corpus import provinces
+
+    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
+    names = {str(row.get(k, "")) for row in rows for k in ("name_th", "name_en")} | {"กรุงเทพฯ", "Bangkok"}
+    alternatives = "|".join(re.escape(n) for n in sorted(names - {""}, key=len, reverse=True))
+    return re.compile(f"\\s?(?:จ\\.|จังหวัด)?\\s?(?:{alternatives})(?![\\u0e00-\\u0e7fA-Za-z])")
+
+
+def find_plates(text: str) -> Iterator[Span]:
+    """Vehicle registration plates: ``ทะเบียน บท 4721 เชียงราย``, ``plate 1กก 5521 Chiang Mai``."""
+    for match in _PLATE.finditer(text):
+        province = _province_after().match(text, match.end())
+        cued = _PLATE_CUE.search(text[max(0, match.start() - 30) : match.start()]) is not None
+        letters = re.sub(r"[^ก-ฮ]", "", match.group(0))
+        if not cued and (not province or letters in _NOT_PLATE_LETTERS):
+            continue
+        end = province.end() if province else match.end()
+        span = make_span(text, match.start(), end, "PLATE", "plate.province" if province else "plate.cue")
+        if span:
+            yield span
