@@ -128,9 +128,12 @@ def test_respondents_appear_under_the_codes_reports_print(deidentified: dict) ->
     study = Study.open(result.out)
     copied = {r.id: r for r in study.read_roster()}
     assert sorted(copied) == sorted(codes[r.id] for r in roster)
-    for r in roster:   # the same person under a code: group and attributes travel with it
+    from fivep.privacy.codes import age_band
+
+    for r in roster:   # the same person under a code: group travels with it, the rest generalised or left empty
         twin = copied[codes[r.id]]
-        assert (twin.group, str(twin.get("age")), twin.get("sex")) == (r.group, str(r.get("age")), r.get("sex"))
+        assert twin.group == r.group and twin.get("age") is None
+        assert twin.get("age_band") in (age_band(r.get("age")), None) and twin.get("sex") in (r.get("sex"), None)
     assert {s.respondent_id for s in study.store.segments()} <= set(codes.values())
     assert {t.respondent_id for d in study.store.documents() for t in d.turns if t.respondent_id} <= set(codes.values())
     # transcripts under their codes too: ids such as FG-CM-GOV-A name a province and a group
@@ -238,3 +241,24 @@ def test_a_roster_id_is_recoded_only_as_a_token_of_its_own() -> None:
     codes = {"YP-CM-05": "R-11", "A": "R-12", "GOV-1": "R-13"}
     assert _recode("(YP-CM-05) YP-CM-055 xYP-CM-05 A GOV-1. GOV-1-2 น้องGOV-1เล่า", codes) == \
         "(R-11) YP-CM-055 xYP-CM-05 A R-13. GOV-1-2 น้องR-13เล่า"   # "A": too short to find in running text
+
+
+def test_the_copys_roster_singles_no_one_out(deidentified: dict) -> None:
+    """Age as a band, no free text, and no combination of group, sex, province and age band that fewer than
+    k respondents share (k = 5: the sample holds minors); what was generalised is said."""
+    from collections import Counter
+
+    result = deidentified["result"]
+    study = Study.open(result.out)
+    roster = study.read_roster()
+    study.close()
+    header = (result.out / "respondents.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "age" not in header and "role" not in header and "years_experience" not in header and "age_band" in header
+    fields = ("sex", "province", "age_band")
+    for field_ in fields:   # each field alone, and the whole combination, is shared by 5 or more
+        counts = Counter((r.group, r.get(field_)) for r in roster if r.get(field_))
+        assert min(counts.values()) >= 5, (field_, counts)
+    combined = Counter((r.group, *(r.get(f) for f in fields)) for r in roster if all(r.get(f) for f in fields))
+    assert not combined or min(combined.values()) >= 5
+    assert any("age bands" in n for n in result.notes) and any("role" in n for n in result.notes)
+    assert any("left empty" in n for n in result.notes)

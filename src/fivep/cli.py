@@ -463,6 +463,8 @@ def deidentify(study: StudyArg,
     console.print(f"{result.documents} documents: {result.replaced} of {result.detections} detections replaced; "
                   f"{result.codings} codings carried over")
     console.print(f"de-identified study: {result.out}")
+    for note in result.notes:
+        console.print(note)
     console.print(f"review file: {result.review} (edit the 'decision' column, then run again with --review)")
     typer.echo(f"fivep: warning: {result.key} maps pseudonyms back to real identifiers. Store it securely "
                "(encrypted, access-controlled) and never share it with the de-identified files.", err=True)

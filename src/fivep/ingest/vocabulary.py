@@ -24,6 +24,7 @@ _HEADER_ALIASES = {
     "กลุ่ม": "group", "respondent_group": "group",
     "เพศ": "sex", "gender": "sex",
     "อายุ": "age", "age_years": "age",
+    "age_band": "age_band", "ageband": "age_band",   # a de-identified copy's generalised age ("15-17"), kept as text
     "จังหวัด": "province",
     "ประสบการณ์": "years_experience", "ประสบการณ์ทำงาน": "years_experience", "experience": "years_experience",
     "years": "years_experience", "yearsexperience": "years_experience", "years_of_experience": "years_experience",

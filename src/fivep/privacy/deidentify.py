@@ -40,7 +40,7 @@ KEY_NAME = "deid-key.csv"
 REVIEW_NAME = "deid-review.csv"
 DEFAULT_OUT = "deidentified"
 ROSTER_ID = "roster-id"   # the rule of a span that is a roster id (replaced by its code, never reviewed)
-_KNOWN_ATTRIBUTES = ("sector", "sex", "age", "province", "years_experience", "method", "session_id")
+_KNOWN_ATTRIBUTES = ("sector", "sex", "age", "age_band", "province", "years_experience", "method", "session_id")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class DeidentifyResult:
     review: Path
     key: Path
     files: tuple[Path, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())   # how the roster was generalised, for the user to read
 
 
 def _label_regions(doc: Document) -> list[tuple[int, int]]:
@@ -220,6 +221,58 @@ def _front_matter(doc: Document, meta: dict[str, Any]) -> str:
     return "---\n" + yaml.safe_dump(head, allow_unicode=True, sort_keys=False, default_flow_style=False) + "---\n"
 
 
+# What the copy's roster keeps besides the group: its quasi-identifiers generalised (fivep.privacy.codes),
+# the interview method and the session that links a respondent to a transcript.
+_SHARED_ATTRIBUTES = ("sex", "province", "age_band", "sector", "method", "session_id")
+
+
+def _generalised_roster(respondents: list[Respondent], k: int) -> tuple[list[Respondent], list[str]]:
+    """The roster as the de-identified copy shares it, and what was done to it, said in sentences.
+
+    A roster holding age, sex, province and a free-text role singles people out even without names (the
+    only woman police inspector of a province, aged 51). So: age becomes an age band; sex, province and
+    age band are left empty for a respondent whom fewer than ``k`` respondents share them with (the
+    attribution rule report quotes follow: age band first, then province, then sex); free-text columns
+    (role, notes, anything fivep does not read) and years of experience are left out."""
+    from collections import Counter
+
+    from fivep.privacy.codes import attribution, quasi_identifiers
+
+    dropped = sorted({key for r in respondents for key in r.attributes} - {*_SHARED_ATTRIBUTES, "age"})
+    emptied: Counter[str] = Counter()
+    out: list[Respondent] = []
+    for r in respondents:
+        kept = attribution(respondents, r.id, k) or ("group",)
+        known = quasi_identifiers(r)
+        attributes: dict[str, Any] = {}
+        for key in _SHARED_ATTRIBUTES:
+            if key in ("sex", "province", "age_band"):
+                if key == "age_band" and "age" not in r.attributes:
+                    continue
+                if key != "age_band" and key not in r.attributes:
+                    continue
+                if key in kept:
+                    attributes[key] = known[key] or None
+                else:
+                    attributes[key] = None
+                    emptied[key] += bool(known[key])
+            elif key in r.attributes:
+                attributes[key] = r.attributes[key]
+        out.append(Respondent(r.id, r.group, attributes))
+    notes = []
+    if any("age" in r.attributes for r in respondents):
+        notes.append("roster: ages written as age bands (age_band)")
+    shown = {"sex": "sex", "province": "province", "age_band": "age band"}
+    for key in ("age_band", "province", "sex"):
+        if emptied[key]:
+            notes.append(f"roster: {shown[key]} left empty for {emptied[key]} respondent(s) whom fewer than {k} "
+                         f"respondents share it with")
+    if dropped:
+        notes.append(f"roster: columns left out (free text or exact figures that can single a person out): "
+                     f"{', '.join(dropped)}")
+    return out, notes
+
+
 def _roster_csv(respondents: list[Respondent], clean: Callable[[str], str]) -> str:
     columns: list[str] = []
     for r in respondents:
@@ -336,6 +389,9 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     kinds = {c: {ids.segment(sid): kind for sid, kind in source.store.segment_kinds(c).items()} for c in coders}
     respondents = [Respondent(codes.get(r.id, r.id), r.group, _session_recoded(r.attributes, ids))
                    for r in respondents]
+    from fivep.privacy.cells import min_cell
+
+    respondents, notes = _generalised_roster(respondents, max(min_cell(source), 1))
 
     # --- write ---------------------------------------------------------------------------------------
     transcripts = out_dir / "transcripts"
@@ -377,7 +433,8 @@ def deidentify_study(study: Any, out: str | Path | None = None, *, style: str = 
     replaced = sum(len(r.spans) for r in redactions.values())
     return DeidentifyResult(out_dir, len(new_docs), len(reviewed), replaced,
                             sum(len(v) for v in codings.values()),
-                            Path(review) if review is not None else review_path, key_path, tuple(files))
+                            Path(review) if review is not None else review_path, key_path, tuple(files),
+                            tuple(notes))
 
 
 def _session_recoded(attributes: dict[str, Any], ids: PublicIds) -> dict[str, Any]:
