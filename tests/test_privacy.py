@@ -54,6 +54,9 @@ def found(text: str) -> list[tuple[str, str]]:
     ("รถตู้ทะเบียน นข 2741 ลำปาง จอดรออยู่", [("PLATE", "นข 2741 ลำปาง")]),
     ("ป้ายทะเบียน 2กท-5178 ค่ะ", [("PLATE", "2กท-5178")]),
     ("a pickup, registration 41-2290 Nan, left at dawn", [("PLATE", "41-2290 Nan")]),
+    # bank accounts: the printed 3-1-5-1 shape, or 10 to 12 digits after a word for an account
+    ("นายหน้าให้โอนเข้า 406-2-71835-9 ทุกเดือน", [("BANK_ACCOUNT", "406-2-71835-9")]),
+    ("เลขบัญชี ๐๓๑๒๔๕๖๗๘๙ ค่ะ", [("BANK_ACCOUNT", "๐๓๑๒๔๕๖๗๘๙")]),
     # villages: where a person comes from or lives, or an unknown name after หมู่บ้าน
     ("น้องมาจากบ้านสามัคคีพัฒนา ค่ะ", [("ADDRESS", "บ้านสามัคคีพัฒนา")]),
     ("ครอบครัวพักอาศัยที่หมู่บ้านเปียงคำ", [("ADDRESS", "บ้านเปียงคำ")]),
@@ -81,6 +84,7 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "She moved to Nong Khai, then to Nong Bua Lam Phu.",
     "Prosecutors should question children only once. Agencies said that he was right.",
     "Media reported that the raid failed. In May we didn't want rain.",
+    "ศูนย์ได้รับเงินบริจาค 1,250,000 บาท จากผู้บริจาค 312 ราย ในปี 2566",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []

@@ -17,6 +17,7 @@ from fivep.privacy.learned import RULE as LEARNED_RULE
 from fivep.privacy.learned import find_learned_names
 from fivep.privacy.names import find_english_names, find_social_names, find_thai_names
 from fivep.privacy.patterns import (
+    find_bank_accounts,
     find_birth_dates,
     find_plates,
     find_emails,
@@ -39,6 +40,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "handle": find_handles,
     "birth_date": find_birth_dates,
     "plate": find_plates,
+    "bank_account": find_bank_accounts,
     "address": find_addresses,
     "school": find_schools,
     "social_name": find_social_names,

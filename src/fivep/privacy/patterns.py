@@ -1,5 +1,5 @@
 """Identifiers with a shape: ID numbers, phone numbers, e-mail, URLs, Line and social handles, dates of birth,
-vehicle registration plates.
+vehicle registration plates, bank account numbers.
 
 Every pattern accepts Thai digits and text glued to Thai words (``เบอร์081-345-2290นะคะ``): digit runs
 are delimited by look-arounds on digits, never by ``\\b`` (Thai letters are word characters).
@@ -316,5 +316,35 @@ def find_plates(text: str) -> Iterator[Span]:
             continue
         end = province.end() if province else match.end()
         span = make_span(text, match.start(), end, "PLATE", "plate.province" if province else "plate.cue")
+        if span:
+            yield span
+
+
+# --- bank account numbers ---------------------------------------------------------------------------
+# Thai banks print a 10-digit account number 3-1-5-1 ("123-4-56789-0"); savings banks use 12 digits. The
+# grouped shape is an account number on its own; a run of 10 to 12 digits only after a word for an account
+# (a bare 10-digit run is more often a phone number).
+
+_ACCOUNT_GROUPED = re.compile(
+    f"{_NOT_DIGIT_BEFORE}{_DIGIT}{{3}}[- ]{_DIGIT}[- ]{_DIGIT}{{5}}[- ]{_DIGIT}{_NOT_DIGIT_AFTER}"
+)
+_ACCOUNT_RUN = re.compile(f"{_NOT_DIGIT_BEFORE}{_DIGIT}(?:[- ]?{_DIGIT}){{9,11}}{_NOT_DIGIT_AFTER}")
+_ACCOUNT_CUE = re.compile(
+    r"(?:บัญชี|บ/ช|(?i:account|acct|a/c|bank))[^\n]{0,24}$"
+)
+
+
+def find_bank_accounts(text: str) -> Iterator[Span]:
+    """Bank account numbers: ``123-4-56789-0`` anywhere, ``เลขบัญชี 1234567890`` after a word for an account."""
+    seen: set[int] = set()
+    for match in _ACCOUNT_GROUPED.finditer(text):
+        seen.add(match.start())
+        span = make_span(text, match.start(), match.end(), "BANK_ACCOUNT", "account.grouped")
+        if span:
+            yield span
+    for match in _ACCOUNT_RUN.finditer(text):
+        if match.start() in seen or not _ACCOUNT_CUE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        span = make_span(text, match.start(), match.end(), "BANK_ACCOUNT", "account.cue")
         if span:
             yield span
