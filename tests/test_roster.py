@@ -230,3 +230,26 @@ def test_a_thai_data_collection_header_is_the_method(tmp_path: Path) -> None:
     path = _write(tmp_path, "ลำดับ,รหัสผู้ให้ข้อมูล,กลุ่ม,รูปแบบการเก็บข้อมูล\n1,V1,ผู้เสียหาย,สนทนากลุ่ม\n")
     [v] = read_roster(path)
     assert v.get("method") == "focus_group" and v.attributes["ลำดับ"] == "1"
+
+
+def test_values_with_a_gloss_in_brackets_are_read_when_the_parts_agree(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Participant,Grp,Sex,Prov,Method\nP1,Gov,F,Chiang Rai (เชียงราย),สนทนากลุ่ม (Focus group)\n"
+                            "P2,NGO,M,Mae Sai (Chiang Rai),IDI\nP3,NGO,F,Nan (Phrae),IDI\n")
+    with pytest.raises(RosterError) as caught:
+        read_roster(path)
+    assert "row 4" in str(caught.value) and "'Nan (Phrae)'" in str(caught.value)   # two provinces: refused
+    path = _write(tmp_path, "Participant,Grp,Sex,Prov,Method\nP1,Gov,F,Chiang Rai (เชียงราย),สนทนากลุ่ม (Focus group)\n"
+                            "P2,NGO,M,Mae Sai (Chiang Rai),IDI\n")
+    warnings: list[str] = []
+    p1, p2 = read_roster(path, warnings)
+    assert (p1.group, p1.get("province"), p1.get("method")) == ("government", "Chiang Rai", "focus_group")
+    assert p2.get("province") == "Chiang Rai"
+    assert any("'Chiang Rai (เชียงราย)' read as 'Chiang Rai'" in w for w in warnings)
+
+
+def test_a_totals_row_with_its_word_in_a_row_number_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ที่,รหัส,กลุ่ม,กลุ่มย่อย\n๑,V1,ผู้เสียหาย,กลุ่มที่ ๑\n๒,V2,ผู้เสียหาย,กลุ่มที่ ๑\nรวม,๒ คน,,\n")
+    warnings: list[str] = []
+    rows = read_roster(path, warnings)
+    assert [r.id for r in rows] == ["V1", "V2"] and rows[0].get("session_id") == "กลุ่มที่ ๑"
+    assert any("row 4: a totals row" in w for w in warnings)

@@ -12,6 +12,8 @@ reported at once, each with its row, column and the closest known value.
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 from collections.abc import Callable
@@ -362,6 +364,22 @@ def _group(value: str, row: int, column: str, found: _Collector) -> str:
     return stored
 
 
+_GLOSSED = re.compile(r"^\s*(?P<a>[^()（）]+?)\s*[(（]\s*(?P<b>[^()（）]+?)\s*[)）]\s*$")
+
+
+def _read_glossed(value: str, read: Callable[[str], Any]) -> Any:
+    """A value with its translation or its larger place in brackets: ``สนทนากลุ่ม (Focus group)``,
+    ``Chiang Rai (เชียงราย)``, ``Mae Sai (Chiang Rai)``. Read when the two parts agree, or when only one
+    of them can be read; None when neither can, or they say different things (``Nan (Phrae)``)."""
+    match = _GLOSSED.match(value)
+    if not match:
+        return None
+    first, second = read(match.group("a")), read(match.group("b"))
+    if first is not None and second is not None:
+        return first if first == second else None
+    return first if first is not None else second
+
+
 def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, hint: str,
                 found: _Collector) -> Any:
     if is_missing(value, read):
@@ -369,6 +387,8 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
             found.changed(row, column, value, "missing")
         return None
     result = read(value)
+    if result is None:
+        result = _read_glossed(value, read)
     if result is None and column == "sex" and is_sexless_title(value):
         found.changed(row, column, value, "missing (a title that does not say the sex)")
         return None

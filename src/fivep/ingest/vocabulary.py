@@ -24,6 +24,10 @@ _HEADER_ALIASES = {
     "กลุ่ม": "group", "respondent_group": "group",
     "เพศ": "sex", "gender": "sex",
     "อายุ": "age", "age_years": "age",
+    "participant": "respondent_id", "participant_code": "respondent_id", "informant": "respondent_id",
+    "informant_code": "respondent_id", "grp": "group", "prov": "province", "yrs_exp": "years_experience",
+    "yrsexp": "years_experience", "exp": "years_experience", "exp_yrs": "years_experience",
+    "กลุ่มย่อย": "session_id",   # a focus group's number ("กลุ่มที่ ๑"), not the respondent's group
     "age_band": "age_band", "ageband": "age_band",   # a de-identified copy's generalised age ("15-17"), kept as text
     "จังหวัด": "province",
     "ประสบการณ์": "years_experience", "ประสบการณ์ทำงาน": "years_experience", "experience": "years_experience",
