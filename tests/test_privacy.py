@@ -54,6 +54,8 @@ def found(text: str) -> list[tuple[str, str]]:
     ("รถตู้ทะเบียน นข 2741 ลำปาง จอดรออยู่", [("PLATE", "นข 2741 ลำปาง")]),
     ("ป้ายทะเบียน 2กท-5178 ค่ะ", [("PLATE", "2กท-5178")]),
     ("a pickup, registration 41-2290 Nan, left at dawn", [("PLATE", "41-2290 Nan")]),
+    # passports after their name
+    ("ยึดหนังสือเดินทางเลขที่ MD2290417 ไว้", [("ID_NUMBER", "MD2290417")]),
     # bank accounts: the printed 3-1-5-1 shape, or 10 to 12 digits after a word for an account
     ("นายหน้าให้โอนเข้า 406-2-71835-9 ทุกเดือน", [("BANK_ACCOUNT", "406-2-71835-9")]),
     ("เลขบัญชี ๐๓๑๒๔๕๖๗๘๙ ค่ะ", [("BANK_ACCOUNT", "๐๓๑๒๔๕๖๗๘๙")]),

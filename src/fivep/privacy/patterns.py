@@ -69,6 +69,15 @@ def find_id_numbers(text: str) -> Iterator[Span]:
             if not (thai_id_checksum_ok(digits) or _ID_CUE.search(before)):
                 continue
         yield Span(match.start(), match.end(), "ID_NUMBER", match.group(0), "id.grouped" if grouped else "id.checksum")
+    # passports (and the documents of migrant workers: certificate of identity, pink card) after their name
+    for match in _PASSPORT.finditer(text):
+        yield Span(match.start("number"), match.end("number"), "ID_NUMBER", match.group("number"), "id.passport")
+
+
+_PASSPORT = re.compile(
+    r"(?:หนังสือเดินทาง|พาสปอร์ต|(?i:passport|certificate\s+of\s+identity|\bCI\b|travel\s+document))"
+    r"[^\n0-9A-Z]{0,20}?(?P<number>(?<![A-Za-z0-9])[A-Z]{1,2}[0-9]{6,8}(?![A-Za-z0-9]))"
+)
 
 
 # --- phone numbers ---------------------------------------------------------------------------------
