@@ -12,10 +12,9 @@ reported at once, each with its row, column and the closest known value.
 
 from __future__ import annotations
 
-import re
-
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path

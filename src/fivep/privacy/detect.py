@@ -19,11 +19,11 @@ from fivep.privacy.names import find_english_names, find_social_names, find_thai
 from fivep.privacy.patterns import (
     find_bank_accounts,
     find_birth_dates,
-    find_plates,
     find_emails,
     find_handles,
     find_id_numbers,
     find_phones,
+    find_plates,
     find_urls,
 )
 from fivep.privacy.schools import find_schools

@@ -302,7 +302,7 @@ _PLATE_CUE = re.compile(r"(?:ทะเบียน|ป้าย|(?i:plate|regist
 
 
 # Words of one or two consonants that come before a number: units and people ("คน 15", "กม 12"), not plates.
-_NOT_PLATE_LETTERS = frozenset({"คน", "ผม", "กม", "ชม", "ซม", "มม", "กก", "ลบ", "ชั่วโมง", "นน", "ตร", "ปี"})
+_NOT_PLATE_LETTERS = frozenset({"คน", "ผม", "กม", "ชม", "ซม", "มม", "กก", "ลบ", "นน", "ตร"})
 
 
 @cache
