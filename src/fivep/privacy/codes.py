@@ -163,16 +163,24 @@ def attribution(roster: Sequence[Respondent], respondent_id: str, k: int) -> tup
     group alone; None when even the group has fewer than ``k`` members (attribute to "a respondent"
     of the study, or withhold).
     """
-    person = next((r for r in roster if r.id == respondent_id), None)
-    if person is None:
+    found = attributions(roster, k)
+    if respondent_id not in found:
         raise KeyError(respondent_id)
-    fields = list(QUASI_IDENTIFIERS)
-    while True:
-        if k <= 1 or class_size(roster, person, fields) >= k:
-            return tuple(fields)
-        if len(fields) == 1:
-            return None
-        fields.remove(next(f for f in _DROP_ORDER if f in fields))
+    return found[respondent_id]
+
+
+def attributions(roster: Sequence[Respondent], k: int) -> dict[str, tuple[str, ...] | None]:
+    """:func:`attribution` of every respondent, the class sizes counted once for each set of fields."""
+    steps = [list(QUASI_IDENTIFIERS)]
+    while len(steps[-1]) > 1:
+        steps.append([f for f in steps[-1] if f != next(d for d in _DROP_ORDER if d in steps[-1])])
+    values = {r.id: quasi_identifiers(r) for r in roster}
+    sizes = [Counter(tuple(v[f] for f in fields) for v in values.values()) for fields in steps]
+    out: dict[str, tuple[str, ...] | None] = {}
+    for rid, v in values.items():
+        out[rid] = next((tuple(fields) for fields, size in zip(steps, sizes, strict=True)
+                         if k <= 1 or size[tuple(v[f] for f in fields)] >= k), None)
+    return out
 
 
 def unique_respondents(roster: Sequence[Respondent], k: int,

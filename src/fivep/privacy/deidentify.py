@@ -222,8 +222,9 @@ def _front_matter(doc: Document, meta: dict[str, Any]) -> str:
 
 
 # What the copy's roster keeps besides the group: its quasi-identifiers generalised (fivep.privacy.codes),
-# the interview method and the session that links a respondent to a transcript.
-_SHARED_ATTRIBUTES = ("sex", "province", "age_band", "sector", "method", "session_id")
+# and, as written, the sector, the interview method and the session that links a respondent to a transcript.
+_GENERALISED = {"sex": "sex", "province": "province", "age_band": "age"}   # copy's column -> roster's column
+_KEPT_AS_WRITTEN = ("sector", "method", "session_id")
 
 
 def _generalised_roster(respondents: list[Respondent], k: int) -> tuple[list[Respondent], list[str]]:
@@ -236,36 +237,26 @@ def _generalised_roster(respondents: list[Respondent], k: int) -> tuple[list[Res
     (role, notes, anything fivep does not read) and years of experience are left out."""
     from collections import Counter
 
-    from fivep.privacy.codes import attribution, quasi_identifiers
+    from fivep.privacy.codes import attributions, quasi_identifiers
 
-    dropped = sorted({key for r in respondents for key in r.attributes} - {*_SHARED_ATTRIBUTES, "age"})
+    dropped = sorted({key for r in respondents for key in r.attributes}
+                     - {*_GENERALISED.values(), *_KEPT_AS_WRITTEN})
+    kept = attributions(respondents, k)
     emptied: Counter[str] = Counter()
     out: list[Respondent] = []
     for r in respondents:
-        kept = attribution(respondents, r.id, k) or ("group",)
-        known = quasi_identifiers(r)
+        known, shown = quasi_identifiers(r), kept[r.id] or ("group",)
         attributes: dict[str, Any] = {}
-        for key in _SHARED_ATTRIBUTES:
-            if key in ("sex", "province", "age_band"):
-                if key == "age_band" and "age" not in r.attributes:
-                    continue
-                if key != "age_band" and key not in r.attributes:
-                    continue
-                if key in kept:
-                    attributes[key] = known[key] or None
-                else:
-                    attributes[key] = None
-                    emptied[key] += bool(known[key])
-            elif key in r.attributes:
-                attributes[key] = r.attributes[key]
+        for column, source in _GENERALISED.items():
+            if source in r.attributes:
+                attributes[column] = (known[column] or None) if column in shown else None
+                emptied[column] += column not in shown and bool(known[column])
+        attributes.update({key: r.attributes[key] for key in _KEPT_AS_WRITTEN if key in r.attributes})
         out.append(Respondent(r.id, r.group, attributes))
-    notes = []
-    if any("age" in r.attributes for r in respondents):
-        notes.append("roster: ages written as age bands (age_band)")
-    shown = {"sex": "sex", "province": "province", "age_band": "age band"}
-    for key in ("age_band", "province", "sex"):
-        if emptied[key]:
-            notes.append(f"roster: {shown[key]} left empty for {emptied[key]} respondent(s) whom fewer than {k} "
+    notes = ["roster: ages written as age bands (age_band)"] if any("age" in r.attributes for r in respondents) else []
+    for column, said in (("age_band", "age band"), ("province", "province"), ("sex", "sex")):
+        if emptied[column]:
+            notes.append(f"roster: {said} left empty for {emptied[column]} respondent(s) whom fewer than {k} "
                          f"respondents share it with")
     if dropped:
         notes.append(f"roster: columns left out (free text or exact figures that can single a person out): "

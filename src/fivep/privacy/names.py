@@ -436,10 +436,15 @@ def _english_run(text: str, base: int, start: int, end: int, *, cue: bool, initi
 @cache
 def _whole_provinces() -> frozenset[str]:
     """Province names, whole ("nan", "phrae", "nong khai"; not "mai" of Chiang Mai)."""
-    from pythainlp.corpus import provinces
+    from fivep.ingest.vocabulary import _provinces_th
 
-    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
-    return frozenset(str(row.get("name_en", "")).casefold() for row in rows) - {""}
+    return frozenset(name.casefold() for name in _provinces_th())
+
+
+@cache
+def _folded_titles() -> frozenset[str]:
+    """The English titles, case-folded (read once: every capitalised word is checked against them)."""
+    return frozenset(t.casefold() for t in english().titles)
 
 
 def _names_a_province(phrase: str) -> bool:
@@ -454,7 +459,7 @@ def _may_be_in_name(word: str, *, titled: bool = False) -> bool:
     parts = [p.casefold() for p in re.split(r"[-'’]", word) if p]
     if word.casefold().endswith(("'s", "’s")):
         parts = parts[:-1]
-    titles = {t.casefold() for t in lex.titles}
+    titles = _folded_titles()
     # after a personal title only a province stays a place ("Uncle Chan" is a man, "Mae Chan" a district)
     place = _whole_provinces() if titled else lex.gazetteer
     return bool(parts) and not any(p in place or p in lex.function_words or p in titles for p in parts)
@@ -492,7 +497,7 @@ def find_english_names(text: str) -> Iterator[Span]:
             span = _english_run(text, 0, run.start(), run.end(), cue=True)
             if span:
                 yield span
-    titles = {t.casefold() for t in lex.titles}
+    titles = _folded_titles()
     for match in _CUES[0].finditer(text):
         run = _LATIN_RUN.match(text, match.end())
         if run:
@@ -506,7 +511,7 @@ def find_english_names(text: str) -> Iterator[Span]:
     for match in subjects:
         word = match.group(1)
         low = word.casefold()
-        if (low in lex.function_words or low in _NOT_SUBJECTS or low in {t.casefold() for t in lex.titles}
+        if (low in lex.function_words or low in _NOT_SUBJECTS or low in titles
                 or low in lex.gazetteer and low not in _MONTHS or any(low == c.casefold() for c in lex.naming)
                 or lex.plural_of_known(low)):
             continue
@@ -516,7 +521,7 @@ def find_english_names(text: str) -> Iterator[Span]:
     for match in _EN_DESCRIBED.finditer(text):
         low = match.group(1).casefold()
         first = low.split()[0]
-        if (first in _EN_NOT_DESCRIBED or first in _NOT_SUBJECTS or first in {t.casefold() for t in lex.titles}
+        if (first in _EN_NOT_DESCRIBED or first in _NOT_SUBJECTS or first in titles
                 or low in lex.gazetteer and low not in _MONTHS):
             continue
         span = make_span_at(text, 0, match.start(1), match.end(1))

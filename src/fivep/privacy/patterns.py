@@ -307,11 +307,10 @@ _NOT_PLATE_LETTERS = frozenset({"คน", "ผม", "กม", "ชม", "ซม"
 
 @cache
 def _province_after() -> re.Pattern[str]:
-    from pythainlp.corpus import provinces
+    from fivep.ingest.vocabulary import _provinces_th
 
-    rows: list[dict[str, str]] = provinces(details=True)  # type: ignore[assignment]
-    names = {str(row.get(k, "")) for row in rows for k in ("name_th", "name_en")} | {"กรุงเทพฯ", "Bangkok"}
-    alternatives = "|".join(re.escape(n) for n in sorted(names - {""}, key=len, reverse=True))
+    names = {*_provinces_th(), *_provinces_th().values(), "กรุงเทพฯ"}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(f"\\s?(?:จ\\.|จังหวัด)?\\s?(?:{alternatives})(?![\\u0e00-\\u0e7fA-Za-z])")
 
 
