@@ -93,6 +93,8 @@ class _Collector:
         self.trimmed: dict[str, list[int]] = {}
         self.notes: list[str] = []
         self.unknown: dict[tuple[str, str, str], list[int]] = {}
+        self.title: list[str] = []           # the text of rows above the header
+        self.legend: dict[str, str] = {}     # abbreviations the roster's notes define ("ผส. = ผู้เสียหาย...")
 
     def error(self, row: int | None, column: str | None, message: str, hint: str | None = None) -> None:
         self.problems.append(_Problem(row, column, message, hint))
@@ -143,15 +145,14 @@ def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        header = next(reader)
         rows = [(reader.line_num, row) for row in reader]
-    except StopIteration:
-        raise RosterError("the roster is empty", path=path,
-                          hint="the first row must name the columns: respondent_id, group, ...") from None
     except csv.Error as error:
         raise RosterError(f"not a readable CSV table: {error}", path=path, row=reader.line_num,
                           hint="check the quotes on that row, or save the roster again as CSV") from None
-    return header, rows
+    if not rows:
+        raise RosterError("the roster is empty", path=path,
+                          hint="the first row must name the columns: respondent_id, group, ...")
+    return rows[0][1], rows[1:]
 
 
 def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -249,16 +250,35 @@ def load_roster(path: str | Path) -> RosterRead:
                               hint="the first row must name the columns: respondent_id, group, ...")
         header, rows = _rows_from_csv(path, data)
     found = _Collector(path)
-    columns = _columns(header, found)
+    header_row, header, rows = _find_header(header, rows, found)
+    columns = _columns(header, found, header_row)
+    sections = _sections(rows) if "group" not in columns else {}
+    if "group" not in columns and not sections and columns.count("sector") == 1:
+        written = header[columns.index("sector")].strip()
+        columns[columns.index("sector")] = "group"
+        found.notes.append(f"{path}, row {header_row}: column '{written}' gives each respondent's group (the roster "
+                           "has no group column)")
     for required in REQUIRED:
-        if required not in columns:
-            found.error(1, None, f"required column '{required}' is missing",
+        if required not in columns and not (required == "group" and sections):
+            found.error(header_row, None, f"required column '{required}' is missing",
                         f"the header has: {', '.join(h.strip() for h in header)}")
     found.raise_if_any()
+    rows, footer = _split_footer(rows, columns, sections)
+    age_of = _age_from_birth_year(header, columns, rows, header_row, found)
+    found.raise_if_any()
+    for number, text in footer:
+        found.notes.append(f"{path}, row {number}: {text[:60]!r} follows the last respondent: a note, not a "
+                           "respondent; not counted")
+    found.legend = _legend([text for _, text in footer] + found.title)
     seen: dict[str, tuple[str, int]] = {}
     respondents: list[Respondent] = []
+    section_group: str | None = None
+    read_rows: list[int] = []
     for number, cells in rows:
         if not any(c.strip() for c in cells):
+            continue
+        if number in sections:
+            section_group = sections[number][0]
             continue
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
             found.error(number, None, f"the row has {len(cells)} values but the header names {len(columns)} columns",
@@ -266,11 +286,16 @@ def load_roster(path: str | Path) -> RosterRead:
             continue
         # unescape_cell: a roster fivep wrote (import, deidentify) has formula-like text escaped as '=...
         record = {col: (unescape_cell(cells[i]) if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        if age_of is not None:
+            record["age"] = age_of(record["birth_year"])
+        totals = is_totals_row({**record, "group": record.get("group", "")})
+        if "group" not in columns:
+            record["group"] = section_group or ""
         for i, col in enumerate(columns):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
                             "name the column in row 1, or delete the value")
-        if is_totals_row(record):
+        if totals:
             found.notes.append(f"{path}, row {number}: a totals row (respondent_id {record['respondent_id'].strip()!r}, "
                                f"group {record['group'].strip()!r}), not a respondent; not counted (delete the row "
                                "from the roster to silence this warning)")
@@ -278,25 +303,162 @@ def load_roster(path: str | Path) -> RosterRead:
         respondent = _respondent(record, number, seen, found)
         if respondent is not None:
             respondents.append(respondent)
+            read_rows.append(number)
     if not respondents and not found.problems:
         raise RosterError("the roster has a header but no respondents", path=path)
     found.raise_if_any()
+    _check_sections(sections, read_rows, found)
     return RosterRead(respondents, found.warnings())
 
 
-def _columns(header: list[str], found: _Collector) -> list[str]:
+def _columns(header: list[str], found: _Collector, row: int = 1) -> list[str]:
     columns = [_normalize_header(h) for h in header]
     renamed = [f"'{h.strip()}' as {c}" for h, c in zip(header, columns, strict=True)
                if c and h.replace("\ufeff", "").strip() != c]
     if renamed:
-        found.notes.append(f"{found.path}, row 1: columns read as: {', '.join(renamed)}")
+        found.notes.append(f"{found.path}, row {row}: columns read as: {', '.join(renamed)}")
     first: dict[str, str] = {}
     for h, c in zip(header, columns, strict=True):
         if c and c in first:
-            found.error(1, None, f"columns '{first[c]}' and '{h.strip()}' are both read as '{c}'",
+            found.error(row, None, f"columns '{first[c]}' and '{h.strip()}' are both read as '{c}'",
                         "rename or delete one of them")
         first.setdefault(c, h.strip())
     return columns
+
+
+_KNOWN_COLUMNS = frozenset({*REQUIRED, *_READERS, "sector", "session_id", "birth_year"})
+_HEADER_SEARCH = 12   # rows a title, a note or a header over merged cells may take above the column names
+
+
+def _find_header(first: list[str], rows: list[tuple[int, list[str]]],
+                 found: _Collector) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """The row that names the columns: the first row, unless that one names fewer than two known columns
+    and a row below it (within :data:`_HEADER_SEARCH`) names the respondent id and at least two more. The
+    rows above it (a title, a fieldwork note, a header over merged cells) are reported, never read as
+    respondents."""
+    numbered = [(1, first), *rows]
+
+    def known(cells: list[str]) -> set[str]:
+        return {c for c in map(_normalize_header, cells) if c in _KNOWN_COLUMNS}
+
+    if len(known(first)) >= 2 and "respondent_id" in known(first):
+        return 1, first, rows
+    for index, (number, cells) in enumerate(numbered[:_HEADER_SEARCH]):
+        names = known(cells)
+        if "respondent_id" in names and (len(names) >= 3 or "group" in names):
+            above = [" ".join(c.strip() for c in row if c.strip()) for _, row in numbered[:index]]
+            found.title = [text for text in above if text]
+            if index:
+                shown = found.title[0][:60] if found.title else ""
+                found.notes.append(f"{found.path}, {_rows([n for n, _ in numbered[:index]])}: above the column names "
+                                   f"(row {number}), not respondents; not read" + (f" ({shown!r})" if shown else ""))
+            return number, cells, numbered[index + 1:]
+    return 1, first, rows
+
+
+_SECTION_COUNT = re.compile(r"[(（]\s*(?:n\s*=\s*)?([0-9๐-๙]+)\s*(?:คน|ราย|persons?|people|respondents?)?\s*[)）]",
+                            re.IGNORECASE)
+
+
+def _sections(rows: list[tuple[int, list[str]]]) -> dict[int, tuple[str, int | None]]:
+    """Rows that head a section of a roster with no group column: one cell, naming a group
+    (``กลุ่มที่ 1 เจ้าหน้าที่ภาครัฐ (14 คน)``), with the count it gives if any. Row number -> (group, count)."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for number, cells in rows:
+        filled = [c.strip() for c in cells if c.strip()]
+        if len(filled) != 1:
+            continue
+        group = known_group(_SECTION_COUNT.sub("", filled[0]))
+        if group is not None:
+            count = _SECTION_COUNT.search(filled[0])
+            out[number] = (group, int(parse_number(count.group(1)) or 0) if count else None)
+    return out
+
+
+def _check_sections(sections: dict[int, tuple[str, int | None]], read_rows: list[int], found: _Collector) -> None:
+    """Say which rows each section gave its group, and where a section's stated count differs from the
+    respondents read under it (``read_rows``)."""
+    starts = sorted(sections)
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else float("inf")
+        members = [n for n in read_rows if start < n < end]
+        group, count = sections[start]
+        if members:
+            found.notes.append(f"{found.path}, {_rows(members)}: group {group!r}, from the section heading on row {start}")
+        if count is not None and count != len(members):
+            found.notes.append(f"{found.path}, row {start}: the section heading says {count} respondents, "
+                               f"{len(members)} rows follow it; check the roster")
+
+
+_NOTE_ID = re.compile(r":\s|=|^(?:note|notes|source|legend|remark|หมายเหตุ|ที่มา|สรุป)\b", re.IGNORECASE)
+
+
+def _split_footer(rows: list[tuple[int, list[str]]], columns: list[str],
+                  sections: dict[int, tuple[str, int | None]]) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str]]]:
+    """The rows after the last respondent that cannot be respondents (a note, a legend, a summary block):
+    text only in columns fivep does not read (a row number, a date, remarks), or an "id" that is a sentence
+    (``Total respondents: 42``, ``ผส. = ผู้เสียหาย...``). A row with a value in a column fivep reads and no id
+    stays a respondent, and its empty id an error."""
+    id_at = columns.index("respondent_id")
+
+    def a_note(number: int, cells: list[str]) -> bool:
+        rid = cells[id_at].strip() if id_at < len(cells) else ""
+        unread = all(not c.strip() or i >= len(columns) or columns[i] not in _KNOWN_COLUMNS for i, c in enumerate(cells))
+        return number not in sections and (unread or _NOTE_ID.search(rid) is not None)
+
+    end = len(rows)
+    while end and (not any(c.strip() for c in rows[end - 1][1]) or a_note(*rows[end - 1])):
+        end -= 1
+    footer = [(n, " ".join(c.strip() for c in cells if c.strip())) for n, cells in rows[end:] if any(c.strip() for c in cells)]
+    return rows[:end], footer
+
+
+_YEAR = re.compile(r"(?<![0-9])(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])")
+
+
+def _age_from_birth_year(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
+                         header_row: int, found: _Collector) -> Callable[[str], str] | None:
+    """A roster that gives birth years instead of ages (``ปีเกิด (พ.ศ.)``): ages are the year of the fieldwork
+    less the birth year, the fieldwork year being the one year the rows above the header state (``เก็บข้อมูลปี
+    พ.ศ. 2567``), in the calendar the birth years use (Buddhist era = common era + 543). None when the roster
+    gives ages; an error when no single fieldwork year is stated."""
+    if "age" in columns or "birth_year" not in columns:
+        return None
+    at = columns.index("birth_year")
+    births = [parse_number(cells[at]) for _, cells in rows if at < len(cells) and cells[at].strip()]
+    buddhist = any(b is not None and b > 2400 for b in births)
+    stated = {int(y) + (543 if buddhist and int(y) < 2400 else -543 if not buddhist and int(y) > 2400 else 0)
+              for text in found.title for y in _YEAR.findall(text)}
+    written = header[at].strip()
+    if len(stated) != 1:
+        found.error(header_row, "birth_year", f"column '{written}' gives birth years, and "
+                    + ("no row above the column names states the year of the fieldwork" if not stated else
+                       f"the rows above the column names state several years ({', '.join(map(str, sorted(stated)))})"),
+                    "add an age column, or one line above the column names stating the fieldwork year, "
+                    "such as 'เก็บข้อมูลปี พ.ศ. 2567'")
+        return None
+    year = stated.pop()
+    found.notes.append(f"{found.path}, column '{written}': ages computed as {year} (the fieldwork year the rows above "
+                       "the column names state) less the birth year")
+    def age(value: str) -> str:
+        born = parse_number(value) if value.strip() else None
+        if born is None or not float(born).is_integer() or not (year - 120 <= born <= year):
+            return value
+        return str(int(year - born))
+    return age
+
+
+_LEGEND_PAIR = re.compile(r"([^\s=;,:]+(?:\s[^\s=;,:]+)?)\s*=\s*([^=;]+?)\s*(?=;|$|\s[^\s=;,]+\s*=)")
+
+
+def _legend(texts: list[str]) -> dict[str, str]:
+    """Abbreviations a roster's notes define: ``ผทว. = ผู้ทรงคุณวุฒิ; ผส. = ผู้เสียหายที่เป็นเด็ก``."""
+    out: dict[str, str] = {}
+    for text in texts:
+        body = re.sub(r"^(?:note|notes|legend|หมายเหตุ)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
+        for match in _LEGEND_PAIR.finditer(body):
+            out[match.group(1).strip().casefold()] = match.group(2).strip()
+    return out
 
 
 def _trim(value: str, row: int, column: str, found: _Collector) -> str:
@@ -356,7 +518,11 @@ def _respondent(record: dict[str, str], row: int, seen: dict[str, tuple[str, int
 def _group(value: str, row: int, column: str, found: _Collector) -> str:
     """A group (or sector): a known one, or a group of its own, reported with the nearest known one."""
     stored = normalize_group(value)
-    if known_group(value) is None:
+    defined = found.legend.get(value.strip().casefold())
+    if known_group(value) is None and defined and known_group(defined) is not None:
+        stored = normalize_group(defined)
+        found.changed(row, column, value, f"{stored!r} (the roster's note defines it as {defined!r})")
+    elif known_group(value) is None:
         found.unknown.setdefault((column, value, stored), []).append(row)
     elif stored != value:
         found.changed(row, column, value, repr(stored))

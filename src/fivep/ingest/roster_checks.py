@@ -24,7 +24,8 @@ def rows_named(rows: list[int]) -> str:
     return "rows " + ", ".join(parts)
 
 
-_TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "รวม", "รวมทั้งหมด", "ทั้งหมด", "ยอดรวม"})
+_TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "รวม", "รวมทั้งหมด", "ทั้งหมด", "ยอดรวม", "รวมทั้งสิ้น",
+                          "totalrespondents", "รวมผู้ให้ข้อมูล"})
 
 
 _COUNT = re.compile(r"[0-9๐-๙][0-9๐-๙,]*\s*(?:คน|ราย|persons?|people|respondents?)?", re.IGNORECASE)
@@ -60,6 +61,9 @@ def implausible(attributes: dict[str, Any], group: str, row: int, path: Path) ->
         guess = f" (a typo for {age * 10:g}?)" if 10 <= age * 10 <= 19 else ""
         out.append(f"{path}, row {row}, column 'age': a minor victim aged {age:g}{guess}; "
                            "check the value (it is counted as written)")
+    if group == "victim" and age is not None and age >= 18:
+        out.append(f"{path}, row {row}, column 'age': a victim aged {age:g}, in a group of minor victims; check the "
+                   "value (it is counted as written)")
     if age is not None and experience is not None and experience >= age > 0:
         out.append(f"{path}, row {row}, columns 'years_experience' and 'age': {experience:g} years of "
                            f"experience at age {age:g}; check both values (they are counted as written)")

@@ -48,7 +48,8 @@ _SEX = {
     "lgbtq": "other", "lgbtq+": "other", "เพศทางเลือก": "other", "อื่นๆ": "other", "อื่น": "other",
 }
 # Explicit "no value" markers. Deliberately not "nan": Nan (น่าน) is a province.
-MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "none", "null", "ไม่ระบุ", "ไม่ทราบ", "unknown", "?"})
+MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "n.a", "none", "null", "ไม่ระบุ", "ไม่ทราบ", "ไม่มีข้อมูล",
+                             "unknown", "?", "not known", "not stated", "unk"})
 
 _GROUP = {
     "government": "government", "gov": "government", "government official": "government",
@@ -65,6 +66,8 @@ _GROUP = {
 _METHOD = {
     "interview": "interview", "in-depth interview": "interview", "indepth interview": "interview",
     "idi": "interview", "ii": "interview", "สัมภาษณ์": "interview", "สัมภาษณ์เชิงลึก": "interview",
+    "in-depth": "interview", "indepth": "interview", "individual interview": "interview",
+    "การสัมภาษณ์เชิงลึก": "interview", "การสัมภาษณ์": "interview",
     "focus group": "focus_group", "focus_group": "focus_group", "focus-group": "focus_group",
     "fgd": "focus_group", "fg": "focus_group", "focus group discussion": "focus_group",
     "สนทนากลุ่ม": "focus_group", "การสนทนากลุ่ม": "focus_group",
@@ -115,14 +118,50 @@ def normalize_province(value: str) -> str | None:
     if found:
         return found
     # the capital district (อำเภอเมือง) of a province is in that province: เมืองน่าน, อ.เมืองเชียงใหม่, Mueang Nan
-    capital = re.sub(r"^(?:(?:อ\.|อำเภอ)?\s*เมือง|(?:amphoe\s+)?mueang\s)\s*", "", value.strip(), flags=re.IGNORECASE)
+    capital = re.sub(r"^(?:(?:อ\.|อำเภอ)?\s*เมือง|(?:amphoe\s+)?m(?:ue|u|eu)ang\s)\s*", "", value.strip(), flags=re.IGNORECASE)
     if capital != value.strip() and (found := _province_exact(capital)):
         return found
     parts = [m.group(1) for m in _PROVINCE_MARKED.finditer(value)]
     if "," in value or ";" in value:
         parts += [p for p in re.split(r"[,;]", value) if _key(p) not in ("thailand", "ประเทศไทย", "ไทย")]
+    # a district marked as one, then the province: "เขตพญาไท กรุงเทพฯ", "อ.เชียงของ เชียงราย", "Fang District Chiang Mai"
+    words = value.split()
+    if len(words) >= 2 and _DISTRICT.match(value.strip()):
+        parts += [" ".join(words[i:]) for i in range(1, len(words))]
     named = {p for p in map(_province_exact, parts) if p}
+    if not named and (loose := _province_loose(value)):
+        return loose
     return named.pop() if len(named) == 1 else None
+
+
+_DISTRICT = re.compile(r"^(?:อ\.|อำเภอ|เขต|ต\.|ตำบล|แขวง|amphoe\s|district\s|\S+\s+district\b)", re.IGNORECASE)
+
+
+def _loose_key(value: str) -> str:
+    """A province's romanisation with the letters spellings disagree on taken out: Payao / Phayao,
+    Prae / Phrae, Lampoon / Lamphun, Chieng Mai / Chiang Mai, Muang / Mueang."""
+    key = _key(_PROVINCE_WORD.sub("", value.strip()))
+    for a, b in (("ph", "p"), ("th", "t"), ("kh", "k"), ("ie", "ia"), ("ue", "u"), ("eu", "u"), ("oo", "u"),
+                 ("ee", "i"), ("r", "l")):
+        key = key.replace(a, b)
+    return key
+
+
+@lru_cache(maxsize=1)
+def _loose_provinces() -> dict[str, str]:
+    """Loose key -> province, for the keys only one province has."""
+    seen: dict[str, set[str]] = {}
+    for spelling, name in _provinces().items():
+        if spelling.isascii():
+            seen.setdefault(_loose_key(spelling), set()).add(name)
+    return {key: names.pop() for key, names in seen.items() if len(names) == 1}
+
+
+def _province_loose(value: str) -> str | None:
+    """A romanisation variant of exactly one province's name (reported by the roster reader as read)."""
+    if not value.isascii() or len(_key(value)) < 3:
+        return None
+    return _loose_provinces().get(_loose_key(value))
 
 
 #: Titles that do not say the sex (ดร. "Dr", academic ranks, คุณ, อาจารย์): in the sex column they are read as
@@ -144,6 +183,9 @@ def parse_number(value: str) -> float | None:
     ``"6 เดือน"`` (0.5), ``"20+"`` (20) -> a number, else None."""
     text = thai_to_arabic_digits(value).strip().casefold().replace(",", ".")
     text = re.sub(r"^(?:อายุ|age|ประสบการณ์|ประมาณ|approx\.?|about|~)\s*", "", text)
+    if text.endswith("ปีครึ่ง"):   # "3 ปีครึ่ง": three and a half years; "ปีครึ่ง" alone: one and a half
+        whole = parse_number(text[: -len("ปีครึ่ง")] or "1")
+        return None if whole is None else whole + 0.5
     match = re.fullmatch(
         r"(?P<n>\d+(?:\.\d+)?)\s*\+?\s*(?P<unit>ปี|yrs?\.?|years?(?: old)?|y/?o|y|เดือน|months?|mos?\.?)?"
         r"(?:\s*(?P<m>\d+)\s*(?:เดือน|months?|mos?\.?))?",
@@ -168,7 +210,18 @@ def _lookup(table: dict[str, str]) -> Callable[[str], str | None]:
     return find
 
 
-normalize_method = _lookup(_METHOD)
+_method_lookup = _lookup(_METHOD)
+# A session named after the method: "สนทนากลุ่ม ครั้งที่ 2", "FGD 3", "focus group #1", "FGD-2".
+_SESSION_AFTER = re.compile(r"\s*(?:[-#]\s*|(?:ครั้งที่|กลุ่มที่|รอบที่|session|group|no\.?)\s*)?[0-9๐-๙]+\s*$",
+                            re.IGNORECASE)
+
+
+def normalize_method(value: str) -> str | None:
+    """interview / focus_group, also when the value names the session after the method."""
+    found = _method_lookup(value)
+    if found is None and _SESSION_AFTER.search(value):
+        found = _method_lookup(_SESSION_AFTER.sub("", value))
+    return found
 _group_lookup = _lookup(_GROUP)
 
 
@@ -176,9 +229,16 @@ _group_lookup = _lookup(_GROUP)
 # "NGO expert" is an expert, an "NGO officer" NGO staff, a "child victim" a victim).
 _GROUP_WORDS = (
     ("expert", ("expert", "specialist", "academic", "key informant", "ผู้เชี่ยวชาญ", "ผู้ทรงคุณวุฒิ", "นักวิชาการ")),
-    ("ngo", ("ngo", "non-gov", "nongov", "civil society", "cso", "foundation", "เอกชน", "มูลนิธิ", "เอ็นจีโอ",
-             "ประชาสังคม")),
-    ("victim", ("victim", "survivor", "child", "youth", "young", "minor", "ผู้เสียหาย", "เหยื่อ", "เด็ก", "เยาวชน")),
+    ("ngo", ("ngo", "non-gov", "nongov", "civil society", "cso", "foundation", "association", "เอกชน", "มูลนิธิ",
+             "สมาคม", "เอ็นจีโอ", "ประชาสังคม")),
+    ("victim", ("victim", "survivor", "ผู้เสียหาย", "เหยื่อ")),
+    # a state agency named instead of the group ("Chiang Rai Provincial Public Prosecutor Office",
+    # "ศาลเยาวชนและครอบครัวจังหวัดแพร่", "บ้านพักเด็กและครอบครัว..."): before the victims' words its name may hold
+    ("government", ("provincial office", "office of", " office", "ministry", "department", "police", "court",
+                    "prosecutor", "immigration", "สำนักงาน", "สถานีตำรวจ", "ตำรวจ", "ศาล", "อัยการ", "กองบังคับการ",
+                    "กระทรวง", "กรม", "บ้านพักเด็กและครอบครัว", "ตรวจคนเข้าเมือง", "ที่ว่าการ", "เทศบาล",
+                    "องค์การบริหารส่วน", "พมจ", "ศปคม", "ปคม")),
+    ("victim", ("child", "youth", "young", "minor", "เด็ก", "เยาวชน")),
     ("government", ("gov", "official", "officer", "civil servant", "public sector", "state", "police", "social worker",
                     "รัฐ", "ราชการ", "เจ้าหน้าที่")),
 )
@@ -203,8 +263,10 @@ def normalize_group(value: str) -> str:
 
 # Header words, for headers no alias matches exactly ("Respondent ID", "Age (years)", "Gender / เพศ").
 _HEADER_WORDS = (
-    ("respondent_id", ("respondent id", "respondent code", "id code", "participant id", "รหัส")),
+    ("respondent_id", ("respondent id", "respondent code", "id code", "participant id", "participant code",
+                       "interviewee code", "interviewee id", "informant code", "informant id", "รหัส")),
     ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน")),
+    ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob")),
     ("age", ("age", "อายุ")),
     ("sex", ("sex", "gender", "เพศ")),
     ("province", ("province", "จังหวัด")),

@@ -11,6 +11,7 @@ import gzip
 import itertools
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -126,26 +127,35 @@ def thai_tokenizer() -> Any:
     training, evaluation, public and synthetic text) the tokens were identical to newmm's, 1.8 times
     faster; a test compares them on the sample study's transcripts and the test sets.
     """
+    lex = thai()
+    return newmm_tokenizer(frozenset(lex.words | lex.given_names | lex.family_names | lex.titles | lex.naming
+                                     | lex.nicknames))
+
+
+def newmm_tokenizer(words: frozenset[str]) -> Callable[[str], list[str]]:
+    """newmm's tokens of a text over the dictionary ``words`` (spaces kept), computed as
+    :func:`thai_tokenizer` says: nlpo3 on each run of Thai letters whose every token is a word of
+    ``words``, newmm elsewhere. Each run's tokens are remembered."""
     from pythainlp.tokenize import Trie, word_tokenize
 
     from fivep.coding.tokenize import ThaiTokenizer
 
-    lex = thai()
-    words = set(lex.words) | lex.given_names | lex.family_names | lex.titles | lex.naming | lex.nicknames
     trie = Trie(words)
 
     def newmm(text: str) -> list[str]:
         return list(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True))
 
-    fast = ThaiTokenizer(engine="nlpo3", custom_words=words)
+    fast = ThaiTokenizer(engine="nlpo3", custom_words=set(words))
     if fast.engine != "nlpo3":   # nlpo3 is not installed
         return newmm
-    spaced = _spaced_entries(words)
+    spaced = _spaced_entries(set(words))
 
     @lru_cache(maxsize=100_000)
     def segmented(run: str) -> tuple[str, ...]:
         tokens = fast.tokenize(run)
-        return tuple(tokens if all(token in words for token in tokens) else newmm(run))
+        if all(token in words for token in tokens) and _cuts_clusters(tokens, run):
+            return tuple(tokens)
+        return tuple(newmm(run))
 
     def letters(run: str) -> list[str]:
         """A run of Thai letters: nlpo3's tokens when every one is a dictionary word, else newmm's.
@@ -166,6 +176,15 @@ def thai_tokenizer() -> Any:
         return out
 
     return tokenize
+
+
+def _cuts_clusters(tokens: list[str], run: str) -> bool:
+    """Whether every cut between ``tokens`` falls between two Thai character clusters, as newmm requires
+    (nlpo3 may cut inside one: "เค|รี|ยม" for the misspelt "เครียม", which newmm leaves whole)."""
+    from pythainlp.tokenize.tcc_p import tcc_pos
+
+    clusters = tcc_pos(run)
+    return all(cut in clusters for cut in itertools.accumulate(map(len, tokens[:-1])))
 
 
 _THAI_LETTERS = re.compile("[\u0e01-\u0e4e]+")

@@ -18,8 +18,8 @@ flagged run only when
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
 
 from fivep.privacy.lexicon import english, thai
 
@@ -82,15 +82,11 @@ def plain_words() -> frozenset[str]:
 
 
 @cache
-def _plain_tokenizer() -> Any:
-    from pythainlp.tokenize import Trie, word_tokenize
+def _plain_tokenizer() -> Callable[[str], list[str]]:
+    """newmm's tokens over the dictionary without names (computed as the filter's other tokenizer is)."""
+    from fivep.privacy.lexicon import newmm_tokenizer
 
-    trie = Trie(set(plain_words()))
-
-    def tokenize(text: str) -> list[str]:
-        return list(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True))
-
-    return tokenize
+    return newmm_tokenizer(frozenset(plain_words()))
 
 
 def on_word_boundaries(text: str, start: int, end: int) -> bool:

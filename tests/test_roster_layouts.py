@@ -1,0 +1,143 @@
+"""Rosters laid out as research teams write them: a title above the column names, notes and summaries below
+the respondents, section headings instead of a group column, agencies instead of groups, birth years instead
+of ages. Every row fivep does not read as a respondent is named in a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fivep.errors import RosterError
+from fivep.ingest.roster import load_roster
+from fivep.ingest.vocabulary import known_group, normalize_method, normalize_province, parse_number
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "respondents.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_title_rows_above_the_header_and_notes_below_the_respondents_are_named_not_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "Respondent register - fieldwork 2024,,,,\n"
+        "Confidential: codes only,,,,\n"
+        ",,,,\n"
+        "No.,Respondent ID,Category,Gender,Age\n"
+        "1,G1,Government official,F,40\n"
+        "2,N1,NGO staff,M,35\n"
+        ",,,,\n"
+        "Note: IDI = in-depth interview,,,,\n"
+        "Total respondents: 2,,,,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["age"]) for r in read.respondents] == [("G1", "government", 40),
+                                                                               ("N1", "ngo", 35)]
+    assert any("rows 1–3: above the column names (row 4)" in w for w in read.warnings)
+    assert any("row 8: 'Note: IDI = in-depth interview' follows the last respondent" in w for w in read.warnings)
+    assert any("row 9: 'Total respondents: 2' follows the last respondent" in w for w in read.warnings)
+
+
+def test_a_header_over_merged_cells_is_passed_over_for_the_column_names(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Respondent,,Profile,\nCode,Group,Sex,Age\nG1,Gov't,female,40\nC1,Child victim,male,15\n")
+    read = load_roster(path)
+    assert [(r.id, r.group) for r in read.respondents] == [("G1", "government"), ("C1", "victim")]
+    assert any("row 1: above the column names (row 2)" in w for w in read.warnings)
+
+
+def test_section_headings_give_the_group_and_their_counts_are_checked(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "ลำดับ,รหัส,เพศ,อายุ\n"
+        "กลุ่มที่ 1 เจ้าหน้าที่ภาครัฐ (2 คน),,,\n"
+        "1,ภร-01,ชาย,49 ปี\n"
+        "2,ภร-02,หญิง,52 ปี\n"
+        "กลุ่มที่ 2 ผู้เสียหายที่เป็นเด็ก (2 คน),,,\n"
+        "1,ผส-01,หญิง,15 ปี\n"
+        "รวมทั้งสิ้น,3 คน,,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group) for r in read.respondents] == [("ภร-01", "government"), ("ภร-02", "government"),
+                                                            ("ผส-01", "victim")]
+    assert any("rows 3, 4: group 'government', from the section heading on row 2" in w for w in read.warnings)
+    assert any("row 5: the section heading says 2 respondents, 1 rows follow it" in w for w in read.warnings)
+    assert any("row 7" in w and "not counted" in w for w in read.warnings)
+
+
+def test_a_respondent_row_with_no_id_is_still_an_error_at_the_end_of_the_roster(tmp_path: Path) -> None:
+    with pytest.raises(RosterError) as info:
+        load_roster(_write(tmp_path, "respondent_id,group,age\nG1,government,40\n,ngo,35\n"))
+    assert info.value.row == 3
+
+
+def test_agencies_in_an_affiliation_column_give_the_groups(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "Interviewee code,Affiliation / group,Sex\n"
+        "R1,Chiang Rai Provincial Public Prosecutor Office,F\n"
+        "R2,ศาลเยาวชนและครอบครัวจังหวัดแพร่,M\n"
+        "R3,บ้านพักเด็กและครอบครัวจังหวัดเชียงราย,F\n"
+        "R4,Doi Saeng Women and Children Foundation,F\n"
+        "R5,สมาคมเครือข่ายสตรีชายแดนเหนือ,F\n"
+        "R6,Senior expert - retired public prosecutor,M\n"
+        "R7,ผู้เสียหาย (เด็ก),F\n"
+    ))
+    read = load_roster(path)
+    assert [r.group for r in read.respondents] == ["government", "government", "government", "ngo", "ngo",
+                                                   "expert", "victim"]
+    assert any("column 'Affiliation / group' gives each respondent's group" in w for w in read.warnings)
+    assert any("'Chiang Rai Provincial Public Prosecutor Office' read as 'government'" in w for w in read.warnings)
+
+
+@pytest.mark.parametrize("value,group", [("victim of court delays", "victim"), ("NGO expert", "expert"),
+                                         ("Child (victim)", "victim"), ("young person", "victim")])
+def test_a_victims_word_outranks_an_agencys(value: str, group: str) -> None:
+    assert known_group(value) == group
+
+
+def test_birth_years_become_ages_with_the_fieldwork_year_the_title_states(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("Respondent list - เก็บข้อมูลปี พ.ศ. 2567 (ค.ศ. 2024)\n"
+                             "Code,กลุ่ม,ปีเกิด (พ.ศ.)\nK1,NGO,2540\nV1,ผู้เสียหาย,2552\nV2,ผู้เสียหาย,-\n"))
+    read = load_roster(path)
+    assert [r.attributes["age"] for r in read.respondents] == [27, 15, None]
+    assert any("ages computed as 2567" in w for w in read.warnings)
+
+
+def test_birth_years_without_a_stated_fieldwork_year_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(RosterError, match="gives birth years"):
+        load_roster(_write(tmp_path, "Code,กลุ่ม,ปีเกิด (พ.ศ.)\nK1,NGO,2540\n"))
+
+
+def test_a_legend_under_the_roster_defines_its_abbreviations(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("Code,กลุ่ม,เพศ\nK1,ผทว.,ช\nV1,ผส.,ญ\n\n"
+                             "หมายเหตุ: ผทว. = ผู้ทรงคุณวุฒิ; ผส. = ผู้เสียหายที่เป็นเด็ก\n"))
+    read = load_roster(path)
+    assert [r.group for r in read.respondents] == ["expert", "victim"]
+    assert any("'ผส.' read as 'victim' (the roster's note defines it as 'ผู้เสียหายที่เป็นเด็ก')" in w
+               for w in read.warnings)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("Payao", "Phayao"), ("Prae", "Phrae"), ("Lampoon", "Lamphun"), ("Chieng Mai", "Chiang Mai"),
+    ("Muang Phrae", "Phrae"), ("เขตพญาไท กรุงเทพฯ", "Bangkok"), ("Fang District Chiang Mai", "Chiang Mai"),
+    ("Nann", None), ("Tak Bai", None), ("Samut Prakarn", None),
+])
+def test_romanisation_variants_and_marked_districts(value: str, expected: str | None) -> None:
+    assert normalize_province(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [("สนทนากลุ่ม ครั้งที่ 2", "focus_group"), ("FGD-3", "focus_group"),
+                                            ("In-depth", "interview"), ("focus group #1", "focus_group"), ("2", None)])
+def test_a_method_with_its_session(value: str, expected: str | None) -> None:
+    assert normalize_method(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [("3 ปีครึ่ง", 3.5), ("ปีครึ่ง", 1.5), ("18 เดือน", 1.5),
+                                            ("14 years 6 months", 14.5)])
+def test_half_years_and_months(value: str, expected: float) -> None:
+    assert parse_number(value) == expected
+
+
+def test_an_adult_in_the_victims_group_is_a_warning(tmp_path: Path) -> None:
+    read = load_roster(_write(tmp_path, "respondent_id,group,age\nV1,victim,34\nV2,victim,15\n"))
+    assert [r.attributes["age"] for r in read.respondents] == [34, 15]
+    assert any("row 2, column 'age': a victim aged 34" in w for w in read.warnings)
