@@ -67,6 +67,19 @@ def found(text: str) -> list[tuple[str, str]]:
     ("Faith reported that she had been sold twice.", [("PERSON", "Faith")]),
     ("In the end Hope didn't want to go back.", [("PERSON", "Hope")]),
     ("the other girls called me Pim.", [("PERSON", "Pim")]),
+    # court and police case numbers after the words that name them; a migrant worker's card number
+    ("ศาลพิพากษาในคดีหมายเลขดำที่ อ.1234/2566 แล้ว", [("CASE_NUMBER", "อ.1234/2566")]),
+    ("รับคำร้องทุกข์ตามคดีอาญาที่ 88/2566 ไว้", [("CASE_NUMBER", "88/2566")]),
+    ("ลงบันทึกไว้ตาม ปจว. ข้อ 12 ค่ะ", [("CASE_NUMBER", "ปจว. ข้อ 12")]),
+    ("The verdict was upheld in Red Case No. 901/2566.", [("CASE_NUMBER", "901/2566")]),
+    ("His pink card number is 5512093384, the boss keeps it.", [("ID_NUMBER", "5512093384")]),
+    ("Her passport (No. MB2290417) was taken.", [("ID_NUMBER", "MB2290417")]),
+    # a person by what only a person does, by whom they met, by what they are known as
+    ("Golf drove the girls to the border.", [("PERSON", "Golf")]),
+    ("Progress note: Grace refused lunch again.", [("PERSON", "Grace")]),
+    ("I met Ploy at the shelter last year.", [("PERSON", "Ploy")]),
+    ("The recruiter, known locally as 'Ice', was arrested.", [("PERSON", "Ice")]),
+    ("So Bank, that's his nickname, paid the fee.", [("PERSON", "Bank")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
@@ -77,6 +90,10 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "น้องเขากลัวมาก ไม่กล้าพูดอะไรเลย พี่เขาบอกว่าเดี๋ยวพี่เขาจะโทรกลับ",
     "พ่อแม่ไปทำงานกรุงเทพฯ น้องอยู่กับตายาย แม่ป่วย",
     "ปี 2566 เรามีคดีเข้ามาสิบเจ็ดคดี ได้ชดเชยรายละ 30,000 บาท",
+    "มติที่ประชุมครั้งที่ 2/2567 ให้ตั้งคณะทำงาน",
+    "They drove a Toyota Fortuner and paid through PromptPay into a Kasikorn account.",
+    "Police refused to register the complaint, and Immigration told us to wait.",
+    "Article 3 of the Palermo Protocol was cited in semester 2/2024.",
     "ผมทำงานที่ ศปคม. เชียงราย รหัส GOV-CR-04 ที่ สภ.แม่สาย",
     "Case number 1100701234565 is still pending at the juvenile court.",
     "The MDT met in Chiang Mai on Tuesday with MSDHS and POCHT staff at 9.30.",

@@ -19,6 +19,7 @@ from fivep.privacy.names import find_english_names, find_social_names, find_thai
 from fivep.privacy.patterns import (
     find_bank_accounts,
     find_birth_dates,
+    find_case_numbers,
     find_emails,
     find_handles,
     find_id_numbers,
@@ -41,6 +42,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "birth_date": find_birth_dates,
     "plate": find_plates,
     "bank_account": find_bank_accounts,
+    "case_number": find_case_numbers,
     "address": find_addresses,
     "school": find_schools,
     "social_name": find_social_names,

@@ -363,6 +363,28 @@ _EN_SUBJECT = re.compile(
     r"explained|promised|lied|phoned|rang|introduced|recruited|invited|convinced|persuaded|warned|threatened)"
     r"\s+(?:me|her|him|us|them|my|that|to|and|she|he|they|we|I|,)(?![A-Za-z])"
 )
+# "Golf drove the girls", "Grace refused lunch", "May told the interpreter": a capitalised word followed by
+# what only a person does, whatever comes next.
+_EN_ACTOR = re.compile(
+    r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:(?:then|just|also|later|finally|never|always|even|again)\s+)?"
+    r"(?:told|asked|texted|messaged|replied|admitted|promised|lied|phoned|cried|wept|begged|refused|attended|"
+    r"signed|drove|confessed|testified|whispered|shouted|smiled|laughed|escaped|hugged|recruited|introduced|"
+    r"apologi[sz]ed|complained|disclosed|lied)(?![A-Za-z])"
+)
+# "I met Grace at the shelter": someone met, visited, told, driven or brought.
+_EN_OBJECT = re.compile(
+    r"(?<![A-Za-z])(?:met|visited|interviewed|hugged|rescued|texted|messaged|phoned|told|asked|helped|drove|"
+    r"picked\s+up|brought|sent|paid|followed|trusted|married|dated)\s+([A-Z][a-z]+)"
+    r"(?=\s+(?:at|in|on|to|from|that|about|again|yesterday|last|and|when|after|before|because|for|with)\b|\s*[,.;!?])"
+)
+# "known locally as 'Ice'", "nicknamed Bird", "the brothel keeper they called 'Mama Rose'", "Bank, that's his
+# nickname": what a person is called.
+_EN_KNOWN_AS = re.compile(
+    r"(?:known(?:\s+[a-z]+)?\s+as|nicknamed|goes\s+by|went\s+by|called\s+(?:her|him)(?:self)?)\s+"
+    r"['‘\"“]?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+    r"|called\s+(?:the\s+|their\s+|her\s+|his\s+)?[a-z][a-z ]{0,30}?\s['‘\"“]([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’\"”]"
+    r"|(?<![A-Za-z'’\-])([A-Z][a-z]+),?\s+(?:that['’]s|that\s+is|which\s+is)\s+(?:his|her|their|my)\s+(?:nick)?name"
+)
 # "Hope reported that she ...": what a person reports of herself or himself.
 _EN_REPORTED = re.compile(
     r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:reported|testified|stated|recalled|disclosed|confirmed|explained|said)"
@@ -378,7 +400,7 @@ _EN_DENIED = re.compile(
 # capitalised word opening a sentence, described, then doing something, is a person (even an English word).
 _EN_DESCRIBED = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
-    r"(?:,\s(?:a|an|the|my|our|her|his|their)\s[A-Za-z][A-Za-z ]{2,40}?,|\s(?:from)\s(?:the|our|a|an|her|his)\s"
+    r"(?:,\s(?:a|an|the|my|our|her|his|their)\s[A-Za-z][A-Za-z'’ ]{2,40}?,|\s(?:from)\s(?:the|our|a|an|her|his)\s"
     r"[a-z][a-z ]{2,40}?)\s(?:was|is|had|has|[a-z]{3,}ed|drove|took|taught|brought|came|went|gave|ran|met|said|"
     r"told|left|sent|paid|showed|knew|got|found)\b"
 )
@@ -398,8 +420,23 @@ _NOT_SUBJECTS = frozenset({
     "nong", "phi", "pee", "khun", "interviewer", "respondent", "god", "customers", "client", "clients",
     "boss", "owner", "mother", "father", "sister", "brother", "teacher", "officer", "agent", "broker", "she", "he",
     "one", "two", "three", "another", "each", "both", "all", "some", "most", "many", "none",
+    # bodies that act as one ("Immigration refused", "Management signed")
+    "immigration", "management", "security", "government", "court", "prosecution", "defence", "defense", "family",
+    "parliament", "cabinet", "committee", "council", "board", "team", "military", "army", "navy", "media", "press",
+    "public", "community", "union", "embassy", "ministry", "department", "office", "shelter", "hospital",
+    "school", "company", "agency", "we", "they", "i", "you", "it", "this", "that", "reuters",
 })
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
+
+
+def _a_persons_word(word: str, titles: frozenset[str] | set[str]) -> bool:
+    """Whether a capitalised word a person's verb or naming cue points at can be a name: not a function word, a
+    collective ("Police", "Staff"), a title, a place or a plural ("Prosecutors"); months may be names (May)."""
+    lex = english()
+    low = word.casefold()
+    return not (low in lex.function_words or low in _NOT_SUBJECTS or low in titles
+                or low in lex.gazetteer and low not in _MONTHS or any(low == c.casefold() for c in lex.naming)
+                or lex.plural_of_known(low))
 
 
 def _is_capitalised(word: str) -> bool:
@@ -507,17 +544,23 @@ def find_english_names(text: str) -> Iterator[Span]:
             span = _english_run(text, 0, run.start(), run.end(), cue=True, titled=said in titles)
             if span:
                 yield Span(span.start, span.end, "PERSON", span.text, "en.cue")
-    subjects = [*_EN_SUBJECT.finditer(text), *_EN_REPORTED.finditer(text), *_EN_DENIED.finditer(text)]
+    subjects = [*_EN_SUBJECT.finditer(text), *_EN_REPORTED.finditer(text), *_EN_DENIED.finditer(text),
+                *_EN_ACTOR.finditer(text), *_EN_OBJECT.finditer(text)]
     for match in subjects:
         word = match.group(1)
-        low = word.casefold()
-        if (low in lex.function_words or low in _NOT_SUBJECTS or low in titles
-                or low in lex.gazetteer and low not in _MONTHS or any(low == c.casefold() for c in lex.naming)
-                or lex.plural_of_known(low)):
+        if not _a_persons_word(word, titles):
             continue
         span = make_span_at(text, 0, match.start(1), match.end(1))
         if span:
             yield Span(span.start, span.end, "PERSON", span.text, "en.subject")
+    for match in _EN_KNOWN_AS.finditer(text):
+        group = next(g for g in (1, 2, 3) if match.group(g))
+        first = match.group(group).split()[0]
+        if not _a_persons_word(first, titles) and first.casefold() not in _NOT_SUBJECTS:
+            continue
+        span = make_span_at(text, 0, match.start(group), match.end(group))
+        if span:
+            yield Span(span.start, span.end, "PERSON", span.text, "en.known_as")
     for match in _EN_DESCRIBED.finditer(text):
         low = match.group(1).casefold()
         first = low.split()[0]

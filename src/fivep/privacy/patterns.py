@@ -72,11 +72,48 @@ def find_id_numbers(text: str) -> Iterator[Span]:
     # passports (and the documents of migrant workers: certificate of identity, pink card) after their name
     for match in _PASSPORT.finditer(text):
         yield Span(match.start("number"), match.end("number"), "ID_NUMBER", match.group("number"), "id.passport")
+    for match in _MIGRANT_CARD.finditer(text):
+        yield Span(match.start("number"), match.end("number"), "ID_NUMBER", match.group("number"), "id.migrant_card")
+
+
+# --- case numbers -------------------------------------------------------------------------------------
+# A court's black (pending) or red (decided) case number, or a police case or daily-report entry, finds the
+# file and the people in it: "คดีหมายเลขดำที่ อ.1234/2566", "Red Case No. 4471/2566", "คดีอาญาที่ 412/2566",
+# "ปจว. ข้อ 18". Only after such a word: "ครั้งที่ 2/2567" (a meeting) and "semester 2/2024" are no cases.
+
+_CASE_NUMBER = re.compile(
+    r"(?:คดี(?:หมายเลข)?(?:ดำ|แดง)(?:ที่)?|หมายเลขคดี(?:ดำ|แดง)(?:ที่)?|คดีอาญา(?:ที่|เลขที่)|คดีที่|เลขคดี(?:ที่)?|"
+    r"เลขที่คดี|(?i:(?:black|red|criminal|civil|court|police)\s+case\s+(?:no\.?|number|#)|case\s+(?:no\.|number|#)|"
+    r"black\s+case|red\s+case))"
+    r"\s*(?:is\s+|:\s*)?"
+    r"(?P<number>(?:[A-Za-zก-ฮ]{1,4}\.?\s?)?" f"{_DIGIT}{{1,6}}/{_DIGIT}{{2,4}})" f"{_NOT_DIGIT_AFTER}"
+)
+_DAILY_REPORT = re.compile(
+    r"(?P<number>(?:ปจว\.?|รายงานประจำวัน(?:เกี่ยวกับคดี)?|บันทึกประจำวัน)\s*(?:ข้อ(?:ที่)?|เลขที่)\s*"
+    f"{_DIGIT}{{1,5}})" f"{_NOT_DIGIT_AFTER}"
+    r"|(?i:daily\s+(?:report|log)\s+(?:entry|item|no\.?)\s*)" f"(?P<entry>{_DIGIT}{{1,5}}){_NOT_DIGIT_AFTER}"
+)
+
+
+def find_case_numbers(text: str) -> Iterator[Span]:
+    """Court and police case numbers after the words that name them (see above)."""
+    for match in _CASE_NUMBER.finditer(text):
+        yield Span(match.start("number"), match.end("number"), "CASE_NUMBER", match.group("number"), "case.number")
+    for match in _DAILY_REPORT.finditer(text):
+        group = "number" if match.group("number") else "entry"
+        yield Span(match.start(group), match.end(group), "CASE_NUMBER", match.group(group), "case.daily_report")
 
 
 _PASSPORT = re.compile(
     r"(?:หนังสือเดินทาง|พาสปอร์ต|(?i:passport|certificate\s+of\s+identity|\bCI\b|travel\s+document))"
-    r"[^\n0-9A-Z]{0,20}?(?P<number>(?<![A-Za-z0-9])[A-Z]{1,2}[0-9]{6,8}(?![A-Za-z0-9]))"
+    r"[^\n0-9A-Z]{0,20}?(?:(?i:no\.?|number|เลขที่)\s*)?(?P<number>(?<![A-Za-z0-9])[A-Z]{1,2}[0-9]{6,8}(?![A-Za-z0-9]))"
+)
+# A migrant worker's card (the "pink card", บัตรสีชมพู, a work permit) carries a number of its own, 10 to 13
+# digits, that is not a Thai ID; it identifies its holder as surely.
+_MIGRANT_CARD = re.compile(
+    r"(?:บัตรสีชมพู|บัตรชมพู|บัตรแรงงาน(?:ต่างด้าว)?|ใบอนุญาตทำงาน|(?i:pink\s+card|migrant\s+worker\s+card|"
+    r"work\s+permit|worker\s+card))[^\n0-9]{0,28}?"
+    f"(?P<number>{_NOT_DIGIT_BEFORE}{_DIGIT}(?:[ \\-]?{_DIGIT}){{9,12}}){_NOT_DIGIT_AFTER}"
 )
 
 

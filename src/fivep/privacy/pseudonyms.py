@@ -26,10 +26,10 @@ STYLES = ("tags", "names")
 LABELS: dict[str, dict[str, str]] = {
     "th": {"PERSON": "ชื่อ", "PHONE": "เบอร์โทร", "ID_NUMBER": "เลขบัตร", "EMAIL": "อีเมล", "LINE_ID": "ไลน์",
            "SOCIAL": "โซเชียล", "URL": "ลิงก์", "ADDRESS": "ที่อยู่", "DATE_OF_BIRTH": "วันเกิด",
-           "PLATE": "ทะเบียนรถ", "BANK_ACCOUNT": "บัญชี"},
+           "PLATE": "ทะเบียนรถ", "BANK_ACCOUNT": "บัญชี", "CASE_NUMBER": "เลขคดี"},
     "en": {"PERSON": "NAME", "PHONE": "PHONE", "ID_NUMBER": "ID", "EMAIL": "EMAIL", "LINE_ID": "LINE",
            "SOCIAL": "SOCIAL", "URL": "URL", "ADDRESS": "ADDRESS", "DATE_OF_BIRTH": "DOB",
-           "PLATE": "PLATE", "BANK_ACCOUNT": "ACCOUNT"},
+           "PLATE": "PLATE", "BANK_ACCOUNT": "ACCOUNT", "CASE_NUMBER": "CASE"},
 }
 
 _FEMALE_TITLES = re.compile(r"(?:นางสาว|น\.ส\.|นาง|ด\.ญ\.|เด็กหญิง|แม่|ยาย|ป้า|เอื้อย|Ms\.?|Mrs\.?|Miss|Auntie|Aunty|"

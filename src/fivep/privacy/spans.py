@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 ENTITY_TYPES: tuple[str, ...] = (
     "PERSON", "PHONE", "ID_NUMBER", "EMAIL", "LINE_ID", "SOCIAL", "URL", "ADDRESS", "DATE_OF_BIRTH", "PLATE",
-    "BANK_ACCOUNT",
+    "BANK_ACCOUNT", "CASE_NUMBER",
 )
 
 # When two detections overlap, the more specific one wins (a phone number inside an address is a
 # phone number; an e-mail address beats the name in its local part).
 PRIORITY: dict[str, int] = {
     "EMAIL": 10, "URL": 9, "BANK_ACCOUNT": 8, "SOCIAL": 7, "ID_NUMBER": 6, "PHONE": 5, "LINE_ID": 4, "DATE_OF_BIRTH": 3,
-    "PLATE": 3, "ADDRESS": 2, "PERSON": 1,
+    "PLATE": 3, "CASE_NUMBER": 3, "ADDRESS": 2, "PERSON": 1,
 }
 
 
