@@ -141,3 +141,39 @@ def test_an_adult_in_the_victims_group_is_a_warning(tmp_path: Path) -> None:
     read = load_roster(_write(tmp_path, "respondent_id,group,age\nV1,victim,34\nV2,victim,15\n"))
     assert [r.attributes["age"] for r in read.respondents] == [34, 15]
     assert any("row 2, column 'age': a victim aged 34" in w for w in read.warnings)
+
+
+def test_merged_cells_in_a_workbook_give_their_value_to_every_row_they_span(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ทะเบียนผู้ให้ข้อมูล (ปี 2567)"])
+    sheet.append(["รหัส", "กลุ่ม", "เพศ", "วิธีการเก็บข้อมูล"])
+    for row in (["G1", "เจ้าหน้าที่รัฐ", "หญิง", "สนทนากลุ่ม"], ["G2", None, "ชาย", None], ["G3", None, "หญิง", None],
+                ["V1", "ผู้เสียหาย", "หญิง", "สัมภาษณ์"]):
+        sheet.append(row)
+    sheet.merge_cells("B3:B5")
+    sheet.merge_cells("D3:D5")
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["method"]) for r in read.respondents] == [
+        ("G1", "government", "focus_group"), ("G2", "government", "focus_group"), ("G3", "government", "focus_group"),
+        ("V1", "victim", "interview")]
+    assert any("rows 4, 5, column 'กลุ่ม': a merged cell; the value of row 3 read for each" in w for w in read.warnings)
+    assert any("row 1: above the column names (row 2)" in w for w in read.warnings)
+
+
+def test_an_empty_group_cell_that_is_not_merged_is_still_an_error(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["respondent_id", "group"], ["G1", "government"], ["G2", None]):
+        sheet.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    with pytest.raises(RosterError) as info:
+        load_roster(path)
+    assert info.value.row == 3

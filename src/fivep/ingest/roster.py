@@ -155,7 +155,56 @@ def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, 
     return rows[0][1], rows[1:]
 
 
-def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+# A merged cell's value, read into the cells below its anchor: (row, column index) -> anchor row.
+Merged = dict[tuple[int, int], int]
+
+
+def _merged_down(sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges that span rows, as (min_col, min_row, max_col, max_row), 1-based. Read from
+    the sheet's XML (read-only worksheets do not parse them), with defusedxml, ranges decoded by openpyxl."""
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import range_boundaries
+
+    source = getattr(sheet, "_get_source", None)
+    if source is None:
+        return []
+    out = []
+    with source() as xml:
+        for _, element in iterparse(xml):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                bounds = range_boundaries(element.get("ref"))
+                if bounds[1] is not None and bounds[3] is not None and bounds[3] > bounds[1]:
+                    out.append(bounds)
+            element.clear()
+    return out  # type: ignore[return-value]
+
+
+def _fill_merged(rows: list[tuple[int, list[str]]], header: list[str], ranges: list[tuple[int, int, int, int]]) -> Merged:
+    """Give every cell of a vertically merged range its anchor's value (a spreadsheet shows it there; its file
+    keeps it only in the first cell). Returns what was filled, for the warnings."""
+    filled: Merged = {}
+    by_number = {number: cells for number, cells in rows}
+    by_number[1] = header
+    for min_col, min_row, max_col, max_row in ranges:
+        anchor = by_number.get(min_row)
+        if anchor is None:
+            continue
+        for column in range(min_col - 1, max_col):
+            value = anchor[column] if column < len(anchor) else ""
+            if not value.strip():
+                continue
+            for number in range(min_row + 1, max_row + 1):
+                cells = by_number.get(number)
+                if cells is None:
+                    continue
+                cells.extend([""] * (column + 1 - len(cells)))
+                if not cells[column].strip():
+                    cells[column] = value
+                    filled[(number, column)] = min_row
+    return filled
+
+
+def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], Merged]:
     from fivep.exchange.safety import check_package
 
     check_package(path.read_bytes(), path, "xlsx", error=RosterError, hint="save it again as .xlsx or export it as CSV",
@@ -187,6 +236,7 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
                 else:
                     cells.append(str(v))
             rows.append((number, cells))
+        merged = _fill_merged(rows, header, _merged_down(sheet))
     except StopIteration:
         raise RosterError("the roster sheet is empty", path=path) from None
     except Exception as error:  # noqa: BLE001 - the sheet is parsed lazily: a damaged one fails here
@@ -195,8 +245,8 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]
     finally:
         book.close()
     if empty:
-        _refuse_formulas_without_values(path, header, empty)
-    return header, rows
+        _refuse_formulas_without_values(path, header, {cell for cell in empty if cell not in merged})
+    return header, rows, merged
 
 
 def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]]) -> None:
@@ -241,8 +291,9 @@ def load_roster(path: str | Path) -> RosterRead:
     if not path.exists():
         raise RosterError("roster not found", path=path,
                           hint="put respondents.csv (or .xlsx) in the study folder, or set roster= in study.toml")
+    merged: Merged = {}
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows = _rows_from_xlsx(path)
+        header, rows, merged = _rows_from_xlsx(path)
     else:
         data = path.read_bytes()
         if not data.strip():
@@ -252,6 +303,7 @@ def load_roster(path: str | Path) -> RosterRead:
     found = _Collector(path)
     header_row, header, rows = _find_header(header, rows, found)
     columns = _columns(header, found, header_row)
+    _say_merged(merged, header_row, header, found)
     sections = _sections(rows) if "group" not in columns else {}
     if "group" not in columns and not sections and columns.count("sector") == 1:
         written = header[columns.index("sector")].strip()
@@ -324,6 +376,18 @@ def _columns(header: list[str], found: _Collector, row: int = 1) -> list[str]:
                         "rename or delete one of them")
         first.setdefault(c, h.strip())
     return columns
+
+
+def _say_merged(merged: Merged, header_row: int, header: list[str], found: _Collector) -> None:
+    """One warning per merged range below the header: which rows were given the value of which row."""
+    runs: dict[tuple[int, int], list[int]] = {}
+    for (number, column), anchor in merged.items():
+        if number > header_row:
+            runs.setdefault((column, anchor), []).append(number)
+    for (column, anchor), numbers in sorted(runs.items(), key=lambda item: (item[0][1], item[0][0])):
+        name = header[column].strip() if column < len(header) else f"column {column + 1}"
+        found.notes.append(f"{found.path}, {_rows(numbers)}, column '{name}': a merged cell; the value of row "
+                           f"{anchor} read for each")
 
 
 _KNOWN_COLUMNS = frozenset({*REQUIRED, *_READERS, "sector", "session_id", "birth_year"})
@@ -492,7 +556,9 @@ def _respondent(record: dict[str, str], row: int, seen: dict[str, tuple[str, int
     raw_group = _trim(record.pop("group"), row, "group", found)
     group = ""
     if not raw_group:
-        found.error(row, "group", "group is empty", "e.g. government, ngo, expert, victim")
+        found.error(row, "group", "group is empty",
+                    "e.g. government, ngo, expert, victim; a group written once for several rows in merged cells is "
+                    "read from the .xlsx file, not from a CSV export of it")
         ok = False
     else:
         group = _group(raw_group, row, "group", found)
