@@ -80,6 +80,9 @@ def found(text: str) -> list[tuple[str, str]]:
     ("I met Ploy at the shelter last year.", [("PERSON", "Ploy")]),
     ("The recruiter, known locally as 'Ice', was arrested.", [("PERSON", "Ice")]),
     ("So Bank, that's his nickname, paid the fee.", [("PERSON", "Bank")]),
+    # a naming word after a name or a title is the cue of the next name, never part of one
+    ("ผู้เสียหาย ด.ญ.นันทิชา ชื่อเล่น มด ถูกส่งต่อมา", [("PERSON", "นันทิชา"), ("PERSON", "มด")]),
+    ("น้องชื่อเล่นว่ามด อายุ 14", [("PERSON", "มด")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected

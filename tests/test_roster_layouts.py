@@ -177,3 +177,22 @@ def test_an_empty_group_cell_that_is_not_merged_is_still_an_error(tmp_path: Path
     with pytest.raises(RosterError) as info:
         load_roster(path)
     assert info.value.row == 3
+
+
+def test_a_workbook_that_opens_with_a_cover_sheet_is_read_from_the_roster_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "คำชี้แจง"
+    cover.append(["แบบบันทึกข้อมูลผู้ให้ข้อมูล"])
+    cover.append(["กรอกหนึ่งแถวต่อหนึ่งคน"])
+    sheet = book.create_sheet("Roster")
+    for row in (["Code", "Group", "Sex"], ["G1", "Government", "F"], ["N1", "NGO", "M"]):
+        sheet.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.id, r.group) for r in read.respondents] == [("G1", "government"), ("N1", "ngo")]
+    assert any("the roster read from sheet 'Roster'; 'คำชี้แจง' before it names no respondent columns" in w
+               for w in read.warnings)

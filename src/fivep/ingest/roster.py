@@ -204,7 +204,7 @@ def _fill_merged(rows: list[tuple[int, list[str]]], header: list[str], ranges: l
     return filled
 
 
-def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], Merged]:
+def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], Merged, str | None]:
     from fivep.exchange.safety import check_package
 
     check_package(path.read_bytes(), path, "xlsx", error=RosterError, hint="save it again as .xlsx or export it as CSV",
@@ -216,7 +216,7 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]],
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types on a damaged workbook
         raise RosterError(f"not a readable Excel workbook ({type(error).__name__})", path=path,
                           hint="save it again as .xlsx or export it as CSV") from None
-    sheet = book.worksheets[0]
+    sheet, passed = _roster_sheet(book)
     # Read-only mode trusts the sheet's stored dimension, which other programs often leave stale
     # (a sheet written as A1:D3 that holds five rows): forget it and read every row there is.
     sheet.reset_dimensions()  # type: ignore[union-attr]
@@ -245,11 +245,27 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]],
     finally:
         book.close()
     if empty:
-        _refuse_formulas_without_values(path, header, {cell for cell in empty if cell not in merged})
-    return header, rows, merged
+        _refuse_formulas_without_values(path, header, {cell for cell in empty if cell not in merged}, sheet.title)
+    note = (f"{path}: the roster read from sheet '{sheet.title}'; "
+            f"{', '.join(repr(t) for t in passed)} before it name{'s' if len(passed) == 1 else ''} no respondent "
+            "columns") if passed else None
+    return header, rows, merged, note
 
 
-def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]]) -> None:
+def _roster_sheet(book: Any) -> tuple[Any, list[str]]:
+    """The sheet that holds the roster: the first one whose first rows name the respondent id and the group
+    (or two more known columns); a workbook may open with a cover or instructions sheet. The first sheet
+    when none does (its error then names what is missing). Returns the sheet and the titles passed over."""
+    for index, sheet in enumerate(book.worksheets):
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(max_row=_HEADER_SEARCH, values_only=True):
+            names = {c for c in (_normalize_header(str(v)) for v in values if v is not None) if c in _KNOWN_COLUMNS}
+            if "respondent_id" in names and (len(names) >= 3 or "group" in names):
+                return sheet, [s.title for s in book.worksheets[:index]]
+    return book.worksheets[0], []
+
+
+def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]], title: str) -> None:
     """An empty cell that holds a formula has no saved value (a workbook written by a script, never opened in
     a spreadsheet program): an error naming the cell, not a missing value."""
     import openpyxl
@@ -258,7 +274,7 @@ def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tu
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     found = _Collector(path)
     try:
-        sheet = book.worksheets[0]
+        sheet = book[title]
         sheet.reset_dimensions()  # type: ignore[union-attr]
         for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
             for i, v in enumerate(values):
@@ -292,8 +308,9 @@ def load_roster(path: str | Path) -> RosterRead:
         raise RosterError("roster not found", path=path,
                           hint="put respondents.csv (or .xlsx) in the study folder, or set roster= in study.toml")
     merged: Merged = {}
+    sheet_note = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows, merged = _rows_from_xlsx(path)
+        header, rows, merged, sheet_note = _rows_from_xlsx(path)
     else:
         data = path.read_bytes()
         if not data.strip():
@@ -301,6 +318,8 @@ def load_roster(path: str | Path) -> RosterRead:
                               hint="the first row must name the columns: respondent_id, group, ...")
         header, rows = _rows_from_csv(path, data)
     found = _Collector(path)
+    if sheet_note:
+        found.notes.append(sheet_note)
     header_row, header, rows = _find_header(header, rows, found)
     columns = _columns(header, found, header_row)
     _say_merged(merged, header_row, header, found)

@@ -68,8 +68,8 @@ def _accept_first(lex: ThaiLexicon, token: str, following: str, strength: str) -
             and (lex.is_rare(following) or lex.is_fragment(following)
                  or token in lex.prefixes and not lex.is_common(following))):
         return True  # "อา|หมี่", "นา|หวา", "จา|ย": a minority name the segmenter cut into pieces
-    if token in lex.not_a_name or token in lex.titles:
-        return False
+    if token in lex.not_a_name or token in lex.titles or token in lex.naming:
+        return False   # "น้องชื่อเล่นว่ามด": the naming word is the cue, the name comes after it
     if token in lex.nicknames or token in lex.given_names and (strength == "strong" or not lex.is_common(token, 3000)):
         return True
     if following and _is_thai_word(following) and following not in lex.boundary and (
@@ -109,8 +109,9 @@ def _surname_end(lex: ThaiLexicon, tokens: _Tokens, k: int) -> int:
         return k
     j = k + 1
     first = tokens.get(j)
-    if not _is_thai_word(first) or first in lex.boundary or first in lex.not_a_name or first in lex.titles:
-        return k
+    if (not _is_thai_word(first) or first in lex.boundary or first in lex.not_a_name or first in lex.titles
+            or first in lex.naming):
+        return k   # "ด.ญ.นันทิชา ชื่อเล่น มด": what follows is the cue of another name, not a family name
     end = j
     joined = ""
     while end < len(tokens) and end - j < 4 and _is_thai_word(tokens.get(end)):
