@@ -36,7 +36,7 @@ def test_title_rows_above_the_header_and_notes_below_the_respondents_are_named_n
                                                                                ("N1", "ngo", 35)]
     assert any("rows 1–3: above the column names (row 4)" in w for w in read.warnings)
     assert any("row 8: 'Note: IDI = in-depth interview' follows the last respondent" in w for w in read.warnings)
-    assert any("row 9: 'Total respondents: 2' follows the last respondent" in w for w in read.warnings)
+    assert any("row 9: a totals row ('Total respondents: 2')" in w for w in read.warnings)
 
 
 def test_a_header_over_merged_cells_is_passed_over_for_the_column_names(tmp_path: Path) -> None:
@@ -196,3 +196,75 @@ def test_a_workbook_that_opens_with_a_cover_sheet_is_read_from_the_roster_sheet(
     assert [(r.id, r.group) for r in read.respondents] == [("G1", "government"), ("N1", "ngo")]
     assert any("the roster read from sheet 'Roster'; 'คำชี้แจง' before it names no respondent columns" in w
                for w in read.warnings)
+
+
+def test_a_units_line_under_the_column_names_and_subtotals_inside_sections(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "ลำดับ;รหัส;คำนำหน้า;อายุ;อายุงาน\n;;;(ปี);(ปี / เดือน)\n"
+        "กลุ่มที่ 1 : เจ้าหน้าที่ของรัฐ (Government officials);;;;\n"
+        "1;P1;ร.ต.อ.หญิง;30;๑ ปี ๖ เดือน\n2;P2;พ.ต.ท.;45;10\n3;P3;นาย;50;12\n4;P4;นาง;41;3\n"
+        "รวมกลุ่มที่ 1;4 คน;;;\n"
+        "กลุ่มที่ 2 : ผู้เสียหาย;;;;\n1;C1;ด.ญ.;14;-\n"
+        "รวมทั้งสิ้น;5 คน;;;\n* หมายเหตุ: ด.ญ. = เด็กหญิง;;;;\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["years_experience"]) for r in read.respondents] == [
+        ("P1", "government", "female", 1.5), ("P2", "government", "male", 10), ("P3", "government", "male", 12),
+        ("P4", "government", "female", 3), ("C1", "victim", "female", None)]
+    assert any("row 2: the units of the columns" in w for w in read.warnings)
+    assert any("row 8: a totals row ('รวมกลุ่มที่ 1 4 คน')" in w for w in read.warnings)
+
+
+def test_a_group_written_once_per_block_in_a_csv_export_is_read_down_its_block(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "กลุ่ม,รหัส,เพศ/อายุ,ประสบการณ์ (เดือน)\n"
+        "เจ้าหน้าที่รัฐ,KI-01,หญิง / 39,126\n,KI-02,ช/58,6\n,KI-03,ญ/-,\n"
+        "กลุ่ม,รหัส,เพศ/อายุ,ประสบการณ์ (เดือน)\n"
+        "NGO (ต่อ),KI-04,-/42,24\n,KI-05,ญ/31,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["age"], r.attributes["years_experience"])
+            for r in read.respondents] == [
+        ("KI-01", "government", "female", 39, 10.5), ("KI-02", "government", "male", 58, 0.5),
+        ("KI-03", "government", "female", None, None), ("KI-04", "ngo", None, 42, 2), ("KI-05", "ngo", "female", 31, None)]
+    assert any("rows 3, 4, column 'กลุ่ม': empty, read as 'เจ้าหน้าที่รัฐ' from row 2 above" in w for w in read.warnings)
+    assert any("row 5: the column names again" in w for w in read.warnings)
+    assert any("numbers counted in months" in w for w in read.warnings)
+
+
+def test_a_few_empty_groups_among_written_ones_stay_errors(tmp_path: Path) -> None:
+    with pytest.raises(RosterError):
+        load_roster(_write(tmp_path, "group,id\ngovernment,G1\nngo,N1\n,N2\nexpert,E1\nvictim,V1\n"))
+
+
+def test_code_prefixes_a_legend_defines_give_the_groups(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "รหัส,หน่วยงาน/สังกัด,เพศ,พื้นที่ (อำเภอ/จังหวัด)\n"
+        "CV-01,สถานคุ้มครองและพัฒนาอาชีพ,ญ,อ.สูงเม่น จ.แพร่\nGO-01,หน่วยงานภาครัฐ,ช,จ.น่าน\nEX-01,อิสระ,ญ,-\n"
+        ",,,\n\"คำอธิบายรหัส: GO = เจ้าหน้าที่รัฐ, NGO = เจ้าหน้าที่องค์กรพัฒนาเอกชน, EX = ผู้เชี่ยวชาญอาวุโส, CV = เด็กผู้เสียหาย\",,,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["province"]) for r in read.respondents] == [
+        ("CV-01", "victim", "Phrae"), ("GO-01", "government", "Nan"), ("EX-01", "expert", None)]
+    assert any("group read from the prefix of the code" in w for w in read.warnings)
+
+
+def test_a_summary_block_under_a_workbook_roster_is_not_read_as_respondents(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("ลำดับ,รหัส,กลุ่ม,เพศ,อายุ\n1,R1,เจ้าหน้าที่ภาครัฐ,ชาย,42\n2,R2,ผู้เสียหาย,หญิง,15\n,,,,\n"
+                             ",สรุปจำนวนผู้ให้ข้อมูล,,,\n,เจ้าหน้าที่ภาครัฐ,,1,คน\n,ผู้เสียหายที่เป็นเด็ก (อายุต่ำกว่า 18 ปี),,1,คน\n"
+                             ",รวมทั้งสิ้น,,2,คน\n"))
+    read = load_roster(path)
+    assert [r.id for r in read.respondents] == ["R1", "R2"]
+    assert sum("not a respondent; not counted" in w for w in read.warnings) == 4
+
+
+def test_a_utf16_tab_separated_export_with_line_breaks_inside_a_note(tmp_path: Path) -> None:
+    text = ("No.\tCode\tGroup\tSex\r\n1\tNT-1\tGov\tM\r\n2\tNT-2\tNGO\tF\t\"first line\n(second line)\"\r\n"
+            "3\tNT-3\tExpert\tF\r\n")
+    path = tmp_path / "respondents.csv"
+    path.write_bytes(text.encode("utf-16"))
+    with pytest.raises(RosterError, match="the row has 5 values"):   # the note has no column name
+        load_roster(path)
+    text = text.replace("Sex\r\n", "Sex\tNote\r\n")
+    path.write_bytes(text.encode("utf-16"))
+    assert [r.id for r in load_roster(path).respondents] == ["NT-1", "NT-2", "NT-3"]

@@ -23,7 +23,7 @@ from typing import Any
 from fivep.cells import unescape_cell
 from fivep.errors import RosterError
 from fivep.ingest.encoding import decode_bytes
-from fivep.ingest.roster_checks import implausible, is_totals_row
+from fivep.ingest.roster_checks import implausible, is_count, is_total_word, is_totals_row
 from fivep.ingest.roster_checks import rows_named as _rows
 from fivep.ingest.thai import invisible_characters, normalize_id
 from fivep.ingest.vocabulary import (
@@ -137,12 +137,12 @@ class _Collector:
 
 def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     text, _ = decode_bytes(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")   # before sniffing: "\r\n" misleads the sniffer
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         rows = [(reader.line_num, row) for row in reader]
@@ -323,24 +323,40 @@ def load_roster(path: str | Path) -> RosterRead:
     header_row, header, rows = _find_header(header, rows, found)
     columns = _columns(header, found, header_row)
     _say_merged(merged, header_row, header, found)
+    rows = _drop_units_row(rows, header, columns, found)
+    rows = _drop_repeated_headers(rows, header, found)
+    if "respondent_id" not in columns:
+        found.error(header_row, None, "required column 'respondent_id' is missing",
+                    f"the header has: {', '.join(h.strip() for h in header)}")
+    found.raise_if_any()
+    rows, footer = _split_footer(rows, columns)
+    for number, cells in footer:
+        text = " ".join(c.strip() for c in cells if c.strip())
+        record = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        what = ("a totals row" if is_totals_row({**record, "group": record.get("group", "")})
+                else f"{text[:60]!r} follows the last respondent: a note")
+        found.notes.append(f"{path}, row {number}: {what}" + (f" ({text!r})" if what == "a totals row" else "")
+                           + ", not a respondent; not counted")
+    found.legend = _legend([" ".join(c.strip() for c in cells if c.strip()) for _, cells in footer] + found.title)
     sections = _sections(rows) if "group" not in columns else {}
-    if "group" not in columns and not sections and columns.count("sector") == 1:
+    by_prefix = _groups_by_prefix(rows, columns, found.legend) if "group" not in columns and not sections else None
+    if by_prefix is not None:
+        found.notes.append(f"{path}: each respondent's group read from the prefix of the code, as the roster's note "
+                           f"defines it ({', '.join(f'{k} = {v}' for k, v in sorted(by_prefix.items()))})")
+    elif "group" not in columns and not sections and columns.count("sector") == 1:
         written = header[columns.index("sector")].strip()
         columns[columns.index("sector")] = "group"
         found.notes.append(f"{path}, row {header_row}: column '{written}' gives each respondent's group (the roster "
                            "has no group column)")
-    for required in REQUIRED:
-        if required not in columns and not (required == "group" and sections):
-            found.error(header_row, None, f"required column '{required}' is missing",
-                        f"the header has: {', '.join(h.strip() for h in header)}")
+    if "group" not in columns and not sections and by_prefix is None:
+        found.error(header_row, None, "required column 'group' is missing",
+                    f"the header has: {', '.join(h.strip() for h in header)}")
     found.raise_if_any()
-    rows, footer = _split_footer(rows, columns, sections)
+    if "group" in columns and not path.suffix.lower().startswith(".xls"):   # a workbook's merged cells are read as such
+        rows = _fill_group_down(rows, columns, header, found)
     age_of = _age_from_birth_year(header, columns, rows, header_row, found)
     found.raise_if_any()
-    for number, text in footer:
-        found.notes.append(f"{path}, row {number}: {text[:60]!r} follows the last respondent: a note, not a "
-                           "respondent; not counted")
-    found.legend = _legend([text for _, text in footer] + found.title)
+    in_months = _columns_in_months(header, columns, found)
     seen: dict[str, tuple[str, int]] = {}
     respondents: list[Respondent] = []
     section_group: str | None = None
@@ -361,15 +377,21 @@ def load_roster(path: str | Path) -> RosterRead:
             record["age"] = age_of(record["birth_year"])
         totals = is_totals_row({**record, "group": record.get("group", "")})
         if "group" not in columns:
-            record["group"] = section_group or ""
+            record["group"] = (section_group if by_prefix is None
+                               else by_prefix.get(_id_prefix(record["respondent_id"]), "")) or ""
+        if "sex_age" in record:
+            record["sex"], record["age"] = _split_sex_age(record.pop("sex_age"))
+        for column in in_months:
+            if re.fullmatch(r"\s*[0-9๐-๙]+(?:[.,][0-9๐-๙]+)?\s*", record.get(column, "")):
+                record[column] = record[column].strip() + " เดือน"   # a bare number in a column of months
         for i, col in enumerate(columns):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
                             "name the column in row 1, or delete the value")
         if totals:
-            found.notes.append(f"{path}, row {number}: a totals row (respondent_id {record['respondent_id'].strip()!r}, "
-                               f"group {record['group'].strip()!r}), not a respondent; not counted (delete the row "
-                               "from the roster to silence this warning)")
+            written = " ".join(c.strip() for c in cells if c.strip())
+            found.notes.append(f"{path}, row {number}: a totals row ({written!r}), not a respondent; not counted "
+                               "(delete the row from the roster to silence this warning)")
             continue
         respondent = _respondent(record, number, seen, found)
         if respondent is not None:
@@ -409,7 +431,7 @@ def _say_merged(merged: Merged, header_row: int, header: list[str], found: _Coll
                            f"{anchor} read for each")
 
 
-_KNOWN_COLUMNS = frozenset({*REQUIRED, *_READERS, "sector", "session_id", "birth_year"})
+_KNOWN_COLUMNS = frozenset({*REQUIRED, *_READERS, "sector", "session_id", "birth_year", "sex_age"})
 _HEADER_SEARCH = 12   # rows a title, a note or a header over merged cells may take above the column names
 
 
@@ -473,27 +495,141 @@ def _check_sections(sections: dict[int, tuple[str, int | None]], read_rows: list
                                f"{len(members)} rows follow it; check the roster")
 
 
-_NOTE_ID = re.compile(r":\s|=|^(?:note|notes|source|legend|remark|หมายเหตุ|ที่มา|สรุป)\b", re.IGNORECASE)
+_NOTE_ID = re.compile(r":\s|=|^\*|^(?:note|notes|source|legend|remark)\b|^(?:หมายเหตุ|ที่มา|สรุป|คำอธิบาย)", re.IGNORECASE)
+_CODE = re.compile(r"[A-Za-zก-ฮ.]{0,8}[-_. /]?[0-9๐-๙]{1,6}[A-Za-z]?")   # what a respondent code looks like
+_UNIT_WORD = re.compile(r"^(?:คน|ราย|persons?|people|respondents?|ปี|years?)$", re.IGNORECASE)
 
 
-def _split_footer(rows: list[tuple[int, list[str]]], columns: list[str],
-                  sections: dict[int, tuple[str, int | None]]) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str]]]:
+def _split_footer(rows: list[tuple[int, list[str]]],
+                  columns: list[str]) -> tuple[list[tuple[int, list[str]]], list[tuple[int, list[str]]]]:
     """The rows after the last respondent that cannot be respondents (a note, a legend, a summary block):
-    text only in columns fivep does not read (a row number, a date, remarks), or an "id" that is a sentence
-    (``Total respondents: 42``, ``ผส. = ผู้เสียหาย...``). A row with a value in a column fivep reads and no id
-    stays a respondent, and its empty id an error."""
+    text only in columns fivep does not read (a row number, a date, remarks); an "id" that is a sentence
+    (``Total respondents: 42``, ``ผส. = ผู้เสียหาย...``); one cell of note (``* กลุ่มที่ 4 ไม่มี...``); or a group's
+    name in the id column with only counts beside it (``เจ้าหน้าที่ภาครัฐ, 32, คน``). A row with an id and values
+    in the columns fivep reads stays a respondent, and a row with values and no id an error."""
     id_at = columns.index("respondent_id")
 
-    def a_note(number: int, cells: list[str]) -> bool:
+    def a_note(cells: list[str]) -> bool:
         rid = cells[id_at].strip() if id_at < len(cells) else ""
-        unread = all(not c.strip() or i >= len(columns) or columns[i] not in _KNOWN_COLUMNS for i, c in enumerate(cells))
-        return number not in sections and (unread or _NOTE_ID.search(rid) is not None)
+        filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
+        unread = all(i >= len(columns) or columns[i] not in _KNOWN_COLUMNS for i, _ in filled)
+        single = len(filled) == 1 and (_NOTE_ID.search(filled[0][1]) is not None or len(filled[0][1]) > 40)
+        counts = all(is_count(c) or _UNIT_WORD.match(c) for i, c in filled if i != id_at)
+        summary = bool(rid) and not _CODE.fullmatch(rid) and counts and (
+            known_group(rid) is not None or is_total_word(rid))
+        return unread or single or summary or _NOTE_ID.search(rid) is not None
 
     end = len(rows)
-    while end and (not any(c.strip() for c in rows[end - 1][1]) or a_note(*rows[end - 1])):
+    while end and (not any(c.strip() for c in rows[end - 1][1]) or a_note(rows[end - 1][1])):
         end -= 1
-    footer = [(n, " ".join(c.strip() for c in cells if c.strip())) for n, cells in rows[end:] if any(c.strip() for c in cells)]
-    return rows[:end], footer
+    return rows[:end], [(n, cells) for n, cells in rows[end:] if any(c.strip() for c in cells)]
+
+
+def _drop_units_row(rows: list[tuple[int, list[str]]], header: list[str], columns: list[str],
+                    found: _Collector) -> list[tuple[int, list[str]]]:
+    """A second header line under the column names that gives their units (``(ปี)``, ``(ปี / เดือน)``): every
+    filled cell in brackets. Its units join the column names (a column in months is read in months)."""
+    first = next(((i, (n, cells)) for i, (n, cells) in enumerate(rows) if any(c.strip() for c in cells)), None)
+    if first is None:
+        return rows
+    index, (number, cells) = first
+    filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
+    if not filled or not all(re.fullmatch(r"[(（\[].*[)）\]]", c) for _, c in filled):
+        return rows
+    for i, unit in filled:
+        if i < len(header):
+            header[i] = f"{header[i].strip()} {unit}"
+    found.notes.append(f"{found.path}, row {number}: the units of the columns ({', '.join(c for _, c in filled)}), "
+                       "not a respondent")
+    return rows[:index] + rows[index + 1:]
+
+
+def _drop_repeated_headers(rows: list[tuple[int, list[str]]], header: list[str],
+                           found: _Collector) -> list[tuple[int, list[str]]]:
+    """The column names written again further down (a page break in the printed roster): named and left out."""
+    names = [h.strip().casefold() for h in header]
+    kept, again = [], []
+    for number, cells in rows:
+        if [c.strip().casefold() for c in cells[: len(names)]] == names and any(names):
+            again.append(number)
+        else:
+            kept.append((number, cells))
+    if again:
+        found.notes.append(f"{found.path}, {_rows(again)}: the column names again (a page break), not respondents")
+    return kept
+
+
+def _id_prefix(rid: str) -> str:
+    match = re.match(r"\s*([A-Za-zก-๛]+)", rid)
+    return match.group(1).casefold() if match else ""
+
+
+def _groups_by_prefix(rows: list[tuple[int, list[str]]], columns: list[str],
+                      legend: dict[str, str]) -> dict[str, str] | None:
+    """Groups named by the prefix of every respondent's code, as a legend under the roster defines them
+    (``GO = เจ้าหน้าที่รัฐ, NGO = ..., CV = เด็กผู้เสียหาย``); None unless the legend covers every code."""
+    defined = {k.rstrip("-_. "): known_group(v) for k, v in legend.items()}
+    defined = {k: g for k, g in defined.items() if g is not None}
+    if not defined:
+        return None
+    id_at = columns.index("respondent_id")
+    prefixes = {_id_prefix(cells[id_at]) for _, cells in rows if id_at < len(cells) and cells[id_at].strip()}
+    if not prefixes or not prefixes <= set(defined):
+        return None
+    return {p: defined[p] for p in sorted(prefixes)}  # type: ignore[misc]
+
+
+def _fill_group_down(rows: list[tuple[int, list[str]]], columns: list[str], header: list[str],
+                     found: _Collector) -> list[tuple[int, list[str]]]:
+    """A group written once at the top of each block, the cells below it empty (merged cells exported to CSV):
+    read for the rows under it, each block named in a warning. Only when most respondents' group cells are
+    empty and the first is not: an empty group among written ones stays an error."""
+    at = columns.index("group")
+    id_at = columns.index("respondent_id")
+    people = [(n, cells) for n, cells in rows if id_at < len(cells) and cells[id_at].strip()]
+    empty = [n for n, cells in people if at >= len(cells) or not cells[at].strip()]
+    if len(people) < 4 or len(empty) * 2 <= len(people) or (at >= len(people[0][1]) or not people[0][1][at].strip()):
+        return rows
+    out: list[tuple[int, list[str]]] = []
+    current, source, block = "", 0, list[int]()
+    name = header[at].strip()
+
+    def say() -> None:
+        if block:
+            found.notes.append(f"{found.path}, {_rows(block)}, column '{name}': empty, read as {current!r} from row "
+                               f"{source} above (a group written once for its block)")
+
+    for number, cells in rows:
+        if id_at < len(cells) and cells[id_at].strip():
+            if at < len(cells) and cells[at].strip():
+                say()
+                current, source, block = cells[at].strip(), number, []
+            else:
+                cells = [*cells, *[""] * (at + 1 - len(cells))]
+                cells[at] = current
+                block.append(number)
+        out.append((number, cells))
+    say()
+    return out
+
+
+def _columns_in_months(header: list[str], columns: list[str], found: _Collector) -> list[str]:
+    """Numeric columns whose name says their unit is months (``Experience (months)``, ``อายุงาน (เดือน)``): a bare
+    number there is a count of months, read as years (126 -> 10.5), each reading reported."""
+    out = []
+    for name, column in zip(header, columns, strict=False):
+        words = name.casefold()
+        if column in NUMERIC and ("month" in words or "เดือน" in words) and not ("year" in words or "ปี" in words):
+            out.append(column)
+            found.notes.append(f"{found.path}, column '{name.strip()}': numbers counted in months, read as years "
+                               "(divided by 12)")
+    return out
+
+
+def _split_sex_age(value: str) -> tuple[str, str]:
+    """``ญ/45``, ``ช / 38``, ``-/53``: one column holding the sex and the age."""
+    sex, _, age = value.partition("/")
+    return sex.strip(), age.strip()
 
 
 _YEAR = re.compile(r"(?<![0-9])(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])")

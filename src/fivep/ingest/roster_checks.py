@@ -31,11 +31,13 @@ _TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "รวม", "
 _COUNT = re.compile(r"[0-9๐-๙][0-9๐-๙,]*\s*(?:คน|ราย|persons?|people|respondents?)?", re.IGNORECASE)
 
 
-def _total_word(value: str) -> bool:
-    return re.sub(r"[\s_.:\-]+", "", value).casefold() in _TOTAL_WORDS
+def is_total_word(value: str) -> bool:
+    """"Total", "รวม", "รวมทั้งสิ้น", and a total of a part ("รวมกลุ่มที่ 1", "Subtotal NGO")."""
+    key = re.sub(r"[\s_.:\-]+", "", value).casefold()
+    return key in _TOTAL_WORDS or key.startswith(("รวม", "subtotal", "total")) and len(key) <= 24
 
 
-def _a_count(value: str) -> bool:
+def is_count(value: str) -> bool:
     return not value.strip() or parse_number(value) is not None or _COUNT.fullmatch(value.strip()) is not None
 
 
@@ -44,13 +46,12 @@ def is_totals_row(record: dict[str, str]) -> bool:
     empty id with a bare number as group; every other value empty or a number. The word may also stand in a
     column fivep does not read (a row-number column: ``รวม,๔๕ คน,,,``), with counts ("๔๕ คน") beside it."""
     rid, group = record["respondent_id"].strip(), record["group"].strip()
-    word = re.sub(r"[\s_.:\-]+", "", rid or group).casefold()
-    if word in _TOTAL_WORDS or (not rid and parse_number(group) is not None and group[:1].isdigit()):
-        return all(not v.strip() or parse_number(v) is not None
-                   for k, v in record.items() if k not in ("respondent_id", "group"))
+    if (is_total_word(rid or group) or (not rid and parse_number(group) is not None and group[:1].isdigit())) and all(
+            not v.strip() or parse_number(v) is not None for k, v in record.items() if k not in ("respondent_id", "group")):
+        return True
     # the word elsewhere: every other cell, id and group included, empty or a count
-    words = [k for k, v in record.items() if v.strip() and _total_word(v)]
-    return len(words) == 1 and all(_a_count(v) for k, v in record.items() if k != words[0])
+    words = [k for k, v in record.items() if v.strip() and is_total_word(v)]
+    return len(words) == 1 and all(is_count(v) for k, v in record.items() if k != words[0])
 
 
 def implausible(attributes: dict[str, Any], group: str, row: int, path: Path) -> list[str]:

@@ -49,7 +49,8 @@ _SEX = {
 }
 # Explicit "no value" markers. Deliberately not "nan": Nan (น่าน) is a province.
 MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "n.a", "none", "null", "ไม่ระบุ", "ไม่ทราบ", "ไม่มีข้อมูล",
-                             "unknown", "?", "not known", "not stated", "unk"})
+                             "unknown", "?", "not known", "not stated", "unk", "not recorded", "ไม่ได้บันทึก", "ไม่ได้ระบุ",
+                             "no data"})
 
 _GROUP = {
     "government": "government", "gov": "government", "government official": "government",
@@ -174,8 +175,16 @@ def is_sexless_title(value: str) -> bool:
     return _key(value) in SEXLESS_TITLES
 
 
+# A police or military rank (ร.ต.อ., พ.ต.ท., ด.ต., จ.ส.ต.): Thai writes หญิง after a woman's rank, nothing after a man's.
+_RANK = re.compile(r"^(?:[ก-ฮ]{1,3}\.){1,4}(?P<woman>\s?หญิง)?$")
+
+
 def normalize_sex(value: str) -> str | None:
-    return _SEX.get(value.strip().rstrip(".").casefold())
+    text = value.strip()
+    found = _SEX.get(text.rstrip(".").casefold())
+    if found is None and not is_sexless_title(text) and (rank := _RANK.match(text)):
+        return "female" if rank.group("woman") else "male"
+    return found
 
 
 def parse_number(value: str) -> float | None:
@@ -268,9 +277,9 @@ _HEADER_WORDS = (
     ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน")),
     ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob")),
     ("age", ("age", "อายุ")),
-    ("sex", ("sex", "gender", "เพศ")),
+    ("sex", ("sex", "gender", "เพศ", "คำนำหน้า")),
     ("province", ("province", "จังหวัด")),
-    ("session_id", ("session", "transcript", "ครั้งที่")),
+    ("session_id", ("session", "transcript", "ครั้งที่", "กลุ่มสนทนา", "fgd no", "fg no")),
     ("method", ("method", "interview type", "data collection", "collection", "วิธี", "เก็บข้อมูล",
                 "รูปแบบการสัมภาษณ์", "ประเภทการสัมภาษณ์")),
     ("sector", ("sector", "organisation type", "organization type", "affiliation", "หน่วยงาน", "สังกัด")),
@@ -285,8 +294,17 @@ def _normalize_header(name: str) -> str:
     if exact:
         return exact
     words = re.sub(r"\(.*?\)|[_/]", " ", text.casefold())
+    if any(c in words for c in ("sex", "gender", "เพศ")) and any(c in words for c in ("age", "อายุ")) \
+            and "อายุงาน" not in words:
+        return "sex_age"   # "เพศ/อายุ": one column for both ("ญ/45")
     for column, cues in _HEADER_WORDS:
         if any(cue in words for cue in cues):
+            return column
+    # the cue only inside brackets: "พื้นที่ (อำเภอ/จังหวัด)", "Where (province)"
+    bracketed = " ".join(re.findall(r"\((.*?)\)", text.casefold())).replace("/", " ")
+    for column, cues in _HEADER_WORDS:
+        if column in ("province", "age", "sex", "years_experience") and any(cue in bracketed for cue in cues) \
+                and not any(word in words for word in ("note", "remark", "comment", "หมายเหตุ")):
             return column
     return slug
 
