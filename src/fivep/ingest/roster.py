@@ -95,6 +95,7 @@ class _Collector:
         self.unknown: dict[tuple[str, str, str], list[int]] = {}
         self.title: list[str] = []           # the text of rows above the header
         self.legend: dict[str, str] = {}     # abbreviations the roster's notes define ("ผส. = ผู้เสียหาย...")
+        self.months: set[str] = set()        # numeric columns counted in months ("Experience (months)")
 
     def error(self, row: int | None, column: str | None, message: str, hint: str | None = None) -> None:
         self.problems.append(_Problem(row, column, message, hint))
@@ -330,33 +331,14 @@ def load_roster(path: str | Path) -> RosterRead:
                     f"the header has: {', '.join(h.strip() for h in header)}")
     found.raise_if_any()
     rows, footer = _split_footer(rows, columns)
-    for number, cells in footer:
-        text = " ".join(c.strip() for c in cells if c.strip())
-        record = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns) if col}
-        what = ("a totals row" if is_totals_row({**record, "group": record.get("group", "")})
-                else f"{text[:60]!r} follows the last respondent: a note")
-        found.notes.append(f"{path}, row {number}: {what}" + (f" ({text!r})" if what == "a totals row" else "")
-                           + ", not a respondent; not counted")
-    found.legend = _legend([" ".join(c.strip() for c in cells if c.strip()) for _, cells in footer] + found.title)
-    sections = _sections(rows) if "group" not in columns else {}
-    by_prefix = _groups_by_prefix(rows, columns, found.legend) if "group" not in columns and not sections else None
-    if by_prefix is not None:
-        found.notes.append(f"{path}: each respondent's group read from the prefix of the code, as the roster's note "
-                           f"defines it ({', '.join(f'{k} = {v}' for k, v in sorted(by_prefix.items()))})")
-    elif "group" not in columns and not sections and columns.count("sector") == 1:
-        written = header[columns.index("sector")].strip()
-        columns[columns.index("sector")] = "group"
-        found.notes.append(f"{path}, row {header_row}: column '{written}' gives each respondent's group (the roster "
-                           "has no group column)")
-    if "group" not in columns and not sections and by_prefix is None:
-        found.error(header_row, None, "required column 'group' is missing",
-                    f"the header has: {', '.join(h.strip() for h in header)}")
+    _say_footer(footer, columns, found)
+    sections, by_prefix = _group_source(rows, columns, header, header_row, found)
     found.raise_if_any()
     if "group" in columns and not path.suffix.lower().startswith(".xls"):   # a workbook's merged cells are read as such
         rows = _fill_group_down(rows, columns, header, found)
     age_of = _age_from_birth_year(header, columns, rows, header_row, found)
     found.raise_if_any()
-    in_months = _columns_in_months(header, columns, found)
+    found.months = set(_columns_in_months(header, columns, found))
     seen: dict[str, tuple[str, int]] = {}
     respondents: list[Respondent] = []
     section_group: str | None = None
@@ -381,9 +363,6 @@ def load_roster(path: str | Path) -> RosterRead:
                                else by_prefix.get(_id_prefix(record["respondent_id"]), "")) or ""
         if "sex_age" in record:
             record["sex"], record["age"] = _split_sex_age(record.pop("sex_age"))
-        for column in in_months:
-            if re.fullmatch(r"\s*[0-9๐-๙]+(?:[.,][0-9๐-๙]+)?\s*", record.get(column, "")):
-                record[column] = record[column].strip() + " เดือน"   # a bare number in a column of months
         for i, col in enumerate(columns):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
@@ -402,6 +381,44 @@ def load_roster(path: str | Path) -> RosterRead:
     found.raise_if_any()
     _check_sections(sections, read_rows, found)
     return RosterRead(respondents, found.warnings())
+
+
+def _say_footer(footer: list[tuple[int, list[str]]], columns: list[str], found: _Collector) -> None:
+    """Name each row after the last respondent (a totals row, or a note), and read the legend among them."""
+    texts = []
+    for number, cells in footer:
+        text = " ".join(c.strip() for c in cells if c.strip())
+        texts.append(text)
+        record = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        what = (f"a totals row ({text!r})" if is_totals_row({**record, "group": record.get("group", "")})
+                else f"{text[:60]!r} follows the last respondent: a note")
+        found.notes.append(f"{found.path}, row {number}: {what}, not a respondent; not counted")
+    found.legend = _legend(texts + found.title)
+
+
+def _group_source(rows: list[tuple[int, list[str]]], columns: list[str], header: list[str], header_row: int,
+                  found: _Collector) -> tuple[dict[int, tuple[str, int | None]], dict[str, str] | None]:
+    """Where each respondent's group comes from when no column is named for it: section headings, then the
+    code prefixes a legend defines, then the one agency column (``columns`` is changed to read it as the
+    group). Returns the sections and the prefix table (each possibly empty); an error when none applies."""
+    if "group" in columns:
+        return {}, None
+    sections = _sections(rows)
+    if sections:
+        return sections, None
+    by_prefix = _groups_by_prefix(rows, columns, found.legend)
+    if by_prefix is not None:
+        found.notes.append(f"{found.path}: each respondent's group read from the prefix of the code, as the roster's "
+                           f"note defines it ({', '.join(f'{k} = {v}' for k, v in sorted(by_prefix.items()))})")
+    elif columns.count("sector") == 1:
+        written = header[columns.index("sector")].strip()
+        columns[columns.index("sector")] = "group"
+        found.notes.append(f"{found.path}, row {header_row}: column '{written}' gives each respondent's group (the "
+                           "roster has no group column)")
+    else:
+        found.error(header_row, None, "required column 'group' is missing",
+                    f"the header has: {', '.join(h.strip() for h in header)}")
+    return {}, by_prefix
 
 
 def _columns(header: list[str], found: _Collector, row: int = 1) -> list[str]:
@@ -766,6 +783,9 @@ def _read_glossed(value: str, read: Callable[[str], Any]) -> Any:
     return first if first is not None else second
 
 
+_BARE_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,][0-9๐-๙]+)?")
+
+
 def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, hint: str,
                 found: _Collector) -> Any:
     if is_missing(value, read):
@@ -773,6 +793,8 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
             found.changed(row, column, value, "missing")
         return None
     result = read(value)
+    if result is not None and column in found.months and _BARE_NUMBER.fullmatch(value):
+        result = result / 12   # a bare number in a column counted in months
     if result is None:
         result = _read_glossed(value, read)
     if result is None and column == "sex" and is_sexless_title(value):
