@@ -268,3 +268,47 @@ def test_a_utf16_tab_separated_export_with_line_breaks_inside_a_note(tmp_path: P
     text = text.replace("Sex\r\n", "Sex\tNote\r\n")
     path.write_bytes(text.encode("utf-16"))
     assert [r.id for r in load_roster(path).respondents] == ["NT-1", "NT-2", "NT-3"]
+
+
+def test_group_codes_keyed_in_the_column_name_and_sex_ticked_in_two_columns(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("รหัส,กลุ่ม (1=รัฐ 2=NGO 3=ผู้เชี่ยวชาญ 4=ผู้เสียหาย),ชาย,หญิง,อายุ\n"
+                             "N1,2,,✓,65\nG1,1,✓,,28\nE1,3,,,53\nV1,4,,✓,15\n,,,,\nLast updated: 14/03/2024 16:02:11,,,,\n"))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"]) for r in read.respondents] == [
+        ("N1", "ngo", "female"), ("G1", "government", "male"), ("E1", "expert", None), ("V1", "victim", "female")]
+    assert any("the sex read from the ticks in columns 'หญิง' and 'ชาย'" in w for w in read.warnings)
+    assert any("'1' read as 'government' (the roster's note defines it as 'รัฐ')" in w for w in read.warnings)
+
+
+def test_experience_from_the_year_work_began_and_provinces_with_their_region(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("ทะเบียนผู้ให้ข้อมูล (เก็บข้อมูลภาคสนาม พ.ศ. 2566)\n"
+                             "รหัส,กลุ่ม,จังหวัด,ปีที่เริ่มทำงาน\nT1,ภาครัฐ,ภาคเหนือ-เชียงราย,พ.ศ. 2554\n"
+                             "T2,ผู้ เชี่ยวชาญ อาวุโส,ภาคเหนือ – แพร่,เริ่มงานปี 2565\nT3,เด็กผู้เสียหาย,เชียงใหม่,-\n"))
+    read = load_roster(path)
+    assert [(r.group, r.attributes["province"], r.attributes["years_experience"]) for r in read.respondents] == [
+        ("government", "Chiang Rai", 12), ("expert", "Phrae", 1), ("victim", "Chiang Mai", None)]
+    assert any("years of experience computed as 2566" in w for w in read.warnings)
+
+
+def test_two_columns_naming_the_same_thing_are_told_apart_by_their_values(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("Code,Category,Type,อายุ,ที่มาของอายุ\nK1,Govt,KII,40,คำนวณ: 2566 - ปีเกิด\n"
+                             "K2,NGO,FGD,35,คำนวณ: 2566 - ปีเกิด\n"))
+    read = load_roster(path)
+    assert [(r.group, r.attributes["method"], r.attributes["age"]) for r in read.respondents] == [
+        ("government", "interview", 40), ("ngo", "focus_group", 35)]
+    assert any("'Category' and 'Type' both name group" in w and "read as method" in w for w in read.warnings)
+
+
+def test_a_roster_split_over_sheets_is_refused_not_read_in_part(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for index, title in enumerate(("เชียงใหม่", "แพร่")):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        for row in (["รหัส", "กลุ่ม", "เพศ"], [f"P{index}", "NGO", "ญ"]):
+            sheet.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    with pytest.raises(RosterError, match="several sheets with the same columns"):
+        load_roster(path)

@@ -25,7 +25,7 @@ from fivep.errors import RosterError
 from fivep.ingest.encoding import decode_bytes
 from fivep.ingest.roster_checks import implausible, is_count, is_total_word, is_totals_row
 from fivep.ingest.roster_checks import rows_named as _rows
-from fivep.ingest.thai import invisible_characters, normalize_id
+from fivep.ingest.thai import invisible_characters, normalize_id, thai_to_arabic_digits
 from fivep.ingest.vocabulary import (
     KNOWN_GROUPS,
     NUMERIC,
@@ -96,6 +96,7 @@ class _Collector:
         self.title: list[str] = []           # the text of rows above the header
         self.legend: dict[str, str] = {}     # abbreviations the roster's notes define ("ผส. = ผู้เสียหาย...")
         self.months: set[str] = set()        # numeric columns counted in months ("Experience (months)")
+        self.keys: list[str] = []            # keys given in the column names: "กลุ่ม (1=รัฐ 2=NGO ...)"
 
     def error(self, row: int | None, column: str | None, message: str, hint: str | None = None) -> None:
         self.problems.append(_Problem(row, column, message, hint))
@@ -217,7 +218,11 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]],
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types on a damaged workbook
         raise RosterError(f"not a readable Excel workbook ({type(error).__name__})", path=path,
                           hint="save it again as .xlsx or export it as CSV") from None
-    sheet, passed = _roster_sheet(book)
+    try:
+        sheet, passed = _roster_sheet(book, path)
+    except RosterError:
+        book.close()
+        raise
     # Read-only mode trusts the sheet's stored dimension, which other programs often leave stale
     # (a sheet written as A1:D3 that holds five rows): forget it and read every row there is.
     sheet.reset_dimensions()  # type: ignore[union-attr]
@@ -253,16 +258,34 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]],
     return header, rows, merged, note
 
 
-def _roster_sheet(book: Any) -> tuple[Any, list[str]]:
+def _sheet_columns(sheet: Any) -> frozenset[str] | None:
+    """The known columns a sheet's first rows name, when they name a roster's (the respondent id and the
+    group, or two more); else None."""
+    sheet.reset_dimensions()
+    for values in sheet.iter_rows(max_row=_HEADER_SEARCH, values_only=True):
+        names = frozenset(c for c in (_normalize_header(str(v)) for v in values if v is not None) if c in _KNOWN_COLUMNS)
+        if "respondent_id" in names and (len(names) >= 3 or "group" in names):
+            return names
+    return None
+
+
+def _roster_sheet(book: Any, path: Path) -> tuple[Any, list[str]]:
     """The sheet that holds the roster: the first one whose first rows name the respondent id and the group
     (or two more known columns); a workbook may open with a cover or instructions sheet. The first sheet
-    when none does (its error then names what is missing). Returns the sheet and the titles passed over."""
+    when none does (its error then names what is missing). Returns the sheet and the titles passed over.
+    A roster split over several sheets with the same columns (a sheet per province) is refused: reading one
+    of them would leave the others' respondents out."""
     for index, sheet in enumerate(book.worksheets):
-        sheet.reset_dimensions()
-        for values in sheet.iter_rows(max_row=_HEADER_SEARCH, values_only=True):
-            names = {c for c in (_normalize_header(str(v)) for v in values if v is not None) if c in _KNOWN_COLUMNS}
-            if "respondent_id" in names and (len(names) >= 3 or "group" in names):
-                return sheet, [s.title for s in book.worksheets[:index]]
+        names = _sheet_columns(sheet)
+        if names is None:
+            continue
+        more = [other.title for other in book.worksheets[index + 1:] if _sheet_columns(other) == names]
+        if more:
+            raise RosterError(f"the roster is on several sheets with the same columns ('{sheet.title}', "
+                              + ", ".join(repr(t) for t in more) + ")", path=path,
+                              hint="put every respondent on one sheet (with a province column if each sheet is a "
+                                   "province), or export each sheet as a roster of its own")
+        return sheet, [s.title for s in book.worksheets[:index]]
     return book.worksheets[0], []
 
 
@@ -322,7 +345,10 @@ def load_roster(path: str | Path) -> RosterRead:
     if sheet_note:
         found.notes.append(sheet_note)
     header_row, header, rows = _find_header(header, rows, found)
+    found.keys = [inner for h in header for inner in re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", h)]
     columns = _columns(header, found, header_row)
+    _settle_twins(columns, header, rows, header_row, found)
+    _tick_columns(columns, header, header_row, found)
     _say_merged(merged, header_row, header, found)
     rows = _drop_units_row(rows, header, columns, found)
     rows = _drop_repeated_headers(rows, header, found)
@@ -336,7 +362,8 @@ def load_roster(path: str | Path) -> RosterRead:
     found.raise_if_any()
     if "group" in columns and not path.suffix.lower().startswith(".xls"):   # a workbook's merged cells are read as such
         rows = _fill_group_down(rows, columns, header, found)
-    age_of = _age_from_birth_year(header, columns, rows, header_row, found)
+    derived = {source: convert for source in _SINCE
+               if (convert := _years_since(source, header, columns, rows, header_row, found)) is not None}
     found.raise_if_any()
     found.months = set(_columns_in_months(header, columns, found))
     seen: dict[str, tuple[str, int]] = {}
@@ -355,14 +382,16 @@ def load_roster(path: str | Path) -> RosterRead:
             continue
         # unescape_cell: a roster fivep wrote (import, deidentify) has formula-like text escaped as '=...
         record = {col: (unescape_cell(cells[i]) if i < len(cells) else "") for i, col in enumerate(columns) if col}
-        if age_of is not None:
-            record["age"] = age_of(record["birth_year"])
+        for source, convert in derived.items():
+            record[_SINCE[source][0]] = convert(record[source])
         totals = is_totals_row({**record, "group": record.get("group", "")})
         if "group" not in columns:
             record["group"] = (section_group if by_prefix is None
                                else by_prefix.get(_id_prefix(record["respondent_id"]), "")) or ""
         if "sex_age" in record:
             record["sex"], record["age"] = _split_sex_age(record.pop("sex_age"))
+        if "sex:female" in record:
+            record["sex"] = _ticked_sex(record.pop("sex:female"), record.pop("sex:male"), number, found)
         for i, col in enumerate(columns):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
@@ -393,7 +422,7 @@ def _say_footer(footer: list[tuple[int, list[str]]], columns: list[str], found: 
         what = (f"a totals row ({text!r})" if is_totals_row({**record, "group": record.get("group", "")})
                 else f"{text[:60]!r} follows the last respondent: a note")
         found.notes.append(f"{found.path}, row {number}: {what}, not a respondent; not counted")
-    found.legend = _legend(texts + found.title)
+    found.legend = _legend(texts + found.title + found.keys)
 
 
 def _group_source(rows: list[tuple[int, list[str]]], columns: list[str], header: list[str], header_row: int,
@@ -436,6 +465,33 @@ def _columns(header: list[str], found: _Collector, row: int = 1) -> list[str]:
     return columns
 
 
+def _settle_twins(columns: list[str], header: list[str], rows: list[tuple[int, list[str]]], row: int,
+                  found: _Collector) -> None:
+    """Two columns whose names both say the same known column (``อายุ`` and ``ที่มาของอายุ``; ``Category`` and
+    ``Type``): the one whose values read as that column keeps it; the other is read as the known column its
+    values fit (``Type``: KII / FGD, the method) or kept as it is. Each decision reported; a tie is an error."""
+    readers: dict[str, Callable[[str], Any]] = {**{c: r for c, (r, _) in _READERS.items()}, "group": known_group,
+                                                "sector": known_group}
+
+    def share(i: int, column: str) -> float:
+        values = [cells[i].strip() for _, cells in rows[:200] if i < len(cells) and cells[i].strip()]
+        values = [v for v in values if not is_missing(v, readers[column])]
+        return sum(readers[column](v) is not None for v in values) / len(values) if values else 0.0
+
+    for column in sorted({c for c in columns if c in readers and columns.count(c) > 1}):
+        at = [i for i, c in enumerate(columns) if c == column]
+        scores = sorted(((share(i, column), i) for i in at), reverse=True)
+        if len(at) != 2 or scores[0][0] < 0.8 or scores[1][0] >= 0.5:
+            continue   # the error _columns reported stands
+        loser = scores[1][1]
+        fits = [c for c in readers if c not in columns and share(loser, c) >= 0.8]
+        columns[loser] = fits[0] if len(fits) == 1 else re.sub(r"[\s\-]+", "_", header[loser].strip().casefold())
+        found.problems = [p for p in found.problems if not (p.row == row and f"are both read as '{column}'" in p.message)]
+        found.notes.append(f"{found.path}, row {row}: columns '{header[scores[0][1]].strip()}' and "
+                           f"'{header[loser].strip()}' both name {column}; the values of the first read as {column}, "
+                           f"the second is read as {columns[loser]}")
+
+
 def _say_merged(merged: Merged, header_row: int, header: list[str], found: _Collector) -> None:
     """One warning per merged range below the header: which rows were given the value of which row."""
     runs: dict[tuple[int, int], list[int]] = {}
@@ -448,7 +504,7 @@ def _say_merged(merged: Merged, header_row: int, header: list[str], found: _Coll
                            f"{anchor} read for each")
 
 
-_KNOWN_COLUMNS = frozenset({*REQUIRED, *_READERS, "sector", "session_id", "birth_year", "sex_age"})
+_KNOWN_COLUMNS = frozenset({*REQUIRED, *_READERS, "sector", "session_id", "birth_year", "sex_age", "start_year"})
 _HEADER_SEARCH = 12   # rows a title, a note or a header over merged cells may take above the column names
 
 
@@ -643,6 +699,30 @@ def _columns_in_months(header: list[str], columns: list[str], found: _Collector)
     return out
 
 
+def _tick_columns(columns: list[str], header: list[str], row: int, found: _Collector) -> None:
+    """Two columns named for the sexes (``ชาย`` / ``หญิง``, ``Male`` / ``Female``) holding a tick each: the sex,
+    when the roster has no sex column."""
+    if "sex" in columns:
+        return
+    named = {normalize_sex(h): i for i, h in enumerate(header) if h.strip() and normalize_sex(h) in ("female", "male")}
+    if set(named) == {"female", "male"}:
+        columns[named["female"]], columns[named["male"]] = "sex:female", "sex:male"
+        found.notes.append(f"{found.path}, row {row}: the sex read from the ticks in columns "
+                           f"'{header[named['female']].strip()}' and '{header[named['male']].strip()}'")
+
+
+_NO_TICK = frozenset({"", "0", "-", "no", "n", "false", "ไม่", "ไม่ใช่", "✗", "☐"})
+
+
+def _ticked_sex(female: str, male: str, row: int, found: _Collector) -> str:
+    """What two tick cells say: the ticked one's sex, nothing when neither is ticked; both ticked is an error."""
+    ticked = [sex for sex, mark in (("female", female), ("male", male)) if mark.strip().casefold() not in _NO_TICK]
+    if len(ticked) == 2:
+        found.error(row, "sex", f"both sexes ticked ({female.strip()!r}, {male.strip()!r})", "tick one, or neither")
+        return ""
+    return ticked[0] if ticked else ""
+
+
 def _split_sex_age(value: str) -> tuple[str, str]:
     """``ญ/45``, ``ช / 38``, ``-/53``: one column holding the sex and the age."""
     sex, _, age = value.partition("/")
@@ -652,36 +732,43 @@ def _split_sex_age(value: str) -> tuple[str, str]:
 _YEAR = re.compile(r"(?<![0-9])(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])")
 
 
-def _age_from_birth_year(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
-                         header_row: int, found: _Collector) -> Callable[[str], str] | None:
-    """A roster that gives birth years instead of ages (``ปีเกิด (พ.ศ.)``): ages are the year of the fieldwork
-    less the birth year, the fieldwork year being the one year the rows above the header state (``เก็บข้อมูลปี
-    พ.ศ. 2567``), in the calendar the birth years use (Buddhist era = common era + 543). None when the roster
-    gives ages; an error when no single fieldwork year is stated."""
-    if "age" in columns or "birth_year" not in columns:
+_SINCE = {"birth_year": ("age", "birth years", "ages"), "start_year": ("years_experience", "the year work began",
+                                                                       "years of experience")}
+
+
+def _years_since(source: str, header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
+                 header_row: int, found: _Collector) -> Callable[[str], str] | None:
+    """A roster that gives a year instead of a count (``ปีเกิด (พ.ศ.)`` for the age, ``ปีที่เริ่มทำงาน`` for the
+    experience): the count is the year of the fieldwork less that year, the fieldwork year being the one year the
+    rows above the header state (``เก็บข้อมูลปี พ.ศ. 2567``), in the calendar the column uses (Buddhist era =
+    common era + 543). None when the roster gives the count itself; an error when no single fieldwork year is
+    stated."""
+    target, what, counts = _SINCE[source]
+    if target in columns or source not in columns:
         return None
-    at = columns.index("birth_year")
-    births = [parse_number(cells[at]) for _, cells in rows if at < len(cells) and cells[at].strip()]
-    buddhist = any(b is not None and b > 2400 for b in births)
+    at = columns.index(source)
+    years = [int(y) for _, cells in rows if at < len(cells) for y in _YEAR.findall(thai_to_arabic_digits(cells[at]))]
+    buddhist = any(y > 2400 for y in years)
     stated = {int(y) + (543 if buddhist and int(y) < 2400 else -543 if not buddhist and int(y) > 2400 else 0)
-              for text in found.title for y in _YEAR.findall(text)}
+              for text in found.title for y in _YEAR.findall(thai_to_arabic_digits(text))}
     written = header[at].strip()
     if len(stated) != 1:
-        found.error(header_row, "birth_year", f"column '{written}' gives birth years, and "
+        found.error(header_row, source, f"column '{written}' gives {what}, and "
                     + ("no row above the column names states the year of the fieldwork" if not stated else
                        f"the rows above the column names state several years ({', '.join(map(str, sorted(stated)))})"),
-                    "add an age column, or one line above the column names stating the fieldwork year, "
+                    f"add a column of {counts}, or one line above the column names stating the fieldwork year, "
                     "such as 'เก็บข้อมูลปี พ.ศ. 2567'")
         return None
     year = stated.pop()
-    found.notes.append(f"{found.path}, column '{written}': ages computed as {year} (the fieldwork year the rows above "
-                       "the column names state) less the birth year")
-    def age(value: str) -> str:
-        born = parse_number(value) if value.strip() else None
-        if born is None or not float(born).is_integer() or not (year - 120 <= born <= year):
-            return value
-        return str(int(year - born))
-    return age
+    found.notes.append(f"{found.path}, column '{written}': {counts} computed as {year} (the fieldwork year the rows "
+                       f"above the column names state) less {what}")
+
+    def since(value: str) -> str:
+        found_years = [int(y) for y in _YEAR.findall(thai_to_arabic_digits(value))]
+        if len(found_years) != 1 or not (year - 120 <= found_years[0] <= year):
+            return value   # not a year: read as written (a missing marker, or an error naming the row)
+        return str(year - found_years[0])
+    return since
 
 
 _LEGEND_PAIR = re.compile(r"([^\s=;,:]+(?:\s[^\s=;,:]+)?)\s*=\s*([^=;]+?)\s*(?=;|$|\s[^\s=;,]+\s*=)")
@@ -797,6 +884,10 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
         result = result / 12   # a bare number in a column counted in months
     if result is None:
         result = _read_glossed(value, read)
+    defined = found.legend.get(value.casefold())
+    if result is None and defined is not None and (result := read(defined)) is not None:
+        found.changed(row, column, value, f"{result!r} (the roster's note defines it as {defined!r})")
+        return result
     if result is None and column == "sex" and is_sexless_title(value):
         found.changed(row, column, value, "missing (a title that does not say the sex)")
         return None

@@ -50,7 +50,7 @@ _SEX = {
 # Explicit "no value" markers. Deliberately not "nan": Nan (น่าน) is a province.
 MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "n.a", "none", "null", "ไม่ระบุ", "ไม่ทราบ", "ไม่มีข้อมูล",
                              "unknown", "?", "not known", "not stated", "unk", "not recorded", "ไม่ได้บันทึก", "ไม่ได้ระบุ",
-                             "no data"})
+                             "no data", "prefer not to say", "declined", "ไม่ประสงค์ระบุ", "ไม่ขอระบุ", "ไม่ประสงค์จะระบุ"})
 
 _GROUP = {
     "government": "government", "gov": "government", "government official": "government",
@@ -67,7 +67,10 @@ _GROUP = {
 _METHOD = {
     "interview": "interview", "in-depth interview": "interview", "indepth interview": "interview",
     "idi": "interview", "ii": "interview", "สัมภาษณ์": "interview", "สัมภาษณ์เชิงลึก": "interview",
-    "in-depth": "interview", "indepth": "interview", "individual interview": "interview",
+    "in-depth": "interview", "indepth": "interview", "individual interview": "interview", "kii": "interview",
+    "key informant interview": "interview", "f2f interview": "interview", "face-to-face interview": "interview",
+    "zoom interview": "interview", "online interview": "interview", "phone interview": "interview",
+    "telephone interview": "interview", "online fgd": "focus_group", "online focus group": "focus_group",
     "การสัมภาษณ์เชิงลึก": "interview", "การสัมภาษณ์": "interview",
     "focus group": "focus_group", "focus_group": "focus_group", "focus-group": "focus_group",
     "fgd": "focus_group", "fg": "focus_group", "focus group discussion": "focus_group",
@@ -115,6 +118,7 @@ def normalize_province(value: str) -> str | None:
     ``จ.``/``จังหวัด`` (``อ.แม่สาย จ.เชียงราย``) or a comma (``Mae Sai, Chiang Rai``); a value naming two
     different provinces gives None.
     """
+    value = _REGION.sub("", value)   # "ภาคเหนือ – แพร่", "Northern region: Nan"
     found = _province_exact(value)
     if found:
         return found
@@ -123,8 +127,8 @@ def normalize_province(value: str) -> str | None:
     if capital != value.strip() and (found := _province_exact(capital)):
         return found
     parts = [m.group(1) for m in _PROVINCE_MARKED.finditer(value)]
-    if "," in value or ";" in value:
-        parts += [p for p in re.split(r"[,;]", value) if _key(p) not in ("thailand", "ประเทศไทย", "ไทย")]
+    if "," in value or ";" in value or re.search(r"\s[–—-]\s", value):   # "Mae Sai, Chiang Rai"; "ภาคเหนือ – แพร่"
+        parts += [p for p in re.split(r"[,;]|\s[–—-]\s", value) if _key(p) not in ("thailand", "ประเทศไทย", "ไทย")]
     # a district marked as one, then the province: "เขตพญาไท กรุงเทพฯ", "อ.เชียงของ เชียงราย", "Fang District Chiang Mai"
     words = value.split()
     if len(words) >= 2 and _DISTRICT.match(value.strip()):
@@ -135,6 +139,9 @@ def normalize_province(value: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+_REGION = re.compile(r"^\s*(?:ภาค(?:ตะวันออกเฉียงเหนือ|เหนือ|กลาง|ใต้|อีสาน|ตะวันออก|ตะวันตก)|(?:northern|north|central|"
+                     r"southern|south|north-?eastern|eastern|western|northeast)(?:\s+(?:region|thailand))?)\s*[-–—:]\s*",
+                     re.IGNORECASE)
 _DISTRICT = re.compile(r"^(?:อ\.|อำเภอ|เขต|ต\.|ตำบล|แขวง|amphoe\s|district\s|\S+\s+district\b)", re.IGNORECASE)
 
 
@@ -258,7 +265,8 @@ def known_group(value: str) -> str | None:
     exact = _group_lookup(value)
     if exact:
         return exact
-    low = value.strip().casefold()
+    # Thai writes no space inside a phrase: "ผู้ เชี่ยวชาญ อาวุโส" is "ผู้เชี่ยวชาญอาวุโส"
+    low = re.sub(r"(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])", "", value.strip().casefold())
     for group, words in _GROUP_WORDS:
         if any(word in low for word in words):
             return group
@@ -273,9 +281,11 @@ def normalize_group(value: str) -> str:
 # Header words, for headers no alias matches exactly ("Respondent ID", "Age (years)", "Gender / เพศ").
 _HEADER_WORDS = (
     ("respondent_id", ("respondent id", "respondent code", "id code", "participant id", "participant code",
-                       "interviewee code", "interviewee id", "informant code", "informant id", "รหัส")),
+                       "interviewee code", "interviewee id", "informant code", "informant id", "resp. id", "resp id",
+                       "รหัส")),
     ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน")),
     ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob")),
+    ("start_year", ("ปีที่เริ่ม", "เริ่มทำงาน", "เริ่มงาน", "start year", "year started", "started work", "year began")),
     ("age", ("age", "อายุ")),
     ("sex", ("sex", "gender", "เพศ", "คำนำหน้า")),
     ("province", ("province", "จังหวัด")),
