@@ -83,6 +83,11 @@ def found(text: str) -> list[tuple[str, str]]:
     # a naming word after a name or a title is the cue of the next name, never part of one
     ("ผู้เสียหาย ด.ญ.นันทิชา ชื่อเล่น มด ถูกส่งต่อมา", [("PERSON", "นันทิชา"), ("PERSON", "มด")]),
     ("น้องชื่อเล่นว่ามด อายุ 14", [("PERSON", "มด")]),
+    # a word that is part of place names is a person where only a person can stand; names joined to a name
+    ("So then Nam called me, she said to wait.", [("PERSON", "Nam")]),
+    ("The broker, a Hmong woman known as Mai, recruited girls.", [("PERSON", "Mai")]),
+    ("Beer said, 'the boss is a policeman.'", [("PERSON", "Beer")]),
+    ("Honestly, Joy and Bee were the only two who agreed.", [("PERSON", "Joy"), ("PERSON", "Bee")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
@@ -97,6 +102,8 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "They drove a Toyota Fortuner and paid through PromptPay into a Kasikorn account.",
     "Police refused to register the complaint, and Immigration told us to wait.",
     "Article 3 of the Palermo Protocol was cited in semester 2/2024.",
+    "Section 40 of the Child Protection Act B.E. 2546 applies, and Thailand and Myanmar signed it.",
+    "หมู่เฮาบ่ได้เฮียนหนังสือกั๋นเจ้า ตื่นมาก็ต้องไปยะก๋าน",
     "ผมทำงานที่ ศปคม. เชียงราย รหัส GOV-CR-04 ที่ สภ.แม่สาย",
     "Case number 1100701234565 is still pending at the juvenile court.",
     "The MDT met in Chiang Mai on Tuesday with MSDHS and POCHT staff at 9.30.",

@@ -95,6 +95,19 @@ def _again(text: str, learned: list[Span], found: list[Span]) -> Iterator[Span]:
             yield Span(start, end, "PERSON", name, LEARNED_RULE + ".again")
 
 
+def _joined(text: str, found: list[Span]) -> Iterator[Span]:
+    """A capitalised word joined to a name found in Latin script is a name too: "Joy and Bee were", "Bird, Mint
+    and ...": before or after it, across ``and`` / ``or`` / ``&`` / a comma (see
+    :func:`fivep.privacy.names.joined_names`)."""
+    from fivep.privacy.names import joined_names
+
+    taken = [(s.start, s.end) for s in found]
+    for span in joined_names(text, [s for s in found if s.type == "PERSON" and s.text.isascii()]):
+        if not any(a < span.end and span.start < b for a, b in taken):
+            taken.append((span.start, span.end))
+            yield span
+
+
 def detect(text: str, *, types: Iterable[str] | None = None,
            recognizers: dict[str, Recognizer] | None = None) -> list[Span]:
     """Identifiers in ``text``: non-overlapping :class:`Span` objects sorted by start.
@@ -131,4 +144,5 @@ def detect(text: str, *, types: Iterable[str] | None = None,
     learned = [s for s in learned if not any(s.overlaps(f) for f in found)]
     found.extend(learned)
     found.extend(_again(text, learned, found))
+    found.extend(_joined(text, found))
     return [s for s in resolve(text, found) if s.type in wanted]

@@ -229,6 +229,7 @@ class EnglishLexicon:
     naming: tuple[str, ...]
     fillers: tuple[str, ...]
     gazetteer: frozenset[str]
+    place_parts: frozenset[str]   # in the gazetteer, and people's names too ("Nam", "Mai")
     common: frozenset[str]
     known: frozenset[str]
     function_words: frozenset[str]
@@ -271,6 +272,7 @@ def english() -> EnglishLexicon:
         naming=tuple(sorted(data["cues"]["naming"], key=len, reverse=True)),
         fillers=tuple(data["cues"]["fillers"]),
         gazetteer=frozenset(w.casefold() for w in data["gazetteer"]["words"]),
+        place_parts=frozenset(w.casefold() for w in data["gazetteer"]["place_parts"]),
         common=common,
         known=known,
         function_words=frozenset(_FUNCTION_WORDS.split()),

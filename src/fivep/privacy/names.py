@@ -362,7 +362,7 @@ _EN_SUBJECT = re.compile(
     r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:(?:then|just|also|later|finally|never|always|even)\s+)?"
     r"(?:said|says|told|tells|called|calls|texted|texts|messaged|asked|asks|cried|replied|answered|admitted|"
     r"explained|promised|lied|phoned|rang|introduced|recruited|invited|convinced|persuaded|warned|threatened)"
-    r"\s+(?:me|her|him|us|them|my|that|to|and|she|he|they|we|I|,)(?![A-Za-z])"
+    r"(?:\s+(?:me|her|him|us|them|my|that|to|and|she|he|they|we|I)(?![A-Za-z])|\s*,)"
 )
 # "Golf drove the girls", "Grace refused lunch", "May told the interpreter": a capitalised word followed by
 # what only a person does, whatever comes next.
@@ -427,17 +427,21 @@ _NOT_SUBJECTS = frozenset({
     "public", "community", "union", "embassy", "ministry", "department", "office", "shelter", "hospital",
     "school", "company", "agency", "we", "they", "i", "you", "it", "this", "that", "reuters",
 })
+_INSTITUTION_AFTER = re.compile(r"\s+(?:Act|Law|Code|Committee|Commission|Centre|Center|Office|Foundation|Unit|"
+                                r"Department|Division|Network|Fund|Policy|Plan|Programme|Program|Project|Services?|"
+                                r"Bureau|Agency|Council|Board|Association|Protocol)\b")
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
 
 
 def _a_persons_word(word: str, titles: frozenset[str] | set[str]) -> bool:
     """Whether a capitalised word a person's verb or naming cue points at can be a name: not a function word, a
-    collective ("Police", "Staff"), a title, a place or a plural ("Prosecutors"); months may be names (May)."""
+    collective ("Police", "Staff"), a title, a place or a plural ("Prosecutors"); months (May) and words that are
+    parts of place names and names too (Nam, Mai) may be names."""
     lex = english()
     low = word.casefold()
     return not (low in lex.function_words or low in _NOT_SUBJECTS or low in titles
-                or low in lex.gazetteer and low not in _MONTHS or any(low == c.casefold() for c in lex.naming)
-                or lex.plural_of_known(low))
+                or low in lex.gazetteer and low not in _MONTHS and low not in lex.place_parts
+                or any(low == c.casefold() for c in lex.naming) or lex.plural_of_known(low))
 
 
 def _is_capitalised(word: str) -> bool:
@@ -543,7 +547,7 @@ def find_english_names(text: str) -> Iterator[Span]:
             if said in titles and _names_a_province(f"{said} {run.group(0)}"):
                 continue  # "Nong Khai", "Nong Bua Lamphu": provinces, not Nong + a name
             span = _english_run(text, 0, run.start(), run.end(), cue=True, titled=said in titles)
-            if span:
+            if span and not _INSTITUTION_AFTER.match(text, span.end):   # "Child Protection Act": a law's name
                 yield Span(span.start, span.end, "PERSON", span.text, "en.cue")
     subjects = [*_EN_SUBJECT.finditer(text), *_EN_REPORTED.finditer(text), *_EN_DENIED.finditer(text),
                 *_EN_ACTOR.finditer(text), *_EN_OBJECT.finditer(text)]
@@ -593,6 +597,27 @@ def find_english_names(text: str) -> Iterator[Span]:
                 second = _english_run(text, 0, run.start(), run.end(), cue=True)
                 if second:
                     yield Span(second.start, second.end, "PERSON", second.text, "en.joined")
+
+
+_JOIN_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)([A-Z][a-z]+)(?![A-Za-z'’])")
+_JOIN_BEFORE = re.compile(r"(?<![A-Za-z'’])([A-Z][a-z]+)(?:\s*,\s*|\s+(?:and|or|&)\s+)$")
+
+
+def joined_names(text: str, names: list[Span]) -> Iterator[Span]:
+    """Capitalised words joined to a found name by ``and`` / ``or`` / ``&`` / a comma, on either side ("Joy and
+    Bee", "Bird, Mint"), when they can be a person's (see :func:`_a_persons_word`; places stay places)."""
+    titles = _folded_titles()
+    lex = english()
+    for name in names:
+        after = _JOIN_AFTER.match(text, name.end)
+        before = _JOIN_BEFORE.search(text, max(0, name.start - 40), name.start)
+        for match in (m for m in (after, before) if m):
+            word = match.group(1)
+            if not _a_persons_word(word, titles) or word.casefold() in lex.place_parts:
+                continue
+            span = make_span_at(text, 0, match.start(1), match.end(1))
+            if span:
+                yield Span(span.start, span.end, "PERSON", span.text, "en.joined")
 
 
 # --- social-media display names ----------------------------------------------------------------------
