@@ -88,6 +88,9 @@ def found(text: str) -> list[tuple[str, str]]:
     ("The broker, a Hmong woman known as Mai, recruited girls.", [("PERSON", "Mai")]),
     ("Beer said, 'the boss is a policeman.'", [("PERSON", "Beer")]),
     ("Honestly, Joy and Bee were the only two who agreed.", [("PERSON", "Joy"), ("PERSON", "Bee")]),
+    # a name followed by the person's role in brackets
+    ("ที่ประชุม ได้แก่ สุภาพร (นักสังคมสงเคราะห์) ธีระ (พนักงานสอบสวน)", [("PERSON", "สุภาพร"), ("PERSON", "ธีระ")]),
+    ("Present: Grace (interpreter) and the MDT.", [("PERSON", "Grace")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
@@ -104,6 +107,7 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "Article 3 of the Palermo Protocol was cited in semester 2/2024.",
     "Section 40 of the Child Protection Act B.E. 2546 applies, and Thailand and Myanmar signed it.",
     "หมู่เฮาบ่ได้เฮียนหนังสือกั๋นเจ้า ตื่นมาก็ต้องไปยะก๋าน",
+    "เจ้าหน้าที่ (นักสังคมสงเคราะห์) และ พม. (ผู้ช่วย) มาเยี่ยม",
     "ผมทำงานที่ ศปคม. เชียงราย รหัส GOV-CR-04 ที่ สภ.แม่สาย",
     "Case number 1100701234565 is still pending at the juvenile court.",
     "The MDT met in Chiang Mai on Tuesday with MSDHS and POCHT staff at 9.30.",

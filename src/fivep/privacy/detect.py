@@ -15,7 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from fivep.privacy.address import find_addresses
 from fivep.privacy.learned import RULE as LEARNED_RULE
 from fivep.privacy.learned import find_learned_names
-from fivep.privacy.names import find_english_names, find_social_names, find_thai_names
+from fivep.privacy.names import (
+    find_english_names,
+    find_names_before_roles,
+    find_social_names,
+    find_thai_names,
+)
 from fivep.privacy.patterns import (
     find_bank_accounts,
     find_birth_dates,
@@ -48,6 +53,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "social_name": find_social_names,
     "thai_name": find_thai_names,
     "english_name": find_english_names,
+    "name_before_role": find_names_before_roles,
     # the learned name labeller: its spans are kept only where no rule found anything (see below)
     "learned_name": find_learned_names,
 }

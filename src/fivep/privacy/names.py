@@ -599,6 +599,46 @@ def find_english_names(text: str) -> Iterator[Span]:
                     yield Span(second.start, second.end, "PERSON", second.text, "en.joined")
 
 
+# "สุภาพร (นักสังคมสงเคราะห์)", "Somchai (social worker)": a word followed by a person's role in brackets.
+_ROLE_AFTER_TH = re.compile(r"([\u0e01-\u0e4e]{2,30})\s?\((?:เป็น)?\s?([\u0e01-\u0e4e.]{2,40})")
+_ROLE_AFTER_EN = re.compile(
+    r"(?<![A-Za-z'’])([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s?\((?:a|an|the|our|her|his)?\s?(?:[a-z]+\s)?"
+    r"(?:worker|officer|investigator|interpreter|translator|prosecutor|judge|lawyer|nurse|doctor|teacher|"
+    r"psychologist|volunteer|manager|director|coordinator|inspector|official|broker|agent|recruiter|owner|driver|"
+    r"guard|mother|father|sister|brother|aunt|uncle|cousin|friend|victim|survivor|witness|suspect|defendant)s?\b"
+)
+
+
+def find_names_before_roles(text: str) -> Iterator[Span]:
+    """A name followed by the person's role in brackets, in a list of who took part or a case file (see above)."""
+    from fivep.privacy.vocabulary import field_words, roles
+
+    lex = thai()
+    for match in _ROLE_AFTER_TH.finditer(text):
+        role = match.group(2)
+        if not any(role.startswith(r) for r in roles()):
+            continue
+        words = thai_tokenizer()(match.group(1))
+        kept: list[str] = []
+        for word in reversed(words):   # the name is the end of the run: "และกมลชนก" -> "กมลชนก"
+            if word in lex.boundary or word in lex.conjunction or word in field_words() or word in lex.titles:
+                break
+            kept.insert(0, word)
+        name = "".join(kept)
+        if len(name) < 2 or name in field_words() or lex.is_common(name, 3000) and name not in lex.given_names:
+            continue
+        end = match.start(1) + len(match.group(1))
+        span = make_span_at(text, 0, end - len(name), end)
+        if span:
+            yield Span(span.start, span.end, "PERSON", span.text, "th.role")
+    titles = _folded_titles()
+    for match in _ROLE_AFTER_EN.finditer(text):
+        if _a_persons_word(match.group(1).split()[0], titles):
+            span = make_span_at(text, 0, match.start(1), match.end(1))
+            if span:
+                yield Span(span.start, span.end, "PERSON", span.text, "en.role")
+
+
 _JOIN_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)([A-Z][a-z]+)(?![A-Za-z'’])")
 _JOIN_BEFORE = re.compile(r"(?<![A-Za-z'’])([A-Z][a-z]+)(?:\s*,\s*|\s+(?:and|or|&)\s+)$")
 
