@@ -299,16 +299,35 @@ def test_two_columns_naming_the_same_thing_are_told_apart_by_their_values(tmp_pa
     assert any("'Category' and 'Type' both name group" in w and "read as method" in w for w in read.warnings)
 
 
-def test_a_roster_split_over_sheets_is_refused_not_read_in_part(tmp_path: Path) -> None:
+def test_a_roster_on_a_sheet_per_province_is_read_whole_with_the_sheet_as_province(tmp_path: Path) -> None:
     import openpyxl
 
     book = openpyxl.Workbook()
-    for index, title in enumerate(("เชียงใหม่", "แพร่")):
+    for index, title in enumerate(("เชียงใหม่", "แพร่", "ไม่ระบุจังหวัด")):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = title
-        for row in (["รหัส", "กลุ่ม", "เพศ"], [f"P{index}", "NGO", "ญ"]):
+        for row in (["รหัส", "กลุ่ม", "เพศ"], [f"P{index}", "NGO", "ญ"], [f"Q{index}", "ผชช.", "ช"]):
             sheet.append(row)
     path = tmp_path / "respondents.xlsx"
     book.save(path)
-    with pytest.raises(RosterError, match="several sheets with the same columns"):
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["province"]) for r in read.respondents] == [
+        ("P0", "ngo", "Chiang Mai"), ("Q0", "expert", "Chiang Mai"), ("P1", "ngo", "Phrae"), ("Q1", "expert", "Phrae"),
+        ("P2", "ngo", None), ("Q2", "expert", None)]
+    assert any("on 3 sheets with the same columns" in w and "gives the province" in w for w in read.warnings)
+
+
+def test_a_roster_on_a_sheet_per_group_names_each_row_by_its_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for index, title in enumerate(("ภาครัฐ", "ผู้เสียหาย")):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        for row in (["รหัส", "เพศ", "อายุ"], [f"R{index}", "ญ", "200" if index else "40"]):
+            sheet.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    with pytest.raises(RosterError) as info:
         load_roster(path)
+    assert "row 2 of sheet 'ผู้เสียหาย'" in str(info.value)

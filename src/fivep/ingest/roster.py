@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from fivep.cells import unescape_cell
 from fivep.errors import RosterError
@@ -206,7 +206,36 @@ def _fill_merged(rows: list[tuple[int, list[str]]], header: list[str], ranges: l
     return filled
 
 
-def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], Merged, str | None]:
+class SheetRow(int):
+    """A row of one sheet of a workbook whose roster spans several sheets: ordered across the sheets, shown as
+    ``5 of sheet 'แพร่'`` wherever a message names the row."""
+
+    sheet: str
+    row: int
+
+    def __new__(cls, index: int, sheet: str, row: int) -> Self:
+        value = super().__new__(cls, index * 10_000_000 + row)
+        value.sheet, value.row = sheet, row
+        return value
+
+    def __str__(self) -> str:
+        return f"{self.row} of sheet '{self.sheet}'"
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else format(int(self), spec)
+
+
+@dataclass
+class _Sheet:
+    title: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    merged: Merged
+
+
+def _rows_from_xlsx(path: Path) -> tuple[list[_Sheet], str | None]:
+    """The sheets that hold the roster (one, or several with the same columns), and a note naming the sheets
+    passed over before them."""
     from fivep.exchange.safety import check_package
 
     check_package(path.read_bytes(), path, "xlsx", error=RosterError, hint="save it again as .xlsx or export it as CSV",
@@ -219,13 +248,20 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]],
         raise RosterError(f"not a readable Excel workbook ({type(error).__name__})", path=path,
                           hint="save it again as .xlsx or export it as CSV") from None
     try:
-        sheet, passed = _roster_sheet(book, path)
-    except RosterError:
+        chosen, passed = _roster_sheets(book)
+        sheets = [_read_sheet(sheet, path) for sheet in chosen]
+    finally:
         book.close()
-        raise
+    note = (f"{path}: the roster read from sheet '{chosen[0].title}'; "
+            f"{', '.join(repr(t) for t in passed)} before it name{'s' if len(passed) == 1 else ''} no respondent "
+            "columns") if passed else None
+    return sheets, note
+
+
+def _read_sheet(sheet: Any, path: Path) -> _Sheet:
     # Read-only mode trusts the sheet's stored dimension, which other programs often leave stale
     # (a sheet written as A1:D3 that holds five rows): forget it and read every row there is.
-    sheet.reset_dimensions()  # type: ignore[union-attr]
+    sheet.reset_dimensions()
     rows_iter = sheet.iter_rows(values_only=True)
     try:
         header = ["" if v is None else str(v) for v in next(rows_iter)]
@@ -248,14 +284,9 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]],
     except Exception as error:  # noqa: BLE001 - the sheet is parsed lazily: a damaged one fails here
         raise RosterError(f"not a readable Excel workbook ({type(error).__name__}: {error})", path=path,
                           hint="save it again as .xlsx or export it as CSV") from None
-    finally:
-        book.close()
     if empty:
         _refuse_formulas_without_values(path, header, {cell for cell in empty if cell not in merged}, sheet.title)
-    note = (f"{path}: the roster read from sheet '{sheet.title}'; "
-            f"{', '.join(repr(t) for t in passed)} before it name{'s' if len(passed) == 1 else ''} no respondent "
-            "columns") if passed else None
-    return header, rows, merged, note
+    return _Sheet(sheet.title, header, rows, merged)
 
 
 def _sheet_columns(sheet: Any) -> frozenset[str] | None:
@@ -269,24 +300,52 @@ def _sheet_columns(sheet: Any) -> frozenset[str] | None:
     return None
 
 
-def _roster_sheet(book: Any, path: Path) -> tuple[Any, list[str]]:
-    """The sheet that holds the roster: the first one whose first rows name the respondent id and the group
-    (or two more known columns); a workbook may open with a cover or instructions sheet. The first sheet
-    when none does (its error then names what is missing). Returns the sheet and the titles passed over.
-    A roster split over several sheets with the same columns (a sheet per province) is refused: reading one
-    of them would leave the others' respondents out."""
+def _roster_sheets(book: Any) -> tuple[list[Any], list[str]]:
+    """The sheets that hold the roster: the first one whose first rows name the respondent id and the group
+    (or two more known columns), with every later sheet that names the same columns (a sheet per province or
+    per group); a workbook may open with a cover or instructions sheet. The first sheet when none does (its
+    error then names what is missing). Returns the sheets and the titles passed over before them."""
     for index, sheet in enumerate(book.worksheets):
         names = _sheet_columns(sheet)
-        if names is None:
-            continue
-        more = [other.title for other in book.worksheets[index + 1:] if _sheet_columns(other) == names]
-        if more:
-            raise RosterError(f"the roster is on several sheets with the same columns ('{sheet.title}', "
-                              + ", ".join(repr(t) for t in more) + ")", path=path,
-                              hint="put every respondent on one sheet (with a province column if each sheet is a "
-                                   "province), or export each sheet as a roster of its own")
-        return sheet, [s.title for s in book.worksheets[:index]]
-    return book.worksheets[0], []
+        if names is not None:
+            more = [other for other in book.worksheets[index + 1:] if _sheet_columns(other) == names]
+            return [sheet, *more], [s.title for s in book.worksheets[:index]]
+    return [book.worksheets[0]], []
+
+
+def _join_sheets(sheets: list[_Sheet], found: _Collector) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """One roster from sheets with the same columns: each sheet's column names found (a title above them
+    is passed over), its rows numbered as :class:`SheetRow`. Where the roster has no group (or province)
+    column and every sheet's name reads as one, the sheet's name is that column's value for its rows."""
+    header_row, header = 1, sheets[0].header
+    rows: list[tuple[int, list[str]]] = []
+    columns: list[str] | None = None
+    for index, sheet in enumerate(sheets):
+        number, names, sheet_rows = _find_header(sheet.header, sheet.rows, found)
+        normalised = [_normalize_header(h) for h in names]
+        if columns is None:
+            header_row, header, columns = number, names, normalised
+        elif normalised[: len(columns)] != columns:
+            raise RosterError(f"the roster's sheets '{sheets[0].title}' and '{sheet.title}' name the same columns in "
+                              "a different order", path=found.path,
+                              hint="give every sheet the columns of the first, in its order")
+        rows += [(SheetRow(index + 1, sheet.title, n), cells) for n, cells in sheet_rows]
+    titles = [sheet.title for sheet in sheets]
+    assert columns is not None
+    for column, reads in (("group", known_group), ("province", normalize_province)):
+        if column not in columns and all(reads(t) is not None or is_missing(t, reads) for t in titles):
+            header = [*header, *[""] * (len(columns) - len(header)), column]   # read as the sheet's name
+            columns = [*columns, *[""] * (len(header) - 1 - len(columns)), column]
+            width = len(header) - 1
+            rows = [(n, [*cells[:width], *[""] * (width - len(cells)), n.sheet if isinstance(n, SheetRow) else ""])
+                    for n, cells in rows]
+            found.notes.append(f"{found.path}: the roster is on {len(titles)} sheets with the same columns "
+                               f"({', '.join(repr(t) for t in titles)}); each sheet's name gives the {column} of its rows")
+            break
+    else:
+        found.notes.append(f"{found.path}: the roster is on {len(titles)} sheets with the same columns "
+                           f"({', '.join(repr(t) for t in titles)}); all read")
+    return header_row, header, rows
 
 
 def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]], title: str) -> None:
@@ -331,20 +390,24 @@ def load_roster(path: str | Path) -> RosterRead:
     if not path.exists():
         raise RosterError("roster not found", path=path,
                           hint="put respondents.csv (or .xlsx) in the study folder, or set roster= in study.toml")
+    found = _Collector(path)
     merged: Merged = {}
-    sheet_note = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows, merged, sheet_note = _rows_from_xlsx(path)
+        sheets, sheet_note = _rows_from_xlsx(path)
+        if sheet_note:
+            found.notes.append(sheet_note)
+        if len(sheets) == 1:
+            header, rows, merged = sheets[0].header, sheets[0].rows, sheets[0].merged
+            header_row, header, rows = _find_header(header, rows, found)
+        else:
+            header_row, header, rows = _join_sheets(sheets, found)
     else:
         data = path.read_bytes()
         if not data.strip():
             raise RosterError("the roster is empty", path=path,
                               hint="the first row must name the columns: respondent_id, group, ...")
         header, rows = _rows_from_csv(path, data)
-    found = _Collector(path)
-    if sheet_note:
-        found.notes.append(sheet_note)
-    header_row, header, rows = _find_header(header, rows, found)
+        header_row, header, rows = _find_header(header, rows, found)
     found.keys = [inner for h in header for inner in re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", h)]
     columns = _columns(header, found, header_row)
     _settle_twins(columns, header, rows, header_row, found)

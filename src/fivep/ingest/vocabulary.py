@@ -59,7 +59,7 @@ _GROUP = {
     "ngo": "ngo", "ngos": "ngo", "ngo staff": "ngo", "civil society": "ngo", "ภาคประชาสังคม": "ngo",
     "เอ็นจีโอ": "ngo", "องค์กรพัฒนาเอกชน": "ngo", "เจ้าหน้าที่องค์กรพัฒนาเอกชน": "ngo",
     "expert": "expert", "experts": "expert", "senior expert": "expert", "senior experts": "expert",
-    "ผู้เชี่ยวชาญ": "expert", "ผู้ทรงคุณวุฒิ": "expert",
+    "ผู้เชี่ยวชาญ": "expert", "ผู้ทรงคุณวุฒิ": "expert", "ผชช": "expert", "ผทว": "expert",
     "victim": "victim", "victims": "victim", "minor victim": "victim", "minor victims": "victim",
     "young person": "victim", "survivor": "victim", "survivors": "victim", "ผู้เสียหาย": "victim",
     "เหยื่อ": "victim", "เด็กผู้เสียหาย": "victim", "ผู้เสียหายที่เป็นเด็ก": "victim",
@@ -332,11 +332,16 @@ def _provinces_th() -> dict[str, str]:
     return table
 
 
+_NOT_STATED = re.compile(r"(?:ไม่ระบุ|ไม่ทราบ|ไม่มีข้อมูล|ไม่ได้ระบุ|ไม่ได้บันทึก)[\u0e00-\u0e7f]{0,12}")
+
+
 def is_missing(value: str, read: Callable[[str], object] | None = None) -> bool:
     """True for an empty cell or an explicit missing marker the column's reader does not read as a value."""
     text = value.strip()
     if not text:
         return True
+    if _NOT_STATED.fullmatch(text):   # "ไม่ระบุจังหวัด", "ไม่ทราบอายุ": not stated, said of the column
+        return read is None or read(text) is None
     if text.rstrip(".").casefold() not in MISSING_MARKERS:
         return False
     return read is None or read(text) is None
