@@ -331,3 +331,21 @@ def test_a_roster_on_a_sheet_per_group_names_each_row_by_its_sheet(tmp_path: Pat
     with pytest.raises(RosterError) as info:
         load_roster(path)
     assert "row 2 of sheet 'ผู้เสียหาย'" in str(info.value)
+
+
+def test_an_opendocument_roster_is_read_and_an_old_excel_one_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame([["Respondent register 2567", None, None], ["รหัส", "กลุ่ม", "อายุ"], ["G1", "ภาครัฐ", 40],
+                          ["N1", "NGO", 35.0]])
+    path = tmp_path / "respondents.ods"
+    frame.to_excel(path, engine="odf", header=False, index=False)
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["age"]) for r in read.respondents] == [("G1", "government", 40),
+                                                                               ("N1", "ngo", 35)]
+    old = tmp_path / "respondents.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    with pytest.raises(RosterError, match=r"\.xls\) is not read"):
+        load_roster(old)
+    with pytest.raises(RosterError, match="found respondents.ods, respondents.xls"):
+        load_roster(tmp_path / "respondents.csv")

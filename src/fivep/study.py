@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from fivep.ingest.roster import RosterRead
     from fivep.store import Store
 
-ROSTER_NAMES = ("respondents.csv", "respondents.xlsx", "roster.csv", "roster.xlsx")
+ROSTER_NAMES = ("respondents.csv", "respondents.xlsx", "respondents.ods", "respondents.tsv", "roster.csv", "roster.xlsx",
+                "roster.ods", "roster.tsv")
 STORE_NAME = ".fivep/fivep.sqlite"
 MACHINE_PREFIX = "rules@"
 

@@ -69,6 +69,7 @@ PACKAGE_LIMITS = {
     "docx": PackageLimits(xml_bytes=32 * 2**20, total_bytes=128 * 2**20),
     "odt": PackageLimits(xml_bytes=16 * 2**20, total_bytes=128 * 2**20),
     "xlsx": PackageLimits(xml_bytes=16 * 2**20, total_bytes=32 * 2**20),
+    "ods": PackageLimits(xml_bytes=16 * 2**20, total_bytes=32 * 2**20),
 }
 _XML_SUFFIXES = (".xml", ".rels", ".qde", ".qdc")
 _ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")

@@ -206,6 +206,26 @@ def _fill_merged(rows: list[tuple[int, list[str]]], header: list[str], ranges: l
     return filled
 
 
+def _rows_from_ods(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The first sheet of an OpenDocument spreadsheet (LibreOffice's .ods), read by pandas with odfpy."""
+    import pandas as pd
+
+    from fivep.exchange.safety import check_package
+
+    check_package(path.read_bytes(), path, "ods", error=RosterError, hint="save it again as .ods, .xlsx or CSV",
+                  damaged="not a readable OpenDocument spreadsheet (a damaged or truncated zip package)")
+    try:
+        frame = pd.read_excel(path, engine="odf", header=None, dtype=str, keep_default_na=False)
+    except Exception as error:  # noqa: BLE001 - odfpy raises many types on a damaged file
+        raise RosterError(f"not a readable OpenDocument spreadsheet ({type(error).__name__})", path=path,
+                          hint="save it again as .ods or .xlsx, or export it as CSV") from None
+    table = [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
+    if not table:
+        raise RosterError("the roster sheet is empty", path=path)
+    cells = [[c[:-2] if c.endswith(".0") and c[:-2].lstrip("-").isdigit() else c for c in row] for row in table]
+    return cells[0], [(number, row) for number, row in enumerate(cells[1:], start=2)]
+
+
 class SheetRow(int):
     """A row of one sheet of a workbook whose roster spans several sheets: ordered across the sheets, shown as
     ``5 of sheet 'แพร่'`` wherever a message names the row."""
@@ -388,11 +408,20 @@ def load_roster(path: str | Path) -> RosterRead:
     """Read a roster; see :func:`read_roster`."""
     path = Path(path)
     if not path.exists():
+        near = sorted(p.name for p in path.parent.glob(f"{path.stem}.*") if p.is_file()) if path.parent.is_dir() else []
         raise RosterError("roster not found", path=path,
-                          hint="put respondents.csv (or .xlsx) in the study folder, or set roster= in study.toml")
+                          hint=(f"found {', '.join(near)}: save it as .csv, .xlsx or .ods, or name it in study.toml "
+                                "(roster = ...)") if near else
+                               "put respondents.csv (or .xlsx, .ods) in the study folder, or set roster= in study.toml")
+    if path.suffix.lower() == ".xls":
+        raise RosterError("an Excel 97-2003 workbook (.xls) is not read", path=path,
+                          hint="open it in Excel or LibreOffice and save it as .xlsx, or export it as CSV")
     found = _Collector(path)
     merged: Merged = {}
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() == ".ods":
+        header, rows = _rows_from_ods(path)
+        header_row, header, rows = _find_header(header, rows, found)
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets, sheet_note = _rows_from_xlsx(path)
         if sheet_note:
             found.notes.append(sheet_note)
