@@ -349,3 +349,43 @@ def test_an_opendocument_roster_is_read_and_an_old_excel_one_is_refused_with_wha
         load_roster(old)
     with pytest.raises(RosterError, match="found respondents.ods, respondents.xls"):
         load_roster(tmp_path / "respondents.csv")
+
+
+def test_a_report_table_with_its_column_names_on_two_rows_and_a_signature_under_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "บัญชีรายชื่อผู้ให้ข้อมูลสำคัญ,,,,\n,,,,\n"
+        "รหัสผู้ให้ข้อมูลสำคัญ,ประเภทผู้ให้ข้อมูลสำคัญ,ข้อมูลส่วนบุคคล,,ระยะเวลาการปฏิบัติงาน\n"
+        ",,เพศ,อายุ (ปี),\n"
+        "ภร-01,เจ้าหน้าที่ภาครัฐ,หญิง,51,5 ปี 6 เดือน\nภร-02,ผู้เสียหาย,ชาย,15,-\n"
+        "รวมทั้งสิ้น,,2 ราย,,\n,,,,\n,,(ลงชื่อ) .................... ผู้จัดทำ,,\n,,ตำแหน่ง นักพัฒนาสังคม,,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["age"], r.attributes["years_experience"])
+            for r in read.respondents] == [("ภร-01", "government", "female", 51, 5.5), ("ภร-02", "victim", "male", 15, None)]
+    assert any("rows 3 and 4: the column names, on two rows" in w for w in read.warnings)
+
+
+def test_sections_with_column_names_of_their_own(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "Respondent list - fieldwork (compiled by consultant, v3)\n\nA. Government officials\n"
+        "ID;Sex;Age;Experience (years);Method\nA01;female;60;11;focus group 9\nA02;male;43;0,25;interview\n"
+        "Subtotal A;2\n\nD. Minor victims\nID;Sex;Age;Method;Care setting\nD01;female;15;interview;shelter\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["age"], r.attributes.get("years_experience"), r.attributes["method"])
+            for r in read.respondents] == [("A01", "government", 60, 11, "focus_group"),
+                                           ("A02", "government", 43, 0.25, "interview"), ("D01", "victim", 15, None, "interview")]
+    assert any("the column names of the rows under it" in w for w in read.warnings)
+
+
+def test_a_column_named_otherwise_is_read_by_its_values_and_footnote_marks_are_left_out(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("รหัส,กลุ่ม,จังหวัด,อายุงาน,รูปแบบ\nG1,ภาครัฐ,แพร่**,๒***,สัมภาษณ์\nG2,ภาครัฐ,น่าน,3,สนทนากลุ่ม\n"
+                             "N1,NGO,ไม่ระบุ (N/A),4,สัมภาษณ์\nN2,NGO,น่าน,5,สัมภาษณ์\nE1,ประเภท: ผู้ทรงคุณวุฒิ — ที่ปรึกษามูลนิธิ,น่าน,6,"
+                             "สัมภาษณ์\n"))
+    read = load_roster(path)
+    assert [(r.group, r.attributes["province"], r.attributes["years_experience"], r.attributes["method"])
+            for r in read.respondents] == [("government", "Phrae", 2, "interview"), ("government", "Nan", 3, "focus_group"),
+                                           ("ngo", None, 4, "interview"), ("ngo", "Nan", 5, "interview"),
+                                           ("expert", "Nan", 6, "interview")]
+    assert any("column 'รูปแบบ' holds method values" in w for w in read.warnings)
+    assert any("'แพร่**' read as 'Phrae' (the footnote mark left out)" in w for w in read.warnings)

@@ -145,6 +145,14 @@ def _rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, 
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    # a title above the column names can mislead the sniffer (a comma in "..., v3" above "ID;Sex;Age"): the
+    # delimiter is the one that gives a row naming the roster's columns
+    head = sample.split("\n")[:_HEADER_SEARCH]
+    if not any(_a_header(row) for row in csv.reader(head, dialect)):
+        for delimiter in ",;\t|":
+            if any(_a_header(row) for row in csv.reader(head, delimiter=delimiter)):
+                dialect = type("sniffed", (csv.excel,), {"delimiter": delimiter})
+                break
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         rows = [(reader.line_num, row) for row in reader]
@@ -441,6 +449,7 @@ def load_roster(path: str | Path) -> RosterRead:
     columns = _columns(header, found, header_row)
     _settle_twins(columns, header, rows, header_row, found)
     _tick_columns(columns, header, header_row, found)
+    _columns_by_values(columns, header, rows, header_row, found)
     _say_merged(merged, header_row, header, found)
     rows = _drop_units_row(rows, header, columns, found)
     rows = _drop_repeated_headers(rows, header, found)
@@ -462,18 +471,24 @@ def load_roster(path: str | Path) -> RosterRead:
     respondents: list[Respondent] = []
     section_group: str | None = None
     read_rows: list[int] = []
+    layout = columns
     for number, cells in rows:
         if not any(c.strip() for c in cells):
             continue
         if number in sections:
             section_group = sections[number][0]
             continue
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-            found.error(number, None, f"the row has {len(cells)} values but the header names {len(columns)} columns",
+        if _a_header(cells):   # a section with columns of its own ("Care setting" instead of "Experience")
+            layout = [_normalize_header(h) for h in cells]
+            found.notes.append(f"{path}, row {number}: the column names of the rows under it "
+                               f"({', '.join(c.strip() for c in cells if c.strip())})")
+            continue
+        if len(cells) > len(layout) and any(c.strip() for c in cells[len(layout):]):
+            found.error(number, None, f"the row has {len(cells)} values but the header names {len(layout)} columns",
                         "check for an unquoted comma")
             continue
         # unescape_cell: a roster fivep wrote (import, deidentify) has formula-like text escaped as '=...
-        record = {col: (unescape_cell(cells[i]) if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        record = {col: (unescape_cell(cells[i]) if i < len(cells) else "") for i, col in enumerate(layout) if col}
         for source, convert in derived.items():
             record[_SINCE[source][0]] = convert(record[source])
         totals = is_totals_row({**record, "group": record.get("group", "")})
@@ -484,7 +499,7 @@ def load_roster(path: str | Path) -> RosterRead:
             record["sex"], record["age"] = _split_sex_age(record.pop("sex_age"))
         if "sex:female" in record:
             record["sex"] = _ticked_sex(record.pop("sex:female"), record.pop("sex:male"), number, found)
-        for i, col in enumerate(columns):
+        for i, col in enumerate(layout):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
                             "name the column in row 1, or delete the value")
@@ -600,30 +615,60 @@ _KNOWN_COLUMNS = frozenset({*REQUIRED, *_READERS, "sector", "session_id", "birth
 _HEADER_SEARCH = 12   # rows a title, a note or a header over merged cells may take above the column names
 
 
+def _known_names(cells: list[str]) -> set[str]:
+    return {c for c in map(_normalize_header, cells) if c in _KNOWN_COLUMNS}
+
+
+def _a_header(cells: list[str]) -> bool:
+    """Does a row name a roster's columns (the respondent id and the group, or two more known ones)?"""
+    names = _known_names(cells)
+    return "respondent_id" in names and (len(names) >= 3 or "group" in names)
+
+
 def _find_header(first: list[str], rows: list[tuple[int, list[str]]],
                  found: _Collector) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """The row that names the columns: the first row, unless that one names fewer than two known columns
     and a row below it (within :data:`_HEADER_SEARCH`) names the respondent id and at least two more. The
     rows above it (a title, a fieldwork note, a header over merged cells) are reported, never read as
-    respondents."""
+    respondents; but a section heading right above it (``A. Government officials``) stays, to give its
+    group. A second row of names under it (``เพศ``, ``อายุ (ปี)`` under a merged ``ข้อมูลส่วนบุคคล``) completes it."""
     numbered = [(1, first), *rows]
-
-    def known(cells: list[str]) -> set[str]:
-        return {c for c in map(_normalize_header, cells) if c in _KNOWN_COLUMNS}
-
-    if len(known(first)) >= 2 and "respondent_id" in known(first):
-        return 1, first, rows
-    for index, (number, cells) in enumerate(numbered[:_HEADER_SEARCH]):
-        names = known(cells)
-        if "respondent_id" in names and (len(names) >= 3 or "group" in names):
-            above = [" ".join(c.strip() for c in row if c.strip()) for _, row in numbered[:index]]
-            found.title = [text for text in above if text]
-            if index:
-                shown = found.title[0][:60] if found.title else ""
-                found.notes.append(f"{found.path}, {_rows([n for n, _ in numbered[:index]])}: above the column names "
-                                   f"(row {number}), not respondents; not read" + (f" ({shown!r})" if shown else ""))
-            return number, cells, numbered[index + 1:]
-    return 1, first, rows
+    if len(_known_names(first)) >= 2 and "respondent_id" in _known_names(first):
+        index = 0
+    else:
+        index = next((i for i, (_, cells) in enumerate(numbered[:_HEADER_SEARCH]) if _a_header(cells)), -1)
+        if index < 0:
+            return 1, first, rows
+    number, cells = numbered[index]
+    rest = numbered[index + 1:]
+    following = next(((i, row) for i, row in enumerate(rest) if any(c.strip() for c in row[1])), None)
+    if following is not None:
+        i, (_, under) = following
+        filled = [c.strip() for c in under if c.strip()]
+        # a second line of names: every filled cell a known column's name, more of them than the line above
+        if len(filled) >= 2 and all(len(c) <= 25 and _normalize_header(c) in _KNOWN_COLUMNS for c in filled) and \
+                len(_known_names([u or c for c, u in zip(cells, under, strict=False)])) > len(_known_names(cells)):
+            width = max(len(cells), len(under))
+            cells = [(under[k] if k < len(under) and under[k].strip() else cells[k] if k < len(cells) else "")
+                     for k in range(width)]
+            found.notes.append(f"{found.path}, rows {number} and {rest[i][0]}: the column names, on two rows")
+            rest = rest[:i] + rest[i + 1:]
+    above = numbered[:index]
+    keep: list[tuple[int, list[str]]] = []
+    if above:
+        last = [c.strip() for c in above[-1][1] if c.strip()]
+        if len(last) == 1 and len(last[0]) <= 40 and "group" not in _known_names(cells) and \
+                known_group(re.sub(r"^[A-Za-zก-ฮ0-9๐-๙]{1,2}[.)]\s*", "", last[0])) is not None:
+            keep, above = [above[-1]], above[:-1]   # the first section's heading
+    texts = [" ".join(c.strip() for c in row if c.strip()) for _, row in above]
+    found.title = [text for text in texts if text]
+    if above:
+        shown = found.title[0][:60] if found.title else ""
+        found.notes.append(f"{found.path}, {_rows([n for n, _ in above])}: above the column names "
+                           f"(row {number}), not respondents; not read" + (f" ({shown!r})" if shown else ""))
+    if keep:   # the heading moves below the column names, where the sections are read
+        rest = [*keep, *rest]
+    return number, cells, rest
 
 
 _SECTION_COUNT = re.compile(r"[(（]\s*(?:n\s*=\s*)?([0-9๐-๙]+)\s*(?:คน|ราย|persons?|people|respondents?)?\s*[)）]",
@@ -678,11 +723,19 @@ def _split_footer(rows: list[tuple[int, list[str]]],
         rid = cells[id_at].strip() if id_at < len(cells) else ""
         filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
         unread = all(i >= len(columns) or columns[i] not in _KNOWN_COLUMNS for i, _ in filled)
-        single = len(filled) == 1 and (_NOTE_ID.search(filled[0][1]) is not None or len(filled[0][1]) > 40)
+        single = len(filled) == 1 and (_NOTE_ID.search(filled[0][1]) is not None or len(filled[0][1]) > 40
+                                       or not rid and not _reads_as_its_column(filled[0][0], filled[0][1]))
         counts = all(is_count(c) or _UNIT_WORD.match(c) for i, c in filled if i != id_at)
         summary = bool(rid) and not _CODE.fullmatch(rid) and counts and (
             known_group(rid) is not None or is_total_word(rid))
         return unread or single or summary or _NOTE_ID.search(rid) is not None
+
+    def _reads_as_its_column(i: int, value: str) -> bool:
+        """One cell and no id: a respondent's value missing its id (an error), or a signature line, a footnote."""
+        column = columns[i] if i < len(columns) else ""
+        if column == "group" or column == "sector":
+            return known_group(value) is not None
+        return column in _READERS and _READERS[column][0](value) is not None
 
     end = len(rows)
     while end and (not any(c.strip() for c in rows[end - 1][1]) or a_note(rows[end - 1][1])):
@@ -789,6 +842,26 @@ def _columns_in_months(header: list[str], columns: list[str], found: _Collector)
             found.notes.append(f"{found.path}, column '{name.strip()}': numbers counted in months, read as years "
                                "(divided by 12)")
     return out
+
+
+def _columns_by_values(columns: list[str], header: list[str], rows: list[tuple[int, list[str]]], row: int,
+                       found: _Collector) -> None:
+    """A column whose name fivep does not know but whose values are all methods (or sexes, or provinces), when
+    the roster has no column of that name (``รูปแบบ``: สัมภาษณ์ / สนทนากลุ่ม): read as that column, reported."""
+    for target, (read, _) in ((c, _READERS[c]) for c in ("method", "sex", "province")):
+        if target in columns:
+            continue
+        for i, column in enumerate(columns):
+            if not column or column in _KNOWN_COLUMNS or column.startswith("sex:"):
+                continue
+            values = [cells[i].strip() for _, cells in rows[:300] if i < len(cells) and cells[i].strip()]
+            values = [v for v in values if not is_missing(v, read)]
+            if len(values) >= 5 and sum(read(v) is not None for v in values) >= 0.9 * len(values):
+                columns[i] = target
+                found.notes.append(f"{found.path}, row {row}: column '{header[i].strip()}' holds {target} values "
+                                   f"({', '.join(sorted({str(read(v)) for v in values if read(v) is not None})[:4])}); "
+                                   f"read as the {target}")
+                break
 
 
 def _tick_columns(columns: list[str], header: list[str], row: int, found: _Collector) -> None:
@@ -965,9 +1038,37 @@ def _read_glossed(value: str, read: Callable[[str], Any]) -> Any:
 _BARE_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,][0-9๐-๙]+)?")
 
 
+class _Quiet:
+    """A collector that keeps errors and warnings to itself (for a second reading of a value)."""
+
+    def __init__(self, found: _Collector | _Quiet) -> None:
+        self.path: Path = found.path
+        self.legend: dict[str, str] = found.legend
+        self.months: set[str] = found.months
+
+    def changed(self, *args: Any) -> None:
+        pass
+
+    def error(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+_FOOTNOTE_MARK = re.compile(r"\s*[*†‡]+$")
+
+
 def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, hint: str,
-                found: _Collector) -> Any:
-    if is_missing(value, read):
+                found: _Collector | _Quiet) -> Any:
+    marked = _FOOTNOTE_MARK.search(value)
+    if marked and marked.start() > 0:   # "๑๗*", "แพร่**": a footnote's mark, read without it (the warning shows it)
+        result = _read_value(value[: marked.start()], read, row, column, hint, _Quiet(found))
+        if result is not None or is_missing(value[: marked.start()], read):
+            found.changed(row, column, value, "missing" if result is None else
+                          f"{result!r} (the footnote mark left out)")
+            return result
+    defined = found.legend.get(value.casefold())
+    glossed = _GLOSSED.match(value)
+    if is_missing(value, read) or (defined is not None and is_missing(defined)) or (
+            glossed and is_missing(glossed.group("a"), read) and is_missing(glossed.group("b"), read)):
         if value:  # a marker (-, n/a, ?, ไม่ระบุ): missing, and said so, since '?' may have meant "unsure"
             found.changed(row, column, value, "missing")
         return None

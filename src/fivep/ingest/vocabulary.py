@@ -50,7 +50,8 @@ _SEX = {
 # Explicit "no value" markers. Deliberately not "nan": Nan (น่าน) is a province.
 MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "n.a", "none", "null", "ไม่ระบุ", "ไม่ทราบ", "ไม่มีข้อมูล",
                              "unknown", "?", "not known", "not stated", "unk", "not recorded", "ไม่ได้บันทึก", "ไม่ได้ระบุ",
-                             "no data", "prefer not to say", "declined", "ไม่ประสงค์ระบุ", "ไม่ขอระบุ", "ไม่ประสงค์จะระบุ"})
+                             "no data", "prefer not to say", "declined", "ไม่ประสงค์ระบุ", "ไม่ขอระบุ", "ไม่ประสงค์จะระบุ",
+                             "prefers not to disclose", "prefer not to disclose", "not disclosed"})
 
 _GROUP = {
     "government": "government", "gov": "government", "government official": "government",
@@ -68,6 +69,8 @@ _METHOD = {
     "interview": "interview", "in-depth interview": "interview", "indepth interview": "interview",
     "idi": "interview", "ii": "interview", "สัมภาษณ์": "interview", "สัมภาษณ์เชิงลึก": "interview",
     "in-depth": "interview", "indepth": "interview", "individual interview": "interview", "kii": "interview",
+    "สัมภาษณ์เดี่ยว": "interview", "สัมภาษณ์รายบุคคล": "interview", "การสนทนากลุ่มย่อย": "focus_group",
+    "สนทนากลุ่มย่อย": "focus_group",
     "key informant interview": "interview", "f2f interview": "interview", "face-to-face interview": "interview",
     "zoom interview": "interview", "online interview": "interview", "phone interview": "interview",
     "telephone interview": "interview", "online fgd": "focus_group", "online focus group": "focus_group",
@@ -235,8 +238,9 @@ _SESSION_AFTER = re.compile(r"\s*(?:[-#]\s*|(?:ครั้งที่|กล�
 def normalize_method(value: str) -> str | None:
     """interview / focus_group, also when the value names the session after the method."""
     found = _method_lookup(value)
-    if found is None and _SESSION_AFTER.search(value):
-        found = _method_lookup(_SESSION_AFTER.sub("", value))
+    for shorter in (re.sub(r"\s*[-#]?\s*[0-9๐-๙]+\s*$", "", value), _SESSION_AFTER.sub("", value)):
+        if found is None and shorter != value:
+            found = _method_lookup(shorter)
     return found
 _group_lookup = _lookup(_GROUP)
 
@@ -253,7 +257,8 @@ _GROUP_WORDS = (
     ("government", ("provincial office", "office of", " office", "ministry", "department", "police", "court",
                     "prosecutor", "immigration", "สำนักงาน", "สถานีตำรวจ", "ตำรวจ", "ศาล", "อัยการ", "กองบังคับการ",
                     "กระทรวง", "กรม", "บ้านพักเด็กและครอบครัว", "ตรวจคนเข้าเมือง", "ที่ว่าการ", "เทศบาล",
-                    "องค์การบริหารส่วน", "พมจ", "ศปคม", "ปคม")),
+                    "องค์การบริหารส่วน", "องค์กรปกครอง", "พมจ", "ศปคม", "ปคม", "สาธารณสุข", "โรงพยาบาล")),
+    ("ngo", ("องค์กร", "organisation", "organization")),   # after the state's own ("องค์กรปกครองส่วนท้องถิ่น")
     ("victim", ("child", "youth", "young", "minor", "เด็ก", "เยาวชน")),
     ("government", ("gov", "official", "officer", "civil servant", "public sector", "state", "police", "social worker",
                     "รัฐ", "ราชการ", "เจ้าหน้าที่")),
@@ -261,7 +266,20 @@ _GROUP_WORDS = (
 
 
 def known_group(value: str) -> str | None:
-    """government / ngo / expert / victim for a known spelling or a telling word, else None."""
+    """government / ngo / expert / victim for a known spelling or a telling word, else None. A value in parts
+    ("ประเภท: ผู้เสียหาย (เด็ก) — อยู่ในความดูแลของมูลนิธิ...", "... Office / social worker") is read by its first
+    part when that part says the group: the rest describes the person."""
+    exact = _group_lookup(value)
+    if exact:
+        return exact
+    head = re.split(r"\s[—–/|-]\s|\s/|/\s", re.sub(r"^\s*(?:ประเภท|type|category|กลุ่ม)\s*:\s*", "", value,
+                                                    flags=re.IGNORECASE))[0]
+    if head != value and (found := _group_words(head)) is not None:
+        return found
+    return _group_words(value)
+
+
+def _group_words(value: str) -> str | None:
     exact = _group_lookup(value)
     if exact:
         return exact
@@ -282,13 +300,15 @@ def normalize_group(value: str) -> str:
 _HEADER_WORDS = (
     ("respondent_id", ("respondent id", "respondent code", "id code", "participant id", "participant code",
                        "interviewee code", "interviewee id", "informant code", "informant id", "resp. id", "resp id",
+                       "respondent #", "respondent no", "respondent number", "resp. #", "resp #",
                        "รหัส")),
-    ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน")),
+    ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน", "ระยะเวลาการปฏิบัติงาน",
+                          "ระยะเวลาปฏิบัติงาน", "ระยะเวลาการทำงาน", "ระยะเวลาทำงาน")),
     ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob")),
     ("start_year", ("ปีที่เริ่ม", "เริ่มทำงาน", "เริ่มงาน", "start year", "year started", "started work", "year began")),
     ("age", ("age", "อายุ")),
     ("sex", ("sex", "gender", "เพศ", "คำนำหน้า")),
-    ("province", ("province", "จังหวัด")),
+    ("province", ("province", "จังหวัด", "location")),
     ("session_id", ("session", "transcript", "ครั้งที่", "กลุ่มสนทนา", "fgd no", "fg no")),
     ("method", ("method", "interview type", "data collection", "collection", "วิธี", "เก็บข้อมูล",
                 "รูปแบบการสัมภาษณ์", "ประเภทการสัมภาษณ์")),
