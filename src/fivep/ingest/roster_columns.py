@@ -1,0 +1,160 @@
+"""What a roster's columns mean: names matched to the known columns, two columns that name the same thing
+told apart by their values, a column read by its values, sex ticked in two columns or written with the age,
+counts in months, and years (birth, start of work) turned into counts with the fieldwork year."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fivep.ingest.roster_collect import KNOWN_COLUMNS, READERS, Collector
+from fivep.ingest.thai import thai_to_arabic_digits
+from fivep.ingest.vocabulary import NUMERIC, _normalize_header, is_missing, known_group, normalize_sex
+
+
+def read_columns(header: list[str], found: Collector, row: int = 1) -> list[str]:
+    columns = [_normalize_header(h) for h in header]
+    renamed = [f"'{h.strip()}' as {c}" for h, c in zip(header, columns, strict=True)
+               if c and h.replace("\ufeff", "").strip() != c]
+    if renamed:
+        found.notes.append(f"{found.path}, row {row}: columns read as: {', '.join(renamed)}")
+    first: dict[str, str] = {}
+    for h, c in zip(header, columns, strict=True):
+        if c and c in first:
+            found.error(row, None, f"columns '{first[c]}' and '{h.strip()}' are both read as '{c}'",
+                        "rename or delete one of them")
+        first.setdefault(c, h.strip())
+    return columns
+
+
+def settle_twins(columns: list[str], header: list[str], rows: list[tuple[int, list[str]]], row: int,
+                  found: Collector) -> None:
+    """Two columns whose names both say the same known column (``อายุ`` and ``ที่มาของอายุ``; ``Category`` and
+    ``Type``): the one whose values read as that column keeps it; the other is read as the known column its
+    values fit (``Type``: KII / FGD, the method) or kept as it is. Each decision reported; a tie is an error."""
+    readers: dict[str, Callable[[str], Any]] = {**{c: r for c, (r, _) in READERS.items()}, "group": known_group,
+                                                "sector": known_group}
+
+    def share(i: int, column: str) -> float:
+        values = [cells[i].strip() for _, cells in rows[:200] if i < len(cells) and cells[i].strip()]
+        values = [v for v in values if not is_missing(v, readers[column])]
+        return sum(readers[column](v) is not None for v in values) / len(values) if values else 0.0
+
+    for column in sorted({c for c in columns if c in readers and columns.count(c) > 1}):
+        at = [i for i, c in enumerate(columns) if c == column]
+        scores = sorted(((share(i, column), i) for i in at), reverse=True)
+        if len(at) != 2 or scores[0][0] < 0.8 or scores[1][0] >= 0.5:
+            continue   # the error read_columns reported stands
+        loser = scores[1][1]
+        fits = [c for c in readers if c not in columns and share(loser, c) >= 0.8]
+        columns[loser] = fits[0] if len(fits) == 1 else re.sub(r"[\s\-]+", "_", header[loser].strip().casefold())
+        found.problems = [p for p in found.problems if not (p.row == row and f"are both read as '{column}'" in p.message)]
+        found.notes.append(f"{found.path}, row {row}: columns '{header[scores[0][1]].strip()}' and "
+                           f"'{header[loser].strip()}' both name {column}; the values of the first read as {column}, "
+                           f"the second is read as {columns[loser]}")
+
+
+def columns_by_values(columns: list[str], header: list[str], rows: list[tuple[int, list[str]]], row: int,
+                       found: Collector) -> None:
+    """A column whose name fivep does not know but whose values are all methods (or sexes, or provinces), when
+    the roster has no column of that name (``รูปแบบ``: สัมภาษณ์ / สนทนากลุ่ม): read as that column, reported."""
+    for target, (read, _) in ((c, READERS[c]) for c in ("method", "sex", "province")):
+        if target in columns:
+            continue
+        for i, column in enumerate(columns):
+            if not column or column in KNOWN_COLUMNS or column.startswith("sex:"):
+                continue
+            values = [cells[i].strip() for _, cells in rows[:300] if i < len(cells) and cells[i].strip()]
+            values = [v for v in values if not is_missing(v, read)]
+            if len(values) >= 5 and sum(read(v) is not None for v in values) >= 0.9 * len(values):
+                columns[i] = target
+                found.notes.append(f"{found.path}, row {row}: column '{header[i].strip()}' holds {target} values "
+                                   f"({', '.join(sorted({str(read(v)) for v in values if read(v) is not None})[:4])}); "
+                                   f"read as the {target}")
+                break
+
+
+def tick_columns(columns: list[str], header: list[str], row: int, found: Collector) -> None:
+    """Two columns named for the sexes (``ชาย`` / ``หญิง``, ``Male`` / ``Female``) holding a tick each: the sex,
+    when the roster has no sex column."""
+    if "sex" in columns:
+        return
+    named = {normalize_sex(h): i for i, h in enumerate(header) if h.strip() and normalize_sex(h) in ("female", "male")}
+    if set(named) == {"female", "male"}:
+        columns[named["female"]], columns[named["male"]] = "sex:female", "sex:male"
+        found.notes.append(f"{found.path}, row {row}: the sex read from the ticks in columns "
+                           f"'{header[named['female']].strip()}' and '{header[named['male']].strip()}'")
+
+
+_NO_TICK = frozenset({"", "0", "-", "no", "n", "false", "ไม่", "ไม่ใช่", "✗", "☐"})
+
+
+def ticked_sex(female: str, male: str, row: int, found: Collector) -> str:
+    """What two tick cells say: the ticked one's sex, nothing when neither is ticked; both ticked is an error."""
+    ticked = [sex for sex, mark in (("female", female), ("male", male)) if mark.strip().casefold() not in _NO_TICK]
+    if len(ticked) == 2:
+        found.error(row, "sex", f"both sexes ticked ({female.strip()!r}, {male.strip()!r})", "tick one, or neither")
+        return ""
+    return ticked[0] if ticked else ""
+
+
+def split_sex_age(value: str) -> tuple[str, str]:
+    """``ญ/45``, ``ช / 38``, ``-/53``: one column holding the sex and the age."""
+    sex, _, age = value.partition("/")
+    return sex.strip(), age.strip()
+
+
+def columns_in_months(header: list[str], columns: list[str], found: Collector) -> list[str]:
+    """Numeric columns whose name says their unit is months (``Experience (months)``, ``อายุงาน (เดือน)``): a bare
+    number there is a count of months, read as years (126 -> 10.5), each reading reported."""
+    out = []
+    for name, column in zip(header, columns, strict=False):
+        words = name.casefold()
+        if column in NUMERIC and ("month" in words or "เดือน" in words) and not ("year" in words or "ปี" in words):
+            out.append(column)
+            found.notes.append(f"{found.path}, column '{name.strip()}': numbers counted in months, read as years "
+                               "(divided by 12)")
+    return out
+
+
+_YEAR = re.compile(r"(?<![0-9])(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])")
+
+
+SINCE = {"birth_year": ("age", "birth years", "ages"), "start_year": ("years_experience", "the year work began",
+                                                                       "years of experience")}
+
+
+def years_since(source: str, header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
+                 header_row: int, found: Collector) -> Callable[[str], str] | None:
+    """A roster that gives a year instead of a count (``ปีเกิด (พ.ศ.)`` for the age, ``ปีที่เริ่มทำงาน`` for the
+    experience): the count is the year of the fieldwork less that year, the fieldwork year being the one year the
+    rows above the header state (``เก็บข้อมูลปี พ.ศ. 2567``), in the calendar the column uses (Buddhist era =
+    common era + 543). None when the roster gives the count itself; an error when no single fieldwork year is
+    stated."""
+    target, what, counts = SINCE[source]
+    if target in columns or source not in columns:
+        return None
+    at = columns.index(source)
+    years = [int(y) for _, cells in rows if at < len(cells) for y in _YEAR.findall(thai_to_arabic_digits(cells[at]))]
+    buddhist = any(y > 2400 for y in years)
+    stated = {int(y) + (543 if buddhist and int(y) < 2400 else -543 if not buddhist and int(y) > 2400 else 0)
+              for text in found.title for y in _YEAR.findall(thai_to_arabic_digits(text))}
+    written = header[at].strip()
+    if len(stated) != 1:
+        found.error(header_row, source, f"column '{written}' gives {what}, and "
+                    + ("no row above the column names states the year of the fieldwork" if not stated else
+                       f"the rows above the column names state several years ({', '.join(map(str, sorted(stated)))})"),
+                    f"add a column of {counts}, or one line above the column names stating the fieldwork year, "
+                    "such as 'เก็บข้อมูลปี พ.ศ. 2567'")
+        return None
+    year = stated.pop()
+    found.notes.append(f"{found.path}, column '{written}': {counts} computed as {year} (the fieldwork year the rows "
+                       f"above the column names state) less {what}")
+
+    def since(value: str) -> str:
+        found_years = [int(y) for y in _YEAR.findall(thai_to_arabic_digits(value))]
+        if len(found_years) != 1 or not (year - 120 <= found_years[0] <= year):
+            return value   # not a year: read as written (a missing marker, or an error naming the row)
+        return str(year - found_years[0])
+    return since

@@ -1,0 +1,244 @@
+"""The roster's files: CSV (any encoding fivep reads, the delimiter that gives the column names), Excel
+workbooks (the sheet or sheets that hold the roster, merged cells, formulas without values refused) and
+LibreOffice spreadsheets, each as rows of text cells numbered as a spreadsheet shows them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
+
+from fivep.errors import RosterError
+from fivep.ingest.encoding import decode_bytes
+from fivep.ingest.roster_collect import HEADER_SEARCH, KNOWN_COLUMNS, Collector, a_header
+from fivep.ingest.vocabulary import _normalize_header
+
+
+def rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    text, _ = decode_bytes(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")   # before sniffing: "\r\n" misleads the sniffer
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    # a title above the column names can mislead the sniffer (a comma in "..., v3" above "ID;Sex;Age"): the
+    # delimiter is the one that gives a row naming the roster's columns
+    head = sample.split("\n")[:HEADER_SEARCH]
+    if not any(a_header(row) for row in csv.reader(head, dialect)):
+        for delimiter in ",;\t|":
+            if any(a_header(row) for row in csv.reader(head, delimiter=delimiter)):
+                dialect = type("sniffed", (csv.excel,), {"delimiter": delimiter})
+                break
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        raise RosterError(f"not a readable CSV table: {error}", path=path, row=reader.line_num,
+                          hint="check the quotes on that row, or save the roster again as CSV") from None
+    if not rows:
+        raise RosterError("the roster is empty", path=path,
+                          hint="the first row must name the columns: respondent_id, group, ...")
+    return rows[0][1], rows[1:]
+
+
+# A merged cell's value, read into the cells below its anchor: (row, column index) -> anchor row.
+Merged = dict[tuple[int, int], int]
+
+
+def _merged_down(sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges that span rows, as (min_col, min_row, max_col, max_row), 1-based. Read from
+    the sheet's XML (read-only worksheets do not parse them), with defusedxml, ranges decoded by openpyxl."""
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import range_boundaries
+
+    source = getattr(sheet, "_get_source", None)
+    if source is None:
+        return []
+    out = []
+    with source() as xml:
+        for _, element in iterparse(xml):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                bounds = range_boundaries(element.get("ref"))
+                if bounds[1] is not None and bounds[3] is not None and bounds[3] > bounds[1]:
+                    out.append(bounds)
+            element.clear()
+    return out  # type: ignore[return-value]
+
+
+def _fill_merged(rows: list[tuple[int, list[str]]], header: list[str], ranges: list[tuple[int, int, int, int]]) -> Merged:
+    """Give every cell of a vertically merged range its anchor's value (a spreadsheet shows it there; its file
+    keeps it only in the first cell). Returns what was filled, for the warnings."""
+    filled: Merged = {}
+    by_number = {number: cells for number, cells in rows}
+    by_number[1] = header
+    for min_col, min_row, max_col, max_row in ranges:
+        anchor = by_number.get(min_row)
+        if anchor is None:
+            continue
+        for column in range(min_col - 1, max_col):
+            value = anchor[column] if column < len(anchor) else ""
+            if not value.strip():
+                continue
+            for number in range(min_row + 1, max_row + 1):
+                cells = by_number.get(number)
+                if cells is None:
+                    continue
+                cells.extend([""] * (column + 1 - len(cells)))
+                if not cells[column].strip():
+                    cells[column] = value
+                    filled[(number, column)] = min_row
+    return filled
+
+
+def rows_from_ods(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The first sheet of an OpenDocument spreadsheet (LibreOffice's .ods), read by pandas with odfpy."""
+    import pandas as pd
+
+    from fivep.exchange.safety import check_package
+
+    check_package(path.read_bytes(), path, "ods", error=RosterError, hint="save it again as .ods, .xlsx or CSV",
+                  damaged="not a readable OpenDocument spreadsheet (a damaged or truncated zip package)")
+    try:
+        frame = pd.read_excel(path, engine="odf", header=None, dtype=str, keep_default_na=False)
+    except Exception as error:  # noqa: BLE001 - odfpy raises many types on a damaged file
+        raise RosterError(f"not a readable OpenDocument spreadsheet ({type(error).__name__})", path=path,
+                          hint="save it again as .ods or .xlsx, or export it as CSV") from None
+    table = [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
+    if not table:
+        raise RosterError("the roster sheet is empty", path=path)
+    cells = [[c[:-2] if c.endswith(".0") and c[:-2].lstrip("-").isdigit() else c for c in row] for row in table]
+    return cells[0], [(number, row) for number, row in enumerate(cells[1:], start=2)]
+
+
+class SheetRow(int):
+    """A row of one sheet of a workbook whose roster spans several sheets: ordered across the sheets, shown as
+    ``5 of sheet 'แพร่'`` wherever a message names the row."""
+
+    sheet: str
+    row: int
+
+    def __new__(cls, index: int, sheet: str, row: int) -> Self:
+        value = super().__new__(cls, index * 10_000_000 + row)
+        value.sheet, value.row = sheet, row
+        return value
+
+    def __str__(self) -> str:
+        return f"{self.row} of sheet '{self.sheet}'"
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else format(int(self), spec)
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    merged: Merged
+
+
+def rows_from_xlsx(path: Path) -> tuple[list[Sheet], str | None]:
+    """The sheets that hold the roster (one, or several with the same columns), and a note naming the sheets
+    passed over before them."""
+    from fivep.exchange.safety import check_package
+
+    check_package(path.read_bytes(), path, "xlsx", error=RosterError, hint="save it again as .xlsx or export it as CSV",
+                  damaged="not a readable Excel workbook (a damaged or truncated zip package)")
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many types on a damaged workbook
+        raise RosterError(f"not a readable Excel workbook ({type(error).__name__})", path=path,
+                          hint="save it again as .xlsx or export it as CSV") from None
+    try:
+        chosen, passed = _roster_sheets(book)
+        sheets = [_read_sheet(sheet, path) for sheet in chosen]
+    finally:
+        book.close()
+    note = (f"{path}: the roster read from sheet '{chosen[0].title}'; "
+            f"{', '.join(repr(t) for t in passed)} before it name{'s' if len(passed) == 1 else ''} no respondent "
+            "columns") if passed else None
+    return sheets, note
+
+
+def _read_sheet(sheet: Any, path: Path) -> Sheet:
+    # Read-only mode trusts the sheet's stored dimension, which other programs often leave stale
+    # (a sheet written as A1:D3 that holds five rows): forget it and read every row there is.
+    sheet.reset_dimensions()
+    rows_iter = sheet.iter_rows(values_only=True)
+    try:
+        header = ["" if v is None else str(v) for v in next(rows_iter)]
+        rows = []
+        empty: set[tuple[int, int]] = set()
+        for number, values in enumerate(rows_iter, start=2):
+            cells: list[str] = []
+            for v in values:
+                if v is None:
+                    empty.add((number, len(cells)))
+                    cells.append("")
+                elif isinstance(v, float) and v.is_integer():
+                    cells.append(str(int(v)))
+                else:
+                    cells.append(str(v))
+            rows.append((number, cells))
+        merged = _fill_merged(rows, header, _merged_down(sheet))
+    except StopIteration:
+        raise RosterError("the roster sheet is empty", path=path) from None
+    except Exception as error:  # noqa: BLE001 - the sheet is parsed lazily: a damaged one fails here
+        raise RosterError(f"not a readable Excel workbook ({type(error).__name__}: {error})", path=path,
+                          hint="save it again as .xlsx or export it as CSV") from None
+    if empty:
+        _refuse_formulas_without_values(path, header, {cell for cell in empty if cell not in merged}, sheet.title)
+    return Sheet(sheet.title, header, rows, merged)
+
+
+def _sheet_columns(sheet: Any) -> frozenset[str] | None:
+    """The known columns a sheet's first rows name, when they name a roster's (the respondent id and the
+    group, or two more); else None."""
+    sheet.reset_dimensions()
+    for values in sheet.iter_rows(max_row=HEADER_SEARCH, values_only=True):
+        names = frozenset(c for c in (_normalize_header(str(v)) for v in values if v is not None) if c in KNOWN_COLUMNS)
+        if "respondent_id" in names and (len(names) >= 3 or "group" in names):
+            return names
+    return None
+
+
+def _roster_sheets(book: Any) -> tuple[list[Any], list[str]]:
+    """The sheets that hold the roster: the first one whose first rows name the respondent id and the group
+    (or two more known columns), with every later sheet that names the same columns (a sheet per province or
+    per group); a workbook may open with a cover or instructions sheet. The first sheet when none does (its
+    error then names what is missing). Returns the sheets and the titles passed over before them."""
+    for index, sheet in enumerate(book.worksheets):
+        names = _sheet_columns(sheet)
+        if names is not None:
+            more = [other for other in book.worksheets[index + 1:] if _sheet_columns(other) == names]
+            return [sheet, *more], [s.title for s in book.worksheets[:index]]
+    return [book.worksheets[0]], []
+
+
+def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]], title: str) -> None:
+    """An empty cell that holds a formula has no saved value (a workbook written by a script, never opened in
+    a spreadsheet program): an error naming the cell, not a missing value."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    found = Collector(path)
+    try:
+        sheet = book[title]
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            for i, v in enumerate(values):
+                formula = v.text if hasattr(v, "text") else v  # an array formula is an object with .text
+                if (number, i) in empty and isinstance(formula, str) and formula.startswith("="):
+                    column = _normalize_header(header[i]) if i < len(header) else None
+                    found.error(number, column or None,
+                                f"cell {get_column_letter(i + 1)}{number} holds the formula {formula!r} but no saved "
+                                "value", "open the file in Excel or LibreOffice and save it, or type the value")
+    finally:
+        book.close()
+    found.raise_if_any()

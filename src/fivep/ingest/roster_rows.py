@@ -1,0 +1,336 @@
+"""Which rows of a roster are respondents: the column names wherever they stand (under a title, on two
+rows, again at a page break, per section), section headings that give a group, notes, legends, totals and
+summary blocks after the respondents, a group written once per block, a roster over several sheets. Every
+row passed over is named in a warning."""
+
+from __future__ import annotations
+
+import re
+
+from fivep.errors import RosterError
+from fivep.ingest.roster_checks import is_count, is_total_word, is_totals_row
+from fivep.ingest.roster_checks import rows_named as _rows
+from fivep.ingest.roster_collect import (
+    HEADER_SEARCH,
+    KNOWN_COLUMNS,
+    READERS,
+    Collector,
+    a_header,
+    known_names,
+)
+from fivep.ingest.roster_files import Merged, Sheet, SheetRow
+from fivep.ingest.vocabulary import (
+    _normalize_header,
+    is_missing,
+    known_group,
+    normalize_province,
+    parse_number,
+)
+
+
+def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """One roster from sheets with the same columns: each sheet's column names found (a title above them
+    is passed over), its rows numbered as :class:`SheetRow`. Where the roster has no group (or province)
+    column and every sheet's name reads as one, the sheet's name is that column's value for its rows."""
+    header_row, header = 1, sheets[0].header
+    rows: list[tuple[int, list[str]]] = []
+    columns: list[str] | None = None
+    for index, sheet in enumerate(sheets):
+        number, names, sheet_rows = find_header(sheet.header, sheet.rows, found)
+        normalised = [_normalize_header(h) for h in names]
+        if columns is None:
+            header_row, header, columns = number, names, normalised
+        elif normalised[: len(columns)] != columns:
+            raise RosterError(f"the roster's sheets '{sheets[0].title}' and '{sheet.title}' name the same columns in "
+                              "a different order", path=found.path,
+                              hint="give every sheet the columns of the first, in its order")
+        rows += [(SheetRow(index + 1, sheet.title, n), cells) for n, cells in sheet_rows]
+    titles = [sheet.title for sheet in sheets]
+    assert columns is not None
+    for column, reads in (("group", known_group), ("province", normalize_province)):
+        if column not in columns and all(reads(t) is not None or is_missing(t, reads) for t in titles):
+            header = [*header, *[""] * (len(columns) - len(header)), column]   # read as the sheet's name
+            columns = [*columns, *[""] * (len(header) - 1 - len(columns)), column]
+            width = len(header) - 1
+            rows = [(n, [*cells[:width], *[""] * (width - len(cells)), n.sheet if isinstance(n, SheetRow) else ""])
+                    for n, cells in rows]
+            found.notes.append(f"{found.path}: the roster is on {len(titles)} sheets with the same columns "
+                               f"({', '.join(repr(t) for t in titles)}); each sheet's name gives the {column} of its rows")
+            break
+    else:
+        found.notes.append(f"{found.path}: the roster is on {len(titles)} sheets with the same columns "
+                           f"({', '.join(repr(t) for t in titles)}); all read")
+    return header_row, header, rows
+
+
+def say_merged(merged: Merged, header_row: int, header: list[str], found: Collector) -> None:
+    """One warning per merged range below the header: which rows were given the value of which row."""
+    runs: dict[tuple[int, int], list[int]] = {}
+    for (number, column), anchor in merged.items():
+        if number > header_row:
+            runs.setdefault((column, anchor), []).append(number)
+    for (column, anchor), numbers in sorted(runs.items(), key=lambda item: (item[0][1], item[0][0])):
+        name = header[column].strip() if column < len(header) else f"column {column + 1}"
+        found.notes.append(f"{found.path}, {_rows(numbers)}, column '{name}': a merged cell; the value of row "
+                           f"{anchor} read for each")
+
+
+def find_header(first: list[str], rows: list[tuple[int, list[str]]],
+                 found: Collector) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """The row that names the columns: the first row, unless that one names fewer than two known columns
+    and a row below it (within :data:`HEADER_SEARCH`) names the respondent id and at least two more. The
+    rows above it (a title, a fieldwork note, a header over merged cells) are reported, never read as
+    respondents; but a section heading right above it (``A. Government officials``) stays, to give its
+    group. A second row of names under it (``เพศ``, ``อายุ (ปี)`` under a merged ``ข้อมูลส่วนบุคคล``) completes it."""
+    numbered = [(1, first), *rows]
+    if len(known_names(first)) >= 2 and "respondent_id" in known_names(first):
+        index = 0
+    else:
+        index = next((i for i, (_, cells) in enumerate(numbered[:HEADER_SEARCH]) if a_header(cells)), -1)
+        if index < 0:
+            return 1, first, rows
+    number, cells = numbered[index]
+    rest = numbered[index + 1:]
+    following = next(((i, row) for i, row in enumerate(rest) if any(c.strip() for c in row[1])), None)
+    if following is not None:
+        i, (_, under) = following
+        filled = [c.strip() for c in under if c.strip()]
+        # a second line of names: every filled cell a known column's name, more of them than the line above
+        if len(filled) >= 2 and all(len(c) <= 25 and _normalize_header(c) in KNOWN_COLUMNS for c in filled) and \
+                len(known_names([u or c for c, u in zip(cells, under, strict=False)])) > len(known_names(cells)):
+            width = max(len(cells), len(under))
+            cells = [(under[k] if k < len(under) and under[k].strip() else cells[k] if k < len(cells) else "")
+                     for k in range(width)]
+            found.notes.append(f"{found.path}, rows {number} and {rest[i][0]}: the column names, on two rows")
+            rest = rest[:i] + rest[i + 1:]
+    above = numbered[:index]
+    keep: list[tuple[int, list[str]]] = []
+    if above:
+        last = [c.strip() for c in above[-1][1] if c.strip()]
+        if len(last) == 1 and len(last[0]) <= 40 and "group" not in known_names(cells) and \
+                known_group(re.sub(r"^[A-Za-zก-ฮ0-9๐-๙]{1,2}[.)]\s*", "", last[0])) is not None:
+            keep, above = [above[-1]], above[:-1]   # the first section's heading
+    texts = [" ".join(c.strip() for c in row if c.strip()) for _, row in above]
+    found.title = [text for text in texts if text]
+    if above:
+        shown = found.title[0][:60] if found.title else ""
+        found.notes.append(f"{found.path}, {_rows([n for n, _ in above])}: above the column names "
+                           f"(row {number}), not respondents; not read" + (f" ({shown!r})" if shown else ""))
+    if keep:   # the heading moves below the column names, where the sections are read
+        rest = [*keep, *rest]
+    return number, cells, rest
+
+
+_SECTION_COUNT = re.compile(r"[(（]\s*(?:n\s*=\s*)?([0-9๐-๙]+)\s*(?:คน|ราย|persons?|people|respondents?)?\s*[)）]",
+                            re.IGNORECASE)
+
+
+def sections_of(rows: list[tuple[int, list[str]]]) -> dict[int, tuple[str, int | None]]:
+    """Rows that head a section of a roster with no group column: one cell, naming a group
+    (``กลุ่มที่ 1 เจ้าหน้าที่ภาครัฐ (14 คน)``), with the count it gives if any. Row number -> (group, count)."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for number, cells in rows:
+        filled = [c.strip() for c in cells if c.strip()]
+        if len(filled) != 1:
+            continue
+        group = known_group(_SECTION_COUNT.sub("", filled[0]))
+        if group is not None:
+            count = _SECTION_COUNT.search(filled[0])
+            out[number] = (group, int(parse_number(count.group(1)) or 0) if count else None)
+    return out
+
+
+def check_sections(sections: dict[int, tuple[str, int | None]], read_rows: list[int], found: Collector) -> None:
+    """Say which rows each section gave its group, and where a section's stated count differs from the
+    respondents read under it (``read_rows``)."""
+    starts = sorted(sections)
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else float("inf")
+        members = [n for n in read_rows if start < n < end]
+        group, count = sections[start]
+        if members:
+            found.notes.append(f"{found.path}, {_rows(members)}: group {group!r}, from the section heading on row {start}")
+        if count is not None and count != len(members):
+            found.notes.append(f"{found.path}, row {start}: the section heading says {count} respondents, "
+                               f"{len(members)} rows follow it; check the roster")
+
+
+_NOTE_ID = re.compile(r":\s|=|^\*|^(?:note|notes|source|legend|remark)\b|^(?:หมายเหตุ|ที่มา|สรุป|คำอธิบาย)", re.IGNORECASE)
+
+
+_CODE = re.compile(r"[A-Za-zก-ฮ.]{0,8}[-_. /]?[0-9๐-๙]{1,6}[A-Za-z]?")   # what a respondent code looks like
+
+
+_UNIT_WORD = re.compile(r"^(?:คน|ราย|persons?|people|respondents?|ปี|years?)$", re.IGNORECASE)
+
+
+def split_footer(rows: list[tuple[int, list[str]]],
+                  columns: list[str]) -> tuple[list[tuple[int, list[str]]], list[tuple[int, list[str]]]]:
+    """The rows after the last respondent that cannot be respondents (a note, a legend, a summary block):
+    text only in columns fivep does not read (a row number, a date, remarks); an "id" that is a sentence
+    (``Total respondents: 42``, ``ผส. = ผู้เสียหาย...``); one cell of note (``* กลุ่มที่ 4 ไม่มี...``); or a group's
+    name in the id column with only counts beside it (``เจ้าหน้าที่ภาครัฐ, 32, คน``). A row with an id and values
+    in the columns fivep reads stays a respondent, and a row with values and no id an error."""
+    id_at = columns.index("respondent_id")
+
+    def a_note(cells: list[str]) -> bool:
+        rid = cells[id_at].strip() if id_at < len(cells) else ""
+        filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
+        unread = all(i >= len(columns) or columns[i] not in KNOWN_COLUMNS for i, _ in filled)
+        single = len(filled) == 1 and (_NOTE_ID.search(filled[0][1]) is not None or len(filled[0][1]) > 40
+                                       or not rid and not _reads_as_its_column(filled[0][0], filled[0][1]))
+        counts = all(is_count(c) or _UNIT_WORD.match(c) for i, c in filled if i != id_at)
+        summary = bool(rid) and not _CODE.fullmatch(rid) and counts and (
+            known_group(rid) is not None or is_total_word(rid))
+        return unread or single or summary or _NOTE_ID.search(rid) is not None
+
+    def _reads_as_its_column(i: int, value: str) -> bool:
+        """One cell and no id: a respondent's value missing its id (an error), or a signature line, a footnote."""
+        column = columns[i] if i < len(columns) else ""
+        if column == "group" or column == "sector":
+            return known_group(value) is not None
+        return column in READERS and READERS[column][0](value) is not None
+
+    end = len(rows)
+    while end and (not any(c.strip() for c in rows[end - 1][1]) or a_note(rows[end - 1][1])):
+        end -= 1
+    return rows[:end], [(n, cells) for n, cells in rows[end:] if any(c.strip() for c in cells)]
+
+
+def say_footer(footer: list[tuple[int, list[str]]], columns: list[str], found: Collector) -> None:
+    """Name each row after the last respondent (a totals row, or a note), and read the legend among them."""
+    texts = []
+    for number, cells in footer:
+        text = " ".join(c.strip() for c in cells if c.strip())
+        texts.append(text)
+        record = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        what = (f"a totals row ({text!r})" if is_totals_row({**record, "group": record.get("group", "")})
+                else f"{text[:60]!r} follows the last respondent: a note")
+        found.notes.append(f"{found.path}, row {number}: {what}, not a respondent; not counted")
+    found.legend = _legend(texts + found.title + found.keys)
+
+
+def drop_units_row(rows: list[tuple[int, list[str]]], header: list[str], columns: list[str],
+                    found: Collector) -> list[tuple[int, list[str]]]:
+    """A second header line under the column names that gives their units (``(ปี)``, ``(ปี / เดือน)``): every
+    filled cell in brackets. Its units join the column names (a column in months is read in months)."""
+    first = next(((i, (n, cells)) for i, (n, cells) in enumerate(rows) if any(c.strip() for c in cells)), None)
+    if first is None:
+        return rows
+    index, (number, cells) = first
+    filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
+    if not filled or not all(re.fullmatch(r"[(（\[].*[)）\]]", c) for _, c in filled):
+        return rows
+    for i, unit in filled:
+        if i < len(header):
+            header[i] = f"{header[i].strip()} {unit}"
+    found.notes.append(f"{found.path}, row {number}: the units of the columns ({', '.join(c for _, c in filled)}), "
+                       "not a respondent")
+    return rows[:index] + rows[index + 1:]
+
+
+def drop_repeated_headers(rows: list[tuple[int, list[str]]], header: list[str],
+                           found: Collector) -> list[tuple[int, list[str]]]:
+    """The column names written again further down (a page break in the printed roster): named and left out."""
+    names = [h.strip().casefold() for h in header]
+    kept, again = [], []
+    for number, cells in rows:
+        if [c.strip().casefold() for c in cells[: len(names)]] == names and any(names):
+            again.append(number)
+        else:
+            kept.append((number, cells))
+    if again:
+        found.notes.append(f"{found.path}, {_rows(again)}: the column names again (a page break), not respondents")
+    return kept
+
+
+def id_prefix(rid: str) -> str:
+    match = re.match(r"\s*([A-Za-zก-๛]+)", rid)
+    return match.group(1).casefold() if match else ""
+
+
+def _groups_by_prefix(rows: list[tuple[int, list[str]]], columns: list[str],
+                      legend: dict[str, str]) -> dict[str, str] | None:
+    """Groups named by the prefix of every respondent's code, as a legend under the roster defines them
+    (``GO = เจ้าหน้าที่รัฐ, NGO = ..., CV = เด็กผู้เสียหาย``); None unless the legend covers every code."""
+    defined = {k.rstrip("-_. "): known_group(v) for k, v in legend.items()}
+    defined = {k: g for k, g in defined.items() if g is not None}
+    if not defined:
+        return None
+    id_at = columns.index("respondent_id")
+    prefixes = {id_prefix(cells[id_at]) for _, cells in rows if id_at < len(cells) and cells[id_at].strip()}
+    if not prefixes or not prefixes <= set(defined):
+        return None
+    return {p: defined[p] for p in sorted(prefixes)}  # type: ignore[misc]
+
+
+def group_source(rows: list[tuple[int, list[str]]], columns: list[str], header: list[str], header_row: int,
+                  found: Collector) -> tuple[dict[int, tuple[str, int | None]], dict[str, str] | None]:
+    """Where each respondent's group comes from when no column is named for it: section headings, then the
+    code prefixes a legend defines, then the one agency column (``columns`` is changed to read it as the
+    group). Returns the sections and the prefix table (each possibly empty); an error when none applies."""
+    if "group" in columns:
+        return {}, None
+    sections = sections_of(rows)
+    if sections:
+        return sections, None
+    by_prefix = _groups_by_prefix(rows, columns, found.legend)
+    if by_prefix is not None:
+        found.notes.append(f"{found.path}: each respondent's group read from the prefix of the code, as the roster's "
+                           f"note defines it ({', '.join(f'{k} = {v}' for k, v in sorted(by_prefix.items()))})")
+    elif columns.count("sector") == 1:
+        written = header[columns.index("sector")].strip()
+        columns[columns.index("sector")] = "group"
+        found.notes.append(f"{found.path}, row {header_row}: column '{written}' gives each respondent's group (the "
+                           "roster has no group column)")
+    else:
+        found.error(header_row, None, "required column 'group' is missing",
+                    f"the header has: {', '.join(h.strip() for h in header)}")
+    return {}, by_prefix
+
+
+def fill_group_down(rows: list[tuple[int, list[str]]], columns: list[str], header: list[str],
+                     found: Collector) -> list[tuple[int, list[str]]]:
+    """A group written once at the top of each block, the cells below it empty (merged cells exported to CSV):
+    read for the rows under it, each block named in a warning. Only when most respondents' group cells are
+    empty and the first is not: an empty group among written ones stays an error."""
+    at = columns.index("group")
+    id_at = columns.index("respondent_id")
+    people = [(n, cells) for n, cells in rows if id_at < len(cells) and cells[id_at].strip()]
+    empty = [n for n, cells in people if at >= len(cells) or not cells[at].strip()]
+    if len(people) < 4 or len(empty) * 2 <= len(people) or (at >= len(people[0][1]) or not people[0][1][at].strip()):
+        return rows
+    out: list[tuple[int, list[str]]] = []
+    current, source, block = "", 0, list[int]()
+    name = header[at].strip()
+
+    def say() -> None:
+        if block:
+            found.notes.append(f"{found.path}, {_rows(block)}, column '{name}': empty, read as {current!r} from row "
+                               f"{source} above (a group written once for its block)")
+
+    for number, cells in rows:
+        if id_at < len(cells) and cells[id_at].strip():
+            if at < len(cells) and cells[at].strip():
+                say()
+                current, source, block = cells[at].strip(), number, []
+            else:
+                cells = [*cells, *[""] * (at + 1 - len(cells))]
+                cells[at] = current
+                block.append(number)
+        out.append((number, cells))
+    say()
+    return out
+
+
+_LEGEND_PAIR = re.compile(r"([^\s=;,:]+(?:\s[^\s=;,:]+)?)\s*=\s*([^=;]+?)\s*(?=;|$|\s[^\s=;,]+\s*=)")
+
+
+def _legend(texts: list[str]) -> dict[str, str]:
+    """Abbreviations a roster's notes define: ``ผทว. = ผู้ทรงคุณวุฒิ; ผส. = ผู้เสียหายที่เป็นเด็ก``."""
+    out: dict[str, str] = {}
+    for text in texts:
+        body = re.sub(r"^(?:note|notes|legend|หมายเหตุ)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
+        for match in _LEGEND_PAIR.finditer(body):
+            out[match.group(1).strip().casefold()] = match.group(2).strip()
+    return out
