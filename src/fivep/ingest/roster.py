@@ -8,6 +8,10 @@ Nothing is changed silently: every value stored differently from how it was writ
 ``female``, ``16 ปี`` -> 16, spaces trimmed, invisible characters removed) is reported as a warning
 naming the rows, and every value that cannot be read is an error; all errors of a roster are
 reported at once, each with its row, column and the closest known value.
+
+The files are read in :mod:`fivep.ingest.roster_files`, the rows that are respondents found in
+:mod:`fivep.ingest.roster_rows` and the columns' meaning in :mod:`fivep.ingest.roster_columns`; this module
+reads the values.
 """
 
 from __future__ import annotations
