@@ -199,13 +199,16 @@ def test_code_a_statement_through_jupyterlab(lab: tuple[str, Path], browser: obj
 
 
 def _code_through_the_page(lab: tuple[str, Path], driver: Any) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, study = lab
-    wait = WebDriverWait(driver, 40)
+    # the page re-renders a statement when its codings change: an element found a moment ago can go stale
+    # while a condition reads it, and the wait looks again instead of failing
+    wait = WebDriverWait(driver, 40, ignored_exceptions=(StaleElementReferenceException,))
     driver.get(url)   # type: ignore[attr-defined]
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")))
     statement = _run_the_cell(driver)
@@ -225,9 +228,12 @@ def _code_through_the_page(lab: tuple[str, Path], driver: Any) -> None:
     wait.until(lambda d: CODER in d.find_element(By.CSS_SELECTOR, f'.fv-seg[data-segment="{segment_id}"]').text)
 
     # a span: select the first words of the next statement with the mouse (a DOM range), then Code
-    other = driver.find_elements(By.CSS_SELECTOR, f'.fv-seg[data-segment^="{DOC}#"]')[1]
-    other_id = other.get_attribute("data-segment")
-    chosen = driver.execute_script(SELECT_WORDS, other.find_element(By.CSS_SELECTOR, ".fv-text"))
+    def select_words(d: Any) -> tuple[str, str]:
+        other = d.find_elements(By.CSS_SELECTOR, f'.fv-seg[data-segment^="{DOC}#"]')[1]
+        return other.get_attribute("data-segment"), d.execute_script(SELECT_WORDS,
+                                                                      other.find_element(By.CSS_SELECTOR, ".fv-text"))
+
+    other_id, chosen = wait.until(select_words)   # looked up again if the page re-rendered the statement
     wait.until(lambda d: "(span " in d.find_element(By.CSS_SELECTOR, ".fv-workbench").text)
     driver.find_element(By.CSS_SELECTOR, "button.fv-code-button").click()
     wait.until(lambda d: len(_coded_rows(study)) == 2)
