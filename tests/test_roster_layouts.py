@@ -389,3 +389,18 @@ def test_a_column_named_otherwise_is_read_by_its_values_and_footnote_marks_are_l
                                            ("expert", "Nan", 6, "interview")]
     assert any("column 'รูปแบบ' holds method values" in w for w in read.warnings)
     assert any("'แพร่**' read as 'Phrae' (the footnote mark left out)" in w for w in read.warnings)
+
+
+def test_ditto_marks_slash_glosses_and_experience_over_years_and_months_columns(tmp_path: Path) -> None:
+    path = _write(tmp_path, ("PID,Category,m/f,Age,Prov.,Years,Months,Mode\n"
+                             "P1,Gov,Male / ชาย,40,PR,3,6,FGD\nP2,〃,f,35,CM,,9,〃\nP3,NGO,F,n.r.,CR,2,,IDI (Zoom)\n"
+                             "P4,NGO,M,50,CR,4,0,IDI\nP5,Senior expert,F,61,CM,20,3,IDI\nP6,NGO,M,41,CM,1,,FGD\n,,,,,,,\n"
+                             "Totals,,,,,,,\nALL,6,,,,,,\n"))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["province"], r.attributes["years_experience"],
+             r.attributes["method"]) for r in read.respondents] == [
+        ("P1", "government", "male", "Phrae", 3.5, "focus_group"), ("P2", "government", "female", "Chiang Mai", 0.75,
+                                                                     "focus_group"),
+        ("P3", "ngo", "female", "Chiang Rai", 2, "interview"), ("P4", "ngo", "male", "Chiang Rai", 4, "interview"),
+        ("P5", "expert", "female", "Chiang Mai", 20.25, "interview"), ("P6", "ngo", "male", "Chiang Mai", 1, "focus_group")]
+    assert any("a ditto mark, read as the value above" in w for w in read.warnings)

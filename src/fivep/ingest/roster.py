@@ -42,6 +42,7 @@ from fivep.ingest.roster_rows import (
     check_sections,
     drop_repeated_headers,
     drop_units_row,
+    fill_dittos,
     fill_group_down,
     find_header,
     group_source,
@@ -143,6 +144,7 @@ def load_roster(path: str | Path) -> RosterRead:
     say_merged(merged, header_row, header, found)
     rows = drop_units_row(rows, header, columns, found)
     rows = drop_repeated_headers(rows, header, found)
+    rows = fill_dittos(rows, header, found)
     if "respondent_id" not in columns:
         found.error(header_row, None, "required column 'respondent_id' is missing",
                     f"the header has: {', '.join(h.strip() for h in header)}")
@@ -169,7 +171,10 @@ def load_roster(path: str | Path) -> RosterRead:
             section_group = sections[number][0]
             continue
         if a_header(cells):   # a section with columns of its own ("Care setting" instead of "Experience")
-            layout = [_normalize_header(h) for h in cells]
+            # a name the column names above also have keeps the reading given to it there (two columns naming
+            # the same thing were told apart once)
+            settled = {h.strip(): c for h, c in zip(header, columns, strict=False) if h.strip()}
+            layout = [settled.get(h.strip(), _normalize_header(h)) for h in cells]
             found.notes.append(f"{path}, row {number}: the column names of the rows under it "
                                f"({', '.join(c.strip() for c in cells if c.strip())})")
             continue
@@ -185,6 +190,13 @@ def load_roster(path: str | Path) -> RosterRead:
         if "group" not in columns:
             record["group"] = (section_group if by_prefix is None
                                else by_prefix.get(id_prefix(record["respondent_id"]), "")) or ""
+        months = next((k for k in ("months", "month", "เดือน") if k in record), None)
+        if months and "years_experience" in record:   # experience over two columns, "Years" and "Months"
+            years, extra = record["years_experience"].strip(), record.pop(months).strip()
+            if extra and not is_missing(extra) and (not years or not is_missing(years)):
+                record["years_experience"] = f"{years or 0} ปี {extra} เดือน"
+                found.changed(number, "years_experience", f"{years or 0} years, {extra} months",
+                              "their sum (the two columns read as one)")
         if "sex_age" in record:
             record["sex"], record["age"] = split_sex_age(record.pop("sex_age"))
         if "sex:female" in record:
@@ -282,11 +294,14 @@ def _group(value: str, row: int, column: str, found: Collector) -> str:
 _GLOSSED = re.compile(r"^\s*(?P<a>[^()（）]+?)\s*[(（]\s*(?P<b>[^()（）]+?)\s*[)）]\s*$")
 
 
+_PAIRED = re.compile(r"^\s*(?P<a>[^/]+?)\s+/\s+(?P<b>[^/]+?)\s*$")   # "Male / ชาย", "Chiang Mai / เชียงใหม่"
+
+
 def _read_glossed(value: str, read: Callable[[str], Any]) -> Any:
     """A value with its translation or its larger place in brackets: ``สนทนากลุ่ม (Focus group)``,
     ``Chiang Rai (เชียงราย)``, ``Mae Sai (Chiang Rai)``. Read when the two parts agree, or when only one
     of them can be read; None when neither can, or they say different things (``Nan (Phrae)``)."""
-    match = _GLOSSED.match(value)
+    match = _GLOSSED.match(value) or _PAIRED.match(value)
     if not match:
         return None
     first, second = read(match.group("a")), read(match.group("b"))
@@ -326,9 +341,10 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
                           f"{result!r} (the footnote mark left out)")
             return result
     defined = found.legend.get(value.casefold())
-    glossed = _GLOSSED.match(value)
+    glossed = _GLOSSED.match(value) or _PAIRED.match(value)
     if is_missing(value, read) or (defined is not None and is_missing(defined)) or (
-            glossed and is_missing(glossed.group("a"), read) and is_missing(glossed.group("b"), read)):
+            glossed and is_missing(glossed.group("a"), read) and (is_missing(glossed.group("b"), read)
+                                                                   or read(glossed.group("b")) is None)):
         if value:  # a marker (-, n/a, ?, ไม่ระบุ): missing, and said so, since '?' may have meant "unsure"
             found.changed(row, column, value, "missing")
         return None

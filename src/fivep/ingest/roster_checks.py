@@ -24,7 +24,7 @@ def rows_named(rows: list[int]) -> str:
     return "rows " + ", ".join(parts)
 
 
-_TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "รวม", "รวมทั้งหมด", "ทั้งหมด", "ยอดรวม", "รวมทั้งสิ้น",
+_TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "all", "รวม", "รวมทั้งหมด", "ทั้งหมด", "ยอดรวม", "รวมทั้งสิ้น",
                           "totalrespondents", "รวมผู้ให้ข้อมูล"})
 
 

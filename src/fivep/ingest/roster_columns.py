@@ -44,6 +44,10 @@ def settle_twins(columns: list[str], header: list[str], rows: list[tuple[int, li
     for column in sorted({c for c in columns if c in readers and columns.count(c) > 1}):
         at = [i for i, c in enumerate(columns) if c == column]
         scores = sorted(((share(i, column), i) for i in at), reverse=True)
+        named = [i for i in at if re.search(rf"\b{column}\b", header[i].casefold())]
+        if len(at) == 2 and scores[1][0] >= 0.5 and len(named) == 1:
+            # both read: the one whose name says the column ("Stakeholder group", not "Institution type")
+            scores = [(1.0, named[0]), (0.0, next(i for i in at if i != named[0]))]
         if len(at) != 2 or scores[0][0] < 0.8 or scores[1][0] >= 0.5:
             continue   # the error read_columns reported stands
         loser = scores[1][1]
@@ -55,22 +59,28 @@ def settle_twins(columns: list[str], header: list[str], rows: list[tuple[int, li
                            f"the second is read as {columns[loser]}")
 
 
+_DITTO_MARKS = frozenset({"〃", '"', "”", "“", "-do-"})
+_BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
 def columns_by_values(columns: list[str], header: list[str], rows: list[tuple[int, list[str]]], row: int,
                        found: Collector) -> None:
     """A column whose name fivep does not know but whose values are all methods (or sexes, or provinces), when
     the roster has no column of that name (``รูปแบบ``: สัมภาษณ์ / สนทนากลุ่ม): read as that column, reported."""
-    for target, (read, _) in ((c, READERS[c]) for c in ("method", "sex", "province")):
+    targets: list[tuple[str, Callable[[str], Any]]] = [(c, READERS[c][0]) for c in ("method", "sex", "province")]
+    for target, read in [*targets, ("group", known_group)]:
         if target in columns:
             continue
         for i, column in enumerate(columns):
             if not column or column in KNOWN_COLUMNS or column.startswith("sex:"):
                 continue
             values = [cells[i].strip() for _, cells in rows[:300] if i < len(cells) and cells[i].strip()]
-            values = [v for v in values if not is_missing(v, read)]
-            if len(values) >= 5 and sum(read(v) is not None for v in values) >= 0.9 * len(values):
+            values = [v for v in values if not is_missing(v, read) and v not in _DITTO_MARKS]
+            readable = [v for v in values if read(v) is not None or read(_BRACKETED.sub("", v)) is not None]
+            if len(values) >= 5 and len(readable) >= 0.9 * len(values):   # "IDI (Zoom)" is an IDI
                 columns[i] = target
                 found.notes.append(f"{found.path}, row {row}: column '{header[i].strip()}' holds {target} values "
-                                   f"({', '.join(sorted({str(read(v)) for v in values if read(v) is not None})[:4])}); "
+                                   f"({', '.join(sorted({str(read(v)) for v in readable if read(v) is not None})[:4])}); "
                                    f"read as the {target}")
                 break
 

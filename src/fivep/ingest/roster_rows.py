@@ -21,7 +21,6 @@ from fivep.ingest.roster_collect import (
 from fivep.ingest.roster_files import Merged, Sheet, SheetRow
 from fivep.ingest.vocabulary import (
     _normalize_header,
-    is_missing,
     known_group,
     normalize_province,
     parse_number,
@@ -48,14 +47,19 @@ def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], 
     titles = [sheet.title for sheet in sheets]
     assert columns is not None
     for column, reads in (("group", known_group), ("province", normalize_province)):
-        if column not in columns and all(reads(t) is not None or is_missing(t, reads) for t in titles):
+        named = [t for t in titles if reads(t) is not None]
+        if column not in columns and len(named) >= 2 and len(named) * 3 >= len(titles) * 2:
+            # most sheets are named for a province (or a group): the others' rows have it unstated
+            others = [t for t in titles if t not in named]
             header = [*header, *[""] * (len(columns) - len(header)), column]   # read as the sheet's name
             columns = [*columns, *[""] * (len(header) - 1 - len(columns)), column]
             width = len(header) - 1
-            rows = [(n, [*cells[:width], *[""] * (width - len(cells)), n.sheet if isinstance(n, SheetRow) else ""])
-                    for n, cells in rows]
+            rows = [(n, [*cells[:width], *[""] * (width - len(cells)),
+                         n.sheet if isinstance(n, SheetRow) and n.sheet in named and any(c.strip() for c in cells)
+                         else ""]) for n, cells in rows]
             found.notes.append(f"{found.path}: the roster is on {len(titles)} sheets with the same columns "
-                               f"({', '.join(repr(t) for t in titles)}); each sheet's name gives the {column} of its rows")
+                               f"({', '.join(repr(t) for t in titles)}); each sheet's name gives the {column} of its rows"
+                               + (f" (not stated on {', '.join(repr(t) for t in others)})" if others else ""))
             break
     else:
         found.notes.append(f"{found.path}: the roster is on {len(titles)} sheets with the same columns "
@@ -70,6 +74,8 @@ def say_merged(merged: Merged, header_row: int, header: list[str], found: Collec
         if number > header_row:
             runs.setdefault((column, anchor), []).append(number)
     for (column, anchor), numbers in sorted(runs.items(), key=lambda item: (item[0][1], item[0][0])):
+        if anchor <= header_row:
+            continue   # the column names' own merged cells (a header over two rows)
         name = header[column].strip() if column < len(header) else f"column {column + 1}"
         found.notes.append(f"{found.path}, {_rows(numbers)}, column '{name}': a merged cell; the value of row "
                            f"{anchor} read for each")
@@ -182,12 +188,13 @@ def split_footer(rows: list[tuple[int, list[str]]],
         counts = all(is_count(c) or _UNIT_WORD.match(c) for i, c in filled if i != id_at)
         summary = bool(rid) and not _CODE.fullmatch(rid) and counts and (
             known_group(rid) is not None or is_total_word(rid))
-        return unread or single or summary or _NOTE_ID.search(rid) is not None
+        total = not rid and bool(filled) and is_total_word(filled[0][1])   # "รวมทั้งสิ้น ... (ชาย ๑๗ คน หญิง ๒๖ คน)"
+        return unread or single or summary or total or _NOTE_ID.search(rid) is not None
 
     def _reads_as_its_column(i: int, value: str) -> bool:
         """One cell and no id: a respondent's value missing its id (an error), or a signature line, a footnote."""
         column = columns[i] if i < len(columns) else ""
-        if column == "group" or column == "sector":
+        if column == "group":
             return known_group(value) is not None
         return column in READERS and READERS[column][0](value) is not None
 
@@ -227,6 +234,30 @@ def drop_units_row(rows: list[tuple[int, list[str]]], header: list[str], columns
     found.notes.append(f"{found.path}, row {number}: the units of the columns ({', '.join(c for _, c in filled)}), "
                        "not a respondent")
     return rows[:index] + rows[index + 1:]
+
+
+_DITTO = re.compile(r"^\s*(?:〃|\"|”|“|ditto|-do-|do\.?|ibid\.?|เหมือนข้างบน|เหมือนเดิม)\s*$", re.IGNORECASE)
+
+
+def fill_dittos(rows: list[tuple[int, list[str]]], header: list[str], found: Collector) -> list[tuple[int, list[str]]]:
+    """A ditto mark (``〃``, ``"``, ``-do-``) means the value of the row above in that column: read so, each
+    column's rows named in a warning."""
+    out: list[tuple[int, list[str]]] = []
+    previous: list[str] = []
+    filled: dict[int, list[int]] = {}
+    for number, cells in rows:
+        if any(_DITTO.match(c) for c in cells):
+            cells = [previous[i] if _DITTO.match(c) and i < len(previous) else c for i, c in enumerate(cells)]
+            for i, c in enumerate(cells):
+                if i < len(previous) and c == previous[i]:
+                    filled.setdefault(i, []).append(number)
+        if any(c.strip() for c in cells):
+            previous = cells
+        out.append((number, cells))
+    for i, numbers in filled.items():
+        name = header[i].strip() if i < len(header) else f"column {i + 1}"
+        found.notes.append(f"{found.path}, {_rows(numbers)}, column '{name}': a ditto mark, read as the value above")
+    return out
 
 
 def drop_repeated_headers(rows: list[tuple[int, list[str]]], header: list[str],

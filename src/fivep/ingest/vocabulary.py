@@ -21,7 +21,8 @@ NUMERIC = ("age", "years_experience")
 _HEADER_ALIASES = {
     "id": "respondent_id", "respondent": "respondent_id", "code": "respondent_id", "รหัส": "respondent_id",
     "รหัสผู้ให้ข้อมูล": "respondent_id", "respondentid": "respondent_id",
-    "กลุ่ม": "group", "respondent_group": "group",
+    "กลุ่ม": "group", "respondent_group": "group", "pid": "respondent_id", "m/f": "sex", "f/m": "sex",
+    "prov.": "province", "exp.": "years_experience", "fgd_#": "session_id", "fgd_no.": "session_id",
     "เพศ": "sex", "gender": "sex",
     "อายุ": "age", "age_years": "age",
     "participant": "respondent_id", "participant_code": "respondent_id", "informant": "respondent_id",
@@ -51,7 +52,8 @@ _SEX = {
 MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "n.a", "none", "null", "ไม่ระบุ", "ไม่ทราบ", "ไม่มีข้อมูล",
                              "unknown", "?", "not known", "not stated", "unk", "not recorded", "ไม่ได้บันทึก", "ไม่ได้ระบุ",
                              "no data", "prefer not to say", "declined", "ไม่ประสงค์ระบุ", "ไม่ขอระบุ", "ไม่ประสงค์จะระบุ",
-                             "prefers not to disclose", "prefer not to disclose", "not disclosed"})
+                             "prefers not to disclose", "prefer not to disclose", "not disclosed", "n.r", "nr",
+                             "ไม่เกี่ยวข้อง", "not applicable", "ไม่ประสงค์เปิดเผย", "not given"})
 
 _GROUP = {
     "government": "government", "gov": "government", "government official": "government",
@@ -70,6 +72,8 @@ _METHOD = {
     "idi": "interview", "ii": "interview", "สัมภาษณ์": "interview", "สัมภาษณ์เชิงลึก": "interview",
     "in-depth": "interview", "indepth": "interview", "individual interview": "interview", "kii": "interview",
     "สัมภาษณ์เดี่ยว": "interview", "สัมภาษณ์รายบุคคล": "interview", "การสนทนากลุ่มย่อย": "focus_group",
+    "1-on-1": "interview", "one-on-one": "interview", "1:1": "interview", "group discussion": "focus_group",
+    "group": "focus_group",
     "สนทนากลุ่มย่อย": "focus_group",
     "key informant interview": "interview", "f2f interview": "interview", "face-to-face interview": "interview",
     "zoom interview": "interview", "online interview": "interview", "phone interview": "interview",
@@ -81,7 +85,7 @@ _METHOD = {
 }
 _PROVINCE_EXTRA = {"bangkok": "Bangkok", "bkk": "Bangkok", "กทม": "Bangkok", "กรุงเทพ": "Bangkok",
                    "กรุงเทพฯ": "Bangkok", "chiangmai": "Chiang Mai", "chiangrai": "Chiang Rai",
-                   "cm": "Chiang Mai", "cr": "Chiang Rai", "cnx": "Chiang Mai", "cei": "Chiang Rai"}
+                   "cm": "Chiang Mai", "cr": "Chiang Rai", "pr": "Phrae", "cnx": "Chiang Mai", "cei": "Chiang Rai"}
 
 
 def _key(value: str) -> str:
@@ -201,7 +205,8 @@ def parse_number(value: str) -> float | None:
     """``"16"``, ``"๑๖"``, ``"16 ปี"``, ``"อายุ 16 ปี"``, ``"12.5 years"``, ``"16 y/o"``, ``"1 ปี 6 เดือน"``,
     ``"6 เดือน"`` (0.5), ``"20+"`` (20) -> a number, else None."""
     text = thai_to_arabic_digits(value).strip().casefold().replace(",", ".")
-    text = re.sub(r"^(?:อายุ|age|ประสบการณ์|ประมาณ|approx\.?|about|~)\s*", "", text)
+    text = re.sub(r"^(?:อายุราชการ|อายุงาน|อายุ|age|ประสบการณ์(?:ทำงาน)?|ทำงาน(?:มา)?|ประมาณ|ราว|approx\.?|about|~)\s*",
+                  "", text)
     if text.endswith("ปีครึ่ง"):   # "3 ปีครึ่ง": three and a half years; "ปีครึ่ง" alone: one and a half
         whole = parse_number(text[: -len("ปีครึ่ง")] or "1")
         return None if whole is None else whole + 0.5
@@ -303,14 +308,15 @@ _HEADER_WORDS = (
                        "respondent #", "respondent no", "respondent number", "resp. #", "resp #",
                        "รหัส")),
     ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน", "ระยะเวลาการปฏิบัติงาน",
-                          "ระยะเวลาปฏิบัติงาน", "ระยะเวลาการทำงาน", "ระยะเวลาทำงาน")),
+                          "ระยะเวลาปฏิบัติงาน", "ระยะเวลาการทำงาน", "ระยะเวลาทำงาน", "ทำงานด้านนี้", "how long")),
     ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob")),
     ("start_year", ("ปีที่เริ่ม", "เริ่มทำงาน", "เริ่มงาน", "start year", "year started", "started work", "year began")),
     ("age", ("age", "อายุ")),
     ("sex", ("sex", "gender", "เพศ", "คำนำหน้า")),
-    ("province", ("province", "จังหวัด", "location")),
-    ("session_id", ("session", "transcript", "ครั้งที่", "กลุ่มสนทนา", "fgd no", "fg no")),
-    ("method", ("method", "interview type", "data collection", "collection", "วิธี", "เก็บข้อมูล",
+    ("province", ("province", "จังหวัด", "location", "พื้นที่")),
+    ("session_id", ("session", "transcript", "ครั้งที่", "กลุ่มสนทนา", "fgd no", "fg no", "group no", "กลุ่มที่")),
+    ("method", ("method", "interview type", "interview or", "data collection", "collection", "วิธี", "เก็บข้อมูล",
+                "รูปแบบสัมภาษณ์",
                 "รูปแบบการสัมภาษณ์", "ประเภทการสัมภาษณ์")),
     ("sector", ("sector", "organisation type", "organization type", "affiliation", "หน่วยงาน", "สังกัด")),
     ("group", ("group", "category", "type", "กลุ่ม", "ประเภท")),
@@ -323,7 +329,12 @@ def _normalize_header(name: str) -> str:
     exact = _HEADER_ALIASES.get(slug, _HEADER_ALIASES.get(slug.replace("_", "")))
     if exact:
         return exact
+    exact = _HEADER_ALIASES.get(slug.rstrip(".")) or _HEADER_ALIASES.get(slug.split("_(")[0].rstrip("."))
+    if exact:
+        return exact   # "Prov.", "Exp. (yrs)"
     words = re.sub(r"\(.*?\)|[_/]", " ", text.casefold())
+    if re.search(r"\bdate\b|วันที่", words):
+        return slug   # "วันที่เก็บข้อมูล", "Interview date": a date, whatever else the name says
     if any(c in words for c in ("sex", "gender", "เพศ")) and any(c in words for c in ("age", "อายุ")) \
             and "อายุงาน" not in words:
         return "sex_age"   # "เพศ/อายุ": one column for both ("ญ/45")
