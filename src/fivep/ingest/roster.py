@@ -41,6 +41,7 @@ from fivep.ingest.roster_files import Merged, rows_from_csv, rows_from_ods, rows
 from fivep.ingest.roster_rows import (
     check_sections,
     drop_repeated_headers,
+    drop_side_table,
     drop_units_row,
     fill_dittos,
     fill_group_down,
@@ -136,6 +137,7 @@ def load_roster(path: str | Path) -> RosterRead:
                               hint="the first row must name the columns: respondent_id, group, ...")
         header, rows = rows_from_csv(path, data)
         header_row, header, rows = find_header(header, rows, found)
+    header, rows = drop_side_table(header, rows, found)
     found.keys = [inner for h in header for inner in re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", h)]
     columns = read_columns(header, found, header_row)
     settle_twins(columns, header, rows, header_row, found)

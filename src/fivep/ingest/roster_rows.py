@@ -260,6 +260,34 @@ def fill_dittos(rows: list[tuple[int, list[str]]], header: list[str], found: Col
     return out
 
 
+def drop_side_table(header: list[str], rows: list[tuple[int, list[str]]],
+                    found: Collector) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A small table kept beside the roster (a summary of counts to the right of the data, after an empty
+    column, on its first rows only): the columns from the empty one on are left out, and named in a warning.
+    Only when the empty column is empty on every row, and what stands right of it ends within the first
+    rows while the roster goes on below (a column of the roster itself is never cut off)."""
+    width = max([len(header), *(len(cells) for _, cells in rows)], default=0)
+
+    def cell(cells: list[str], i: int) -> str:
+        return cells[i].strip() if i < len(cells) else ""
+
+    for gap in range(1, width - 1):
+        if cell(header, gap) or any(cell(cells, gap) for _, cells in rows):
+            continue
+        right = [n for n, cells in rows if any(cell(cells, i) for i in range(gap + 1, width))]
+        people = sorted(n for n, cells in rows if any(cell(cells, i) for i in range(gap)))
+        beside = right or any(cell(header, i) for i in range(gap + 1, width))
+        if not beside or not any(cell(header, i) for i in range(gap)) or not people:
+            return header, rows   # nothing beside the roster (trailing empty columns), or no roster left of it
+        first_rows = people[: min(15, len(people))]
+        if len(right) * 3 < len(people) and all(n <= first_rows[-1] for n in right):
+            found.notes.append(f"{found.path}: columns {gap + 2} to {width} (the header and {len(right)} rows) hold a "
+                               "table beside the roster, after an empty column; not read")
+            return header[:gap], [(n, cells[:gap]) for n, cells in rows]
+        return header, rows
+    return header, rows
+
+
 def drop_repeated_headers(rows: list[tuple[int, list[str]]], header: list[str],
                            found: Collector) -> list[tuple[int, list[str]]]:
     """The column names written again further down (a page break in the printed roster): named and left out."""
