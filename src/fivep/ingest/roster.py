@@ -30,11 +30,10 @@ from fivep.ingest.roster_columns import (
     SINCE,
     columns_by_values,
     columns_in_months,
+    joined_columns,
     read_columns,
     settle_twins,
-    split_sex_age,
-    tick_columns,
-    ticked_sex,
+    shape_record,
     years_since,
 )
 from fivep.ingest.roster_files import Merged, rows_from_csv, rows_from_ods, rows_from_xlsx
@@ -141,7 +140,7 @@ def load_roster(path: str | Path) -> RosterRead:
     found.keys = [inner for h in header for inner in re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", h)]
     columns = read_columns(header, found, header_row)
     settle_twins(columns, header, rows, header_row, found)
-    tick_columns(columns, header, header_row, found)
+    joined_columns(columns, header, header_row, found)
     columns_by_values(columns, header, rows, header_row, found)
     say_merged(merged, header_row, header, found)
     rows = drop_units_row(rows, header, columns, found)
@@ -177,6 +176,7 @@ def load_roster(path: str | Path) -> RosterRead:
             # the same thing were told apart once)
             settled = {h.strip(): c for h, c in zip(header, columns, strict=False) if h.strip()}
             layout = [settled.get(h.strip(), _normalize_header(h)) for h in cells]
+            joined_columns(layout, cells, number, found)
             found.notes.append(f"{path}, row {number}: the column names of the rows under it "
                                f"({', '.join(c.strip() for c in cells if c.strip())})")
             continue
@@ -186,23 +186,11 @@ def load_roster(path: str | Path) -> RosterRead:
             continue
         # unescape_cell: a roster fivep wrote (import, deidentify) has formula-like text escaped as '=...
         record = {col: (unescape_cell(cells[i]) if i < len(cells) else "") for i, col in enumerate(layout) if col}
-        for source, convert in derived.items():
-            record[SINCE[source][0]] = convert(record[source])
+        shape_record(record, derived, number, found)
         totals = is_totals_row({**record, "group": record.get("group", "")})
         if "group" not in columns:
             record["group"] = (section_group if by_prefix is None
                                else by_prefix.get(id_prefix(record["respondent_id"]), "")) or ""
-        months = next((k for k in ("months", "month", "เดือน") if k in record), None)
-        if months and "years_experience" in record:   # experience over two columns, "Years" and "Months"
-            years, extra = record["years_experience"].strip(), record.pop(months).strip()
-            if extra and not is_missing(extra) and (not years or not is_missing(years)):
-                record["years_experience"] = f"{years or 0} ปี {extra} เดือน"
-                found.changed(number, "years_experience", f"{years or 0} years, {extra} months",
-                              "their sum (the two columns read as one)")
-        if "sex_age" in record:
-            record["sex"], record["age"] = split_sex_age(record.pop("sex_age"))
-        if "sex:female" in record:
-            record["sex"] = ticked_sex(record.pop("sex:female"), record.pop("sex:male"), number, found)
         for i, col in enumerate(layout):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
@@ -315,52 +303,33 @@ def _read_glossed(value: str, read: Callable[[str], Any]) -> Any:
 _BARE_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,][0-9๐-๙]+)?")
 
 
-class _Quiet:
-    """A collector that keeps errors and warnings to itself (for a second reading of a value)."""
-
-    def __init__(self, found: Collector | _Quiet) -> None:
-        self.path: Path = found.path
-        self.legend: dict[str, str] = found.legend
-        self.months: set[str] = found.months
-
-    def changed(self, *args: Any) -> None:
-        pass
-
-    def error(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 _FOOTNOTE_MARK = re.compile(r"\s*[*†‡]+$")
 
 
-def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, hint: str,
-                found: Collector | _Quiet) -> Any:
-    marked = _FOOTNOTE_MARK.search(value)
+def _read_value(written: str, read: Callable[[str], Any], row: int, column: str, hint: str,
+                found: Collector) -> Any:
+    value, mark = written, ""
+    marked = _FOOTNOTE_MARK.search(written)
     if marked and marked.start() > 0:   # "๑๗*", "แพร่**": a footnote's mark, read without it (the warning shows it)
-        result = _read_value(value[: marked.start()], read, row, column, hint, _Quiet(found))
-        if result is not None or is_missing(value[: marked.start()], read):
-            found.changed(row, column, value, "missing" if result is None else
-                          f"{result!r} (the footnote mark left out)")
-            return result
+        value, mark = written[: marked.start()], " (the footnote mark left out)"
     defined = found.legend.get(value.casefold())
     glossed = _GLOSSED.match(value) or _PAIRED.match(value)
     if is_missing(value, read) or (defined is not None and is_missing(defined)) or (
             glossed and is_missing(glossed.group("a"), read) and (is_missing(glossed.group("b"), read)
                                                                    or read(glossed.group("b")) is None)):
-        if value:  # a marker (-, n/a, ?, ไม่ระบุ): missing, and said so, since '?' may have meant "unsure"
-            found.changed(row, column, value, "missing")
+        if written:  # a marker (-, n/a, ?, ไม่ระบุ): missing, and said so, since '?' may have meant "unsure"
+            found.changed(row, column, written, "missing")
         return None
     result = read(value)
     if result is not None and column in found.months and _BARE_NUMBER.fullmatch(value):
         result = result / 12   # a bare number in a column counted in months
     if result is None:
         result = _read_glossed(value, read)
-    defined = found.legend.get(value.casefold())
     if result is None and defined is not None and (result := read(defined)) is not None:
-        found.changed(row, column, value, f"{result!r} (the roster's note defines it as {defined!r})")
+        found.changed(row, column, written, f"{result!r} (the roster's note defines it as {defined!r})")
         return result
     if result is None and column == "sex" and is_sexless_title(value):
-        found.changed(row, column, value, "missing (a title that does not say the sex)")
+        found.changed(row, column, written, "missing (a title that does not say the sex)")
         return None
     if result is None:
         near = closest(value, known_spellings(column))
@@ -371,15 +340,15 @@ def _read_value(value: str, read: Callable[[str], Any], row: int, column: str, h
             hint = "'nan' is how pandas writes an empty cell; " + hint
         elif near:
             hint = f"did you mean '{near}'? " + hint
-        found.error(row, column, f"cannot read {column} {value!r}", hint + "; leave the cell empty if unknown")
+        found.error(row, column, f"cannot read {column} {written!r}", hint + "; leave the cell empty if unknown")
         return None
     if column in NUMERIC:
         if not (0 <= result <= 120):
-            found.error(row, column, f"{column} {value!r} is out of range", "write a number between 0 and 120")
+            found.error(row, column, f"{column} {written!r} is out of range", "write a number between 0 and 120")
             return None
         shown = str(int(result)) if float(result).is_integer() else f"{result:g}"
-        if shown != value:
-            found.changed(row, column, value, shown)
-    elif result != value:
-        found.changed(row, column, value, repr(result))
+        if shown != written:
+            found.changed(row, column, written, shown + mark)
+    elif result != written:
+        found.changed(row, column, written, repr(result) + mark)
     return result

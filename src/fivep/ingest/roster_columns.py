@@ -85,16 +85,40 @@ def columns_by_values(columns: list[str], header: list[str], rows: list[tuple[in
                 break
 
 
-def tick_columns(columns: list[str], header: list[str], row: int, found: Collector) -> None:
-    """Two columns named for the sexes (``ชาย`` / ``หญิง``, ``Male`` / ``Female``) holding a tick each: the sex,
-    when the roster has no sex column."""
-    if "sex" in columns:
-        return
-    named = {normalize_sex(h): i for i, h in enumerate(header) if h.strip() and normalize_sex(h) in ("female", "male")}
-    if set(named) == {"female", "male"}:
-        columns[named["female"]], columns[named["male"]] = "sex:female", "sex:male"
-        found.notes.append(f"{found.path}, row {row}: the sex read from the ticks in columns "
-                           f"'{header[named['female']].strip()}' and '{header[named['male']].strip()}'")
+def joined_columns(columns: list[str], header: list[str], row: int, found: Collector) -> None:
+    """Columns that say one thing together, renamed for :func:`shape_record`: two columns named for the sexes
+    (``ชาย`` / ``หญิง``) holding a tick each, when the roster has no sex column; a ``Months`` column beside the
+    years of experience (``Years`` / ``Months`` under ``Professional experience``)."""
+    if "sex" not in columns:
+        named = {normalize_sex(h): i for i, h in enumerate(header)
+                 if h.strip() and normalize_sex(h) in ("female", "male")}
+        if set(named) == {"female", "male"}:
+            columns[named["female"]], columns[named["male"]] = "sex:female", "sex:male"
+            found.notes.append(f"{found.path}, row {row}: the sex read from the ticks in columns "
+                               f"'{header[named['female']].strip()}' and '{header[named['male']].strip()}'")
+    months = [i for i, h in enumerate(header) if h.strip().casefold() in ("months", "month", "เดือน")]
+    if "years_experience" in columns and len(months) == 1:
+        columns[months[0]] = "years_experience:months"
+        found.notes.append(f"{found.path}, row {row}: the years of experience read with the months in column "
+                           f"'{header[months[0]].strip()}' (added up)")
+
+
+def shape_record(record: dict[str, str], derived: dict[str, Callable[[str], str]], row: int,
+                 found: Collector) -> None:
+    """One respondent's cells as the known columns: counts from years (:func:`years_since`), experience over
+    years and months, the sex and the age from one cell, the sex from two tick cells."""
+    for source, convert in derived.items():
+        record[SINCE[source][0]] = convert(record[source])
+    if "years_experience:months" in record:
+        years, extra = record.get("years_experience", "").strip(), record.pop("years_experience:months").strip()
+        if extra and not is_missing(extra) and (not years or not is_missing(years)):
+            record["years_experience"] = f"{years or 0} ปี {extra} เดือน"
+            found.changed(row, "years_experience", f"{years or 0} years, {extra} months",
+                          "their sum (the two columns read as one)")
+    if "sex_age" in record:
+        record["sex"], record["age"] = split_sex_age(record.pop("sex_age"))
+    if "sex:female" in record:
+        record["sex"] = ticked_sex(record.pop("sex:female"), record.pop("sex:male"), row, found)
 
 
 _NO_TICK = frozenset({"", "0", "-", "no", "n", "false", "ไม่", "ไม่ใช่", "✗", "☐"})

@@ -246,11 +246,11 @@ def fill_dittos(rows: list[tuple[int, list[str]]], header: list[str], found: Col
     previous: list[str] = []
     filled: dict[int, list[int]] = {}
     for number, cells in rows:
-        if any(_DITTO.match(c) for c in cells):
-            cells = [previous[i] if _DITTO.match(c) and i < len(previous) else c for i, c in enumerate(cells)]
-            for i, c in enumerate(cells):
-                if i < len(previous) and c == previous[i]:
-                    filled.setdefault(i, []).append(number)
+        marks = [i for i, c in enumerate(cells) if _DITTO.match(c) and i < len(previous)]
+        if marks:
+            cells = [previous[i] if i in marks else c for i, c in enumerate(cells)]
+            for i in marks:
+                filled.setdefault(i, []).append(number)
         if any(c.strip() for c in cells):
             previous = cells
         out.append((number, cells))
