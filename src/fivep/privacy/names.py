@@ -579,24 +579,14 @@ def find_english_names(text: str) -> Iterator[Span]:
         span = make_span_at(text, 0, match.start(), match.end())
         if span:
             yield Span(span.start, span.end, "PERSON", span.text, "en.minority")
-    found: list[Span] = []
     for run in _LATIN_RUN.finditer(text):
         words = run.group(0).split()
         initial = _INITIAL.search(text[max(0, run.start() - 4) : run.start()]) is not None or run.start() == 0
         if any(lex.is_name_like(w, initial=initial and k == 0) for k, w in enumerate(words)):
             span = _english_run(text, 0, run.start(), run.end(), cue=False, initial=initial)
             if span:
-                found.append(span)
                 yield span
-    # "Mee and Jaw", "Tou Vang, Pa Nhia": a capitalised word joined to a name is a name too.
-    for span in found:
-        joined = _JOINED.match(text, span.end)
-        if joined:
-            run = _LATIN_RUN.match(text, joined.end())
-            if run:
-                second = _english_run(text, 0, run.start(), run.end(), cue=True)
-                if second:
-                    yield Span(second.start, second.end, "PERSON", second.text, "en.joined")
+    # names joined to these ("Mee and Jaw") are found once every recognizer has run: see joined_names
 
 
 # "สุภาพร (นักสังคมสงเคราะห์)", "Somchai (social worker)": a word followed by a person's role in brackets.
@@ -639,25 +629,37 @@ def find_names_before_roles(text: str) -> Iterator[Span]:
                 yield Span(span.start, span.end, "PERSON", span.text, "en.role")
 
 
-_JOIN_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)([A-Z][a-z]+)(?![A-Za-z'’])")
 _JOIN_BEFORE = re.compile(r"(?<![A-Za-z'’])([A-Z][a-z]+)(?:\s*,\s*|\s+(?:and|or|&)\s+)$")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?![A-Za-z'’])")
 
 
 def joined_names(text: str, names: list[Span]) -> Iterator[Span]:
-    """Capitalised words joined to a found name by ``and`` / ``or`` / ``&`` / a comma, on either side ("Joy and
-    Bee", "Bird, Mint"), when they can be a person's (see :func:`_a_persons_word`; places stay places)."""
+    """Capitalised words joined to a found name by ``and`` / ``or`` / ``&`` / a comma ("Mee and Jaw", "Tou Vang,
+    Pa Nhia", "Joy and Bee", "Bird, Mint"): after it, a run that reads as a name as a cue's would, or else one
+    word that can be a person's (see :func:`_a_persons_word`; places stay places); before it, such a word."""
     titles = _folded_titles()
     lex = english()
+
+    def a_word(start: int, end: int) -> Span | None:
+        word = text[start:end]
+        if not _a_persons_word(word, titles) or word.casefold() in lex.place_parts:
+            return None
+        span = make_span_at(text, 0, start, end)
+        return Span(span.start, span.end, "PERSON", span.text, "en.joined") if span else None
+
     for name in names:
-        after = _JOIN_AFTER.match(text, name.end)
-        before = _JOIN_BEFORE.search(text, max(0, name.start - 40), name.start)
-        for match in (m for m in (after, before) if m):
-            word = match.group(1)
-            if not _a_persons_word(word, titles) or word.casefold() in lex.place_parts:
-                continue
-            span = make_span_at(text, 0, match.start(1), match.end(1))
+        joined = _JOINED.match(text, name.end)
+        if joined:
+            run = _LATIN_RUN.match(text, joined.end())
+            second = _english_run(text, 0, run.start(), run.end(), cue=True) if run else None
+            word = _CAPITALISED.match(text, joined.end())
+            span = (Span(second.start, second.end, "PERSON", second.text, "en.joined") if second
+                    else a_word(*word.span()) if word else None)
             if span:
-                yield Span(span.start, span.end, "PERSON", span.text, "en.joined")
+                yield span
+        before = _JOIN_BEFORE.search(text, max(0, name.start - 40), name.start)
+        if before and (span := a_word(*before.span(1))):
+            yield span
 
 
 # --- social-media display names ----------------------------------------------------------------------
