@@ -40,7 +40,7 @@ def load(name: str) -> list[dict]:
     return rows
 
 
-def sequence(row: dict) -> tuple[list[dict[str, float]], list[str]]:
+def sequence(row: dict) -> tuple[list[list[str]], list[str]]:
     tokens, feats = line_items(row["text"])
     people = [(e["start"], e["end"]) for e in row["entities"] if e["type"] == "PERSON"]
     labels: list[str] = []

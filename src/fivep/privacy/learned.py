@@ -156,72 +156,69 @@ def _word_class_of(token: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _token_features(token: str) -> dict[str, float]:
-    """The features of a token alone (remembered per token; callers copy before adding context)."""
-    feats: dict[str, float] = {"bias": 1.0}
-    for c in _word_class(token):
-        feats[c] = 1.0
+def _token_features(token: str) -> tuple[str, ...]:
+    """The features of a token alone (remembered per token). Every feature of the model has the value 1,
+    so a token's features are their names: crfsuite reads a list of names as features of value 1, and a
+    list is built and handed over faster than a dict (the filter's share of a statement, see
+    ``docs/scale.md``)."""
+    feats = ["bias", *_word_class(token)]
     low = token.casefold()
-    feats["w=" + low] = 1.0
+    feats.append("w=" + low)
     if _THAI_CHARS.match(token):
-        feats["pre1=" + token[:1]] = 1.0
-        feats["suf1=" + token[-1:]] = 1.0
-        feats["suf2=" + token[-2:]] = 1.0
-        feats["pre2=" + token[:2]] = 1.0
+        feats += ["pre1=" + token[:1], "suf1=" + token[-1:], "suf2=" + token[-2:], "pre2=" + token[:2]]
     elif token[:1].isalpha():
-        feats["suf3=" + low[-3:]] = 1.0
-    return feats
+        feats.append("suf3=" + low[-3:])
+    return tuple(dict.fromkeys(feats))
 
 
 @lru_cache(maxsize=400_000)
-def _context_features(token: str, offset: int) -> dict[str, float]:
+def _context_features(token: str, offset: int) -> tuple[str, ...]:
     """What ``token`` says about the word ``offset`` places away from it (remembered per token and offset)."""
-    feats: dict[str, float] = {}
-    if abs(offset) <= 2:
-        feats[f"{offset}:w=" + token.casefold()] = 1.0
-    for c in _word_class(token):
-        if not c.startswith(("len=", "p=")):
-            feats[f"{offset}:{c}"] = 1.0
-    return feats
+    feats = [f"{offset}:w=" + token.casefold()] if abs(offset) <= 2 else []
+    feats += [f"{offset}:{c}" for c in _word_class(token) if not c.startswith(("len=", "p="))]
+    return tuple(dict.fromkeys(feats))
 
 
 _OFFSETS = (-3, -2, -1, 1, 2, 3)
+_NONE = {offset: f"{offset}:none" for offset in _OFFSETS}
 
 
-def features(tokens: list[str], text_before: list[str]) -> list[dict[str, float]]:
-    """CRF features for the non-space ``tokens`` of one line; ``text_before[i]`` is what stands between
-    token ``i - 1`` and token ``i`` (a space or nothing). The parts that depend on one token only are
-    remembered (:func:`_token_features`, :func:`_context_features`); each line's dicts are new."""
-    out: list[dict[str, float]] = []
+def features(tokens: list[str], text_before: list[str]) -> list[list[str]]:
+    """CRF features for the non-space ``tokens`` of one line, by name (each of value 1); ``text_before[i]``
+    is what stands between token ``i - 1`` and token ``i`` (a space or nothing). The parts that depend on
+    one token only are remembered (:func:`_token_features`, :func:`_context_features`)."""
+    out: list[list[str]] = []
     n = len(tokens)
     lows = [t.casefold() for t in tokens]
     for i, token in enumerate(tokens):
-        feats = dict(_token_features(token))
-        feats["space_before"] = float(bool(text_before[i]))
-        feats["space_after"] = float(i + 1 < n and bool(text_before[i + 1]))
+        feats = list(_token_features(token))
+        if text_before[i]:
+            feats.append("space_before")
+        if i + 1 < n and text_before[i + 1]:
+            feats.append("space_after")
         if i == 0:
-            feats["BOS"] = 1.0
+            feats.append("BOS")
         if i == n - 1:
-            feats["EOS"] = 1.0
+            feats.append("EOS")
         if _word_class(token)[0] == "latin" and (i == 0 or tokens[i - 1] in ".!?\"“:"):
-            feats["sentence_initial"] = 1.0
+            feats.append("sentence_initial")
         for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < n:
-                feats.update(_context_features(tokens[j], offset))
+                feats += _context_features(tokens[j], offset)
             else:
-                feats[f"{offset}:none"] = 1.0
+                feats.append(_NONE[offset])
         if i > 0:
-            feats["-1w|w=" + lows[i - 1] + "|" + lows[i]] = 1.0
+            feats.append("-1w|w=" + lows[i - 1] + "|" + lows[i])
         if i + 1 < n:
-            feats["w|+1w=" + lows[i] + "|" + lows[i + 1]] = 1.0
+            feats.append("w|+1w=" + lows[i] + "|" + lows[i + 1])
         if i > 1:
-            feats["-2w|-1w=" + lows[i - 2] + "|" + lows[i - 1]] = 1.0
+            feats.append("-2w|-1w=" + lows[i - 2] + "|" + lows[i - 1])
         out.append(feats)
     return out
 
 
-def line_items(text: str) -> tuple[list[tuple[int, int, str]], list[dict[str, float]]]:
+def line_items(text: str) -> tuple[list[tuple[int, int, str]], list[list[str]]]:
     """The non-space tokens of a line with their offsets, and their features."""
     kept: list[tuple[int, int, str]] = []
     before: list[str] = []
@@ -247,17 +244,25 @@ def _tagger() -> Any:
 
 
 def name_probabilities(text: str, tagger: Any = None) -> list[tuple[int, int, str, float]]:
-    """Each non-space token of one line with the probability that it belongs to a name."""
+    """Each non-space token of one line with the probability that it belongs to a name (begins or
+    continues one: ``B`` or ``I``; for fivep's model, whose third label is ``O``, one minus the
+    probability of ``O``: one call a token instead of two)."""
     tokens, feats = line_items(text)
     if not tokens:
         return []
+    labels = _labels() if tagger is None else frozenset(tagger.labels())
     tagger = tagger or _tagger()
     tagger.set(feats)
-    labels = [label for label in ("B", "I") if label in set(tagger.labels())]
     marginal = tagger.marginal
-    if len(labels) == 2:
-        return [(start, end, token, marginal("B", t) + marginal("I", t)) for t, (start, end, token) in enumerate(tokens)]
-    return [(start, end, token, sum(marginal(label, t) for label in labels)) for t, (start, end, token) in enumerate(tokens)]
+    if labels == {"B", "I", "O"}:
+        return [(start, end, token, 1.0 - marginal("O", t)) for t, (start, end, token) in enumerate(tokens)]
+    named = [label for label in ("B", "I") if label in labels]
+    return [(start, end, token, sum(marginal(label, t) for label in named)) for t, (start, end, token) in enumerate(tokens)]
+
+
+@cache
+def _labels() -> frozenset[str]:
+    return frozenset(_tagger().labels())
 
 
 @cache

@@ -526,10 +526,13 @@ def _cue_pattern() -> re.Pattern[str]:
 
 
 _CUES: list[re.Pattern[str]] = []
+_HAS_LATIN = re.compile(r"[A-Za-z]")
 
 
 def find_english_names(text: str) -> Iterator[Span]:
     """English and romanised names (see the module docstring)."""
+    if not _HAS_LATIN.search(text):
+        return   # every pattern below ends in a Latin word: a Thai-only text is not scanned eleven times
     if not _CUES:
         _CUES.append(_cue_pattern())
     lex = english()
