@@ -417,3 +417,63 @@ def test_a_summary_table_beside_the_roster_is_left_out_and_trailing_empty_column
     assert any("hold a table beside the roster" in w for w in read.warnings)
     plain = _write(tmp_path, "id,group,,\nG1,government,,\nN1,ngo,,\n")
     assert not any("a table beside the roster" in w for w in load_roster(plain).warnings)
+
+
+def test_a_victims_sheet_with_columns_of_its_own_is_read_by_name_and_a_legend_sheet_is_named_not_read(
+        tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    staff = book.active
+    staff.title = "Practitioners"
+    for row in (["Code", "Category", "Gender", "Age", "Province"], ["G1", "Govt", "F", 44, "Phrae"],
+                ["N1", "NGO", "M", 38, "Chiang Rai"]):
+        staff.append(row)
+    victims = book.create_sheet("เด็กผู้เสียหาย")
+    for row in (["ลำดับ", "รหัส", "อายุ", "เพศ", "จังหวัด"], [1, "ด-01", 15, "หญิง", "เชียงใหม่"]):
+        victims.append(row)
+    legend = book.create_sheet("Codes")
+    for row in (["Code", "Category"], ["G", "Government official"]):
+        legend.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["age"], r.attributes["sex"], r.attributes["province"])
+            for r in read.respondents] == [("G1", "government", 44, "female", "Phrae"),
+                                           ("N1", "ngo", 38, "male", "Chiang Rai"),
+                                           ("ด-01", "victim", 15, "female", "Chiang Mai")]
+    assert any("sheet 'เด็กผู้เสียหาย' names its own columns" in w and "gives their group" in w for w in read.warnings)
+    assert any("sheet 'Codes' not read" in w for w in read.warnings)
+
+
+def test_a_hidden_column_that_names_what_a_shown_one_names_is_left_out(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["รหัส", "กลุ่ม", "อายุ", "อายุ (รอบนำร่อง)"], ["G1", "ภาครัฐ", 41, 40], ["V1", "ผู้เสียหาย", 15, 14]):
+        sheet.append(row)
+    sheet.column_dimensions["D"].hidden = True
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [r.attributes["age"] for r in read.respondents] == [41, 15]
+    assert any("'อายุ (รอบนำร่อง)' hidden in the workbook" in w for w in read.warnings)
+    sheet.column_dimensions["D"].hidden = False   # both shown: which one is the age is the user's to say
+    book.save(path)
+    with pytest.raises(RosterError, match="both read as 'age'"):
+        load_roster(path)
+
+
+def test_a_forms_export_with_questions_for_column_names(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "Timestamp,1. รหัสผู้ให้ข้อมูล (Respondent code),2. ผู้ให้ข้อมูลอยู่ในกลุ่มใด / Which respondent group?,"
+        "3. เพศ / Sex,4. อายุ (ปีเต็ม) ณ วันที่ให้ข้อมูล / Age in completed years on the day of the interview,"
+        "5. ระยะเวลาที่ปฏิบัติงานด้านการค้ามนุษย์ (ปี) / How many years has the respondent worked on it?,"
+        "6. วันที่สัมภาษณ์ / Interview date\n"
+        "2019/06/10 2:02:41 PM GMT+7,GOV-13,เจ้าหน้าที่ภาครัฐ / Government official,หญิง / Female,57,34ปี,10/6/2562\n"
+    ))
+    read = load_roster(path)
+    [respondent] = read.respondents
+    assert (respondent.attributes["age"], respondent.attributes["years_experience"]) == (57, 34)
+    assert respondent.attributes["6._วันที่สัมภาษณ์_/_interview_date"] == "10/6/2562"   # a date stays a date

@@ -121,11 +121,11 @@ def load_roster(path: str | Path) -> RosterRead:
         header, rows = rows_from_ods(path)
         header_row, header, rows = find_header(header, rows, found)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets, sheet_note = rows_from_xlsx(path)
-        if sheet_note:
-            found.notes.append(sheet_note)
+        sheets, sheet_notes = rows_from_xlsx(path)
+        found.notes.extend(sheet_notes)
         if len(sheets) == 1:
             header, rows, merged = sheets[0].header, sheets[0].rows, sheets[0].merged
+            found.hidden = sheets[0].hidden
             header_row, header, rows = find_header(header, rows, found)
         else:
             header_row, header, rows = join_sheets(sheets, found)

@@ -54,6 +54,7 @@ class Collector:
         self.legend: dict[str, str] = {}     # abbreviations the roster's notes define ("ผส. = ผู้เสียหาย...")
         self.months: set[str] = set()        # numeric columns counted in months ("Experience (months)")
         self.keys: list[str] = []            # keys given in the column names: "กลุ่ม (1=รัฐ 2=NGO ...)"
+        self.hidden: frozenset[int] = frozenset()   # columns the workbook hides
 
     def error(self, row: int | None, column: str | None, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(row, column, message, hint))

@@ -43,6 +43,18 @@ def settle_twins(columns: list[str], header: list[str], rows: list[tuple[int, li
 
     for column in sorted({c for c in columns if c in readers and columns.count(c) > 1}):
         at = [i for i, c in enumerate(columns) if c == column]
+        shown = [i for i in at if i not in found.hidden]
+        if len(shown) == 1 and len(at) > 1:
+            # the workbook hides the others ("อายุ (รอบนำร่อง 2561)" from an earlier round): what it shows counts
+            for i in at:
+                if i != shown[0]:
+                    columns[i] = re.sub(r"[\s\-]+", "_", header[i].strip().casefold())
+            found.problems = [p for p in found.problems if not (p.row == row and f"are both read as '{column}'" in p.message)]
+            found.notes.append(f"{found.path}, row {row}: column{'s' if len(at) > 2 else ''} "
+                               f"{', '.join(repr(header[i].strip()) for i in at if i != shown[0])} hidden in the workbook "
+                               f"and naming {column} like '{header[shown[0]].strip()}', which it shows: "
+                               f"'{header[shown[0]].strip()}' read as {column}, the hidden one not")
+            continue
         scores = sorted(((share(i, column), i) for i in at), reverse=True)
         named = [i for i in at if re.search(rf"\b{column}\b", header[i].casefold())]
         if len(at) == 2 and scores[1][0] >= 0.5 and len(named) == 1:

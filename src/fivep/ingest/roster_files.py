@@ -48,24 +48,31 @@ def rows_from_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, l
 Merged = dict[tuple[int, int], int]
 
 
-def _merged_down(sheet: Any) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged ranges that span rows, as (min_col, min_row, max_col, max_row), 1-based. Read from
-    the sheet's XML (read-only worksheets do not parse them), with defusedxml, ranges decoded by openpyxl."""
+def _sheet_layout(sheet: Any) -> tuple[list[tuple[int, int, int, int]], frozenset[int]]:
+    """The sheet's merged ranges that span rows, as (min_col, min_row, max_col, max_row), 1-based, and its
+    hidden columns (0-based). Read from the sheet's XML (read-only worksheets parse neither), with
+    defusedxml, ranges decoded by openpyxl."""
     from defusedxml.ElementTree import iterparse
     from openpyxl.utils.cell import range_boundaries
 
     source = getattr(sheet, "_get_source", None)
     if source is None:
-        return []
+        return [], frozenset()
     out = []
+    hidden: set[int] = set()
     with source() as xml:
         for _, element in iterparse(xml):
             if element.tag.endswith("}mergeCell") and element.get("ref"):
                 bounds = range_boundaries(element.get("ref"))
                 if bounds[1] is not None and bounds[3] is not None and bounds[3] > bounds[1]:
                     out.append(bounds)
-            element.clear()
-    return out  # type: ignore[return-value]
+            elif element.tag.endswith("}col") and element.get("hidden") in ("1", "true"):
+                first, last = int(element.get("min", "0")), int(element.get("max", "0"))
+                if 0 < first <= last:
+                    hidden.update(range(first - 1, min(last, 16384)))
+            if not element.tag.endswith(("}cols", "}mergeCells")):
+                element.clear()
+    return out, frozenset(hidden)  # type: ignore[return-value]
 
 
 def _fill_merged(rows: list[tuple[int, list[str]]], header: list[str], ranges: list[tuple[int, int, int, int]]) -> Merged:
@@ -138,11 +145,11 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, list[str]]]
     merged: Merged
+    hidden: frozenset[int] = frozenset()   # columns the workbook hides (0-based)
 
 
-def rows_from_xlsx(path: Path) -> tuple[list[Sheet], str | None]:
-    """The sheets that hold the roster (one, or several with the same columns), and a note naming the sheets
-    passed over before them."""
+def rows_from_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
+    """The sheets that hold the roster (one, or several), and notes naming the sheets not read."""
     from fivep.exchange.safety import check_package
 
     check_package(path.read_bytes(), path, "xlsx", error=RosterError, hint="save it again as .xlsx or export it as CSV",
@@ -155,14 +162,18 @@ def rows_from_xlsx(path: Path) -> tuple[list[Sheet], str | None]:
         raise RosterError(f"not a readable Excel workbook ({type(error).__name__})", path=path,
                           hint="save it again as .xlsx or export it as CSV") from None
     try:
-        chosen, passed = _roster_sheets(book)
+        chosen, passed, left = _roster_sheets(book)
         sheets = [_read_sheet(sheet, path) for sheet in chosen]
     finally:
         book.close()
-    note = (f"{path}: the roster read from sheet '{chosen[0].title}'; "
-            f"{', '.join(repr(t) for t in passed)} before it name{'s' if len(passed) == 1 else ''} no respondent "
-            "columns") if passed else None
-    return sheets, note
+    notes = []
+    if passed:
+        notes.append(f"{path}: the roster read from sheet '{chosen[0].title}'; {', '.join(repr(t) for t in passed)} "
+                     f"before it name{'s' if len(passed) == 1 else ''} no respondent columns")
+    if left:
+        notes.append(f"{path}: sheet{'s' if len(left) > 1 else ''} {', '.join(repr(t) for t in left)} not read: "
+                     "no respondent's columns (a respondent id with sex, age, province or method) are named there")
+    return sheets, notes
 
 
 def _read_sheet(sheet: Any, path: Path) -> Sheet:
@@ -185,7 +196,8 @@ def _read_sheet(sheet: Any, path: Path) -> Sheet:
                 else:
                     cells.append(str(v))
             rows.append((number, cells))
-        merged = _fill_merged(rows, header, _merged_down(sheet))
+        ranges, hidden = _sheet_layout(sheet)
+        merged = _fill_merged(rows, header, ranges)
     except StopIteration:
         raise RosterError("the roster sheet is empty", path=path) from None
     except Exception as error:  # noqa: BLE001 - the sheet is parsed lazily: a damaged one fails here
@@ -193,7 +205,7 @@ def _read_sheet(sheet: Any, path: Path) -> Sheet:
                           hint="save it again as .xlsx or export it as CSV") from None
     if empty:
         _refuse_formulas_without_values(path, header, {cell for cell in empty if cell not in merged}, sheet.title)
-    return Sheet(sheet.title, header, rows, merged)
+    return Sheet(sheet.title, header, rows, merged, hidden)
 
 
 def _sheet_columns(sheet: Any) -> frozenset[str] | None:
@@ -207,17 +219,30 @@ def _sheet_columns(sheet: Any) -> frozenset[str] | None:
     return None
 
 
-def _roster_sheets(book: Any) -> tuple[list[Any], list[str]]:
+#: Columns only a respondent's row holds: a later sheet naming the respondent id and two of these is more
+#: of the roster (the victims on a sheet of their own), where a legend or a code list names none.
+_PERSONAL = frozenset({"sex", "age", "province", "method", "years_experience", "birth_year", "sex_age", "start_year"})
+
+
+def _roster_sheets(book: Any) -> tuple[list[Any], list[str], list[str]]:
     """The sheets that hold the roster: the first one whose first rows name the respondent id and the group
     (or two more known columns), with every later sheet that names the same columns (a sheet per province or
-    per group); a workbook may open with a cover or instructions sheet. The first sheet when none does (its
-    error then names what is missing). Returns the sheets and the titles passed over before them."""
+    per group) or other respondents' columns (the respondent id and two personal ones: a sheet of victims
+    with columns of its own); a workbook may open with a cover or instructions sheet. The first sheet when
+    none does (its error then names what is missing). Returns the sheets, the titles passed over before them,
+    and the titles of the later sheets not read (a legend, a summary)."""
     for index, sheet in enumerate(book.worksheets):
         names = _sheet_columns(sheet)
         if names is not None:
-            more = [other for other in book.worksheets[index + 1:] if _sheet_columns(other) == names]
-            return [sheet, *more], [s.title for s in book.worksheets[:index]]
-    return [book.worksheets[0]], []
+            more, left = [], []
+            for other in book.worksheets[index + 1:]:
+                columns = _sheet_columns(other)
+                if columns == names or columns is not None and len(columns & _PERSONAL) >= 2:
+                    more.append(other)
+                else:
+                    left.append(other.title)
+            return [sheet, *more], [s.title for s in book.worksheets[:index]], left
+    return [book.worksheets[0]], [], []
 
 
 def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]], title: str) -> None:

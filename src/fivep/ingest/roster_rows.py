@@ -28,22 +28,37 @@ from fivep.ingest.vocabulary import (
 
 
 def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
-    """One roster from sheets with the same columns: each sheet's column names found (a title above them
-    is passed over), its rows numbered as :class:`SheetRow`. Where the roster has no group (or province)
-    column and every sheet's name reads as one, the sheet's name is that column's value for its rows."""
+    """One roster from several sheets: each sheet's column names found (a title above them is passed over),
+    its rows numbered as :class:`SheetRow`. Sheets with the same columns are read as they stand; a sheet with
+    columns of its own (the victims' sheet, in Thai, without a group column) is read by its columns' names,
+    and where it lacks the group column its name gives its rows' group when it reads as one. Where the
+    roster has no group (or province) column and every sheet's name reads as one, the sheet's name is that
+    column's value for its rows."""
     header_row, header = 1, sheets[0].header
     rows: list[tuple[int, list[str]]] = []
     columns: list[str] | None = None
+    by_name = False
     for index, sheet in enumerate(sheets):
         number, names, sheet_rows = find_header(sheet.header, sheet.rows, found)
         normalised = [_normalize_header(h) for h in names]
+        numbered: list[tuple[int, list[str]]] = [(SheetRow(index + 1, sheet.title, n), cells) for n, cells in sheet_rows]
         if columns is None:
-            header_row, header, columns = number, names, normalised
+            header_row, header, columns = number, list(names), normalised
         elif normalised[: len(columns)] != columns:
-            raise RosterError(f"the roster's sheets '{sheets[0].title}' and '{sheet.title}' name the same columns in "
-                              "a different order", path=found.path,
-                              hint="give every sheet the columns of the first, in its order")
-        rows += [(SheetRow(index + 1, sheet.title, n), cells) for n, cells in sheet_rows]
+            named = [c for c in normalised if c]
+            if len(set(named)) < len(named) or set(named) == set(columns):
+                raise RosterError(f"the roster's sheets '{sheets[0].title}' and '{sheet.title}' name the same columns in "
+                                  "a different order", path=found.path,
+                                  hint="give every sheet the columns of the first, in its order")
+            by_name = True
+            numbered = _by_name(sheet.title, names, normalised, numbered, header, columns, found)
+        rows += numbered
+    titles = [sheet.title for sheet in sheets]
+    assert columns is not None
+    if by_name:
+        width = len(columns)
+        rows = [(n, [*cells, *[""] * (width - len(cells))]) for n, cells in rows]
+        return header_row, header, rows
     titles = [sheet.title for sheet in sheets]
     assert columns is not None
     for column, reads in (("group", known_group), ("province", normalize_province)):
@@ -65,6 +80,39 @@ def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], 
         found.notes.append(f"{found.path}: the roster is on {len(titles)} sheets with the same columns "
                            f"({', '.join(repr(t) for t in titles)}); all read")
     return header_row, header, rows
+
+
+def _by_name(title: str, names: list[str], normalised: list[str], rows: list[tuple[int, list[str]]],
+             header: list[str], columns: list[str], found: Collector) -> list[tuple[int, list[str]]]:
+    """A sheet's rows placed under the roster's columns by name (``header`` and ``columns`` gain the ones
+    only this sheet has), with a note naming what was joined and how."""
+    place: list[int | None] = []
+    for name, column in zip(names, normalised, strict=True):
+        if not column:
+            place.append(None)
+            continue
+        if column not in columns:
+            columns.append(column)
+            header.append(name)
+        place.append(columns.index(column))
+    group = None
+    if "group" in columns and "group" not in normalised:
+        group = known_group(title)
+    out: list[tuple[int, list[str]]] = []
+    for number, cells in rows:
+        placed = [""] * len(columns)
+        for where, cell in zip(place, cells, strict=False):
+            if where is not None:
+                placed[where] = cell
+        if group is not None and any(c.strip() for c in cells):
+            placed[columns.index("group")] = title
+        out.append((number, placed))
+    missing = [h for h, c in zip(header, columns, strict=True) if c not in normalised]
+    found.notes.append(f"{found.path}: sheet '{title}' names its own columns; its {len(out)} rows read by the columns' "
+                       "names" + (f" (it has no {', '.join(repr(m) for m in missing)}" if missing else "")
+                       + (f"; its name '{title}' gives their group" if group is not None else "")
+                       + (")" if missing else ""))
+    return out
 
 
 def say_merged(merged: Merged, header_row: int, header: list[str], found: Collector) -> None:

@@ -308,7 +308,9 @@ _HEADER_WORDS = (
                        "respondent #", "respondent no", "respondent number", "resp. #", "resp #",
                        "รหัส")),
     ("years_experience", ("experience", "ประสบการณ์", "years in", "years of work", "อายุงาน", "ระยะเวลาการปฏิบัติงาน",
-                          "ระยะเวลาปฏิบัติงาน", "ระยะเวลาการทำงาน", "ระยะเวลาทำงาน", "ทำงานด้านนี้", "how long")),
+                          "ระยะเวลาปฏิบัติงาน", "ระยะเวลาที่ปฏิบัติงาน", "ระยะเวลาการทำงาน", "ระยะเวลาทำงาน",
+                          "ระยะเวลาที่ทำงาน", "ทำงานด้านนี้", "how long", "years worked", "years working",
+                          "years has the respondent worked", "years have you worked", "years of service")),
     ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob")),
     ("start_year", ("ปีที่เริ่ม", "เริ่มทำงาน", "เริ่มงาน", "start year", "year started", "started work", "year began")),
     ("age", ("age", "อายุ")),
@@ -323,6 +325,13 @@ _HEADER_WORDS = (
 )
 
 
+def _cue_before(words: str, position: int) -> bool:
+    """Does a column's cue word stand before ``position`` in a column name (a form's question: "Age in
+    completed years on the date of the interview")?"""
+    head = words[:position]
+    return any(cue in head for column, cues in _HEADER_WORDS if column not in ("group", "session_id") for cue in cues)
+
+
 def _normalize_header(name: str) -> str:
     text = name.replace("\ufeff", "").strip()
     slug = re.sub(r"[\s\-]+", "_", text.casefold())
@@ -333,8 +342,10 @@ def _normalize_header(name: str) -> str:
     if exact:
         return exact   # "Prov.", "Exp. (yrs)"
     words = re.sub(r"\(.*?\)|[_/]", " ", text.casefold())
-    if re.search(r"\bdate\b|วันที่", words):
-        return slug   # "วันที่เก็บข้อมูล", "Interview date": a date, whatever else the name says
+    date = re.search(r"\bdate\b|วันที่", words)
+    if date and not _cue_before(words, date.start()):
+        return slug   # "วันที่เก็บข้อมูล", "Interview date": a date, unless the name says what first
+        # ("อายุ (ปีเต็ม) ณ วันที่ให้ข้อมูล", "Age on the date of the interview": an age on that date)
     if any(c in words for c in ("sex", "gender", "เพศ")) and any(c in words for c in ("age", "อายุ")) \
             and "อายุงาน" not in words:
         return "sex_age"   # "เพศ/อายุ": one column for both ("ญ/45")
