@@ -477,3 +477,20 @@ def test_a_forms_export_with_questions_for_column_names(tmp_path: Path) -> None:
     [respondent] = read.respondents
     assert (respondent.attributes["age"], respondent.attributes["years_experience"]) == (57, 34)
     assert respondent.attributes["6._วันที่สัมภาษณ์_/_interview_date"] == "10/6/2562"   # a date stays a date
+
+
+def test_ages_from_dates_of_birth_at_the_interview_date_or_during_the_stated_fieldwork(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "ทะเบียนผู้ให้ข้อมูล เก็บข้อมูลภาคสนาม 1 มิ.ย. – 31 ส.ค. 2562,,,,\n"
+        "รหัส,กลุ่ม,วัน/เดือน/ปีเกิด,วันที่สัมภาษณ์,เพศ\n"
+        "G1,ภาครัฐ,21 ก.พ. 2510,,ชาย\n"            # no interview date: 52 all through the fieldwork
+        "G2,ภาครัฐ,13/01/2529,4 ส.ค. 62,หญิง\n"    # 33 on the day
+        "G3,ภาครัฐ,1962-09-22,2019-06-05,หญิง\n"   # 56 on the day (turns 57 after the fieldwork)
+        "V1,ผู้เสียหาย,ไม่ทราบ,,หญิง\n"
+    ))
+    read = load_roster(path)
+    assert [r.attributes["age"] for r in read.respondents] == [52, 33, 56, None]
+    assert any("dates of birth; each age computed in completed years at the interview date" in w for w in read.warnings)
+    path.write_text(path.read_text(encoding="utf-8").replace("21 ก.พ. 2510", "15 ก.ค. 2510"), encoding="utf-8")
+    with pytest.raises(RosterError, match=r"row 3.*born 1967-07-15: aged 51 to 52 during the fieldwork"):
+        load_roster(path)

@@ -115,12 +115,12 @@ def joined_columns(columns: list[str], header: list[str], row: int, found: Colle
                            f"'{header[months[0]].strip()}' (added up)")
 
 
-def shape_record(record: dict[str, str], derived: dict[str, Callable[[str], str]], row: int,
+def shape_record(record: dict[str, str], derived: dict[str, Callable[[dict[str, str], int], str]], row: int,
                  found: Collector) -> None:
     """One respondent's cells as the known columns: counts from years (:func:`years_since`), experience over
     years and months, the sex and the age from one cell, the sex from two tick cells."""
     for source, convert in derived.items():
-        record[SINCE[source][0]] = convert(record[source])
+        record[SINCE[source][0]] = convert(record, row)
     if "years_experience:months" in record:
         years, extra = record.get("years_experience", "").strip(), record.pop("years_experience:months").strip()
         if extra and not is_missing(extra) and (not years or not is_missing(years)):
@@ -172,7 +172,7 @@ SINCE = {"birth_year": ("age", "birth years", "ages"), "start_year": ("years_exp
 
 
 def years_since(source: str, header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
-                 header_row: int, found: Collector) -> Callable[[str], str] | None:
+                 header_row: int, found: Collector) -> Callable[[dict[str, str], int], str] | None:
     """A roster that gives a year instead of a count (``ปีเกิด (พ.ศ.)`` for the age, ``ปีที่เริ่มทำงาน`` for the
     experience): the count is the year of the fieldwork less that year, the fieldwork year being the one year the
     rows above the header state (``เก็บข้อมูลปี พ.ศ. 2567``), in the calendar the column uses (Buddhist era =
@@ -181,6 +181,12 @@ def years_since(source: str, header: list[str], columns: list[str], rows: list[t
     target, what, counts = SINCE[source]
     if target in columns or source not in columns:
         return None
+    if source == "birth_year":
+        from fivep.ingest.roster_dates import ages_from_birth_dates
+
+        by_date = ages_from_birth_dates(source, header, columns, rows, found)
+        if by_date is not None:
+            return by_date   # whole dates of birth: the age on the interview date (fivep.ingest.roster_dates)
     at = columns.index(source)
     years = [int(y) for _, cells in rows if at < len(cells) for y in _YEAR.findall(thai_to_arabic_digits(cells[at]))]
     buddhist = any(y > 2400 for y in years)
@@ -198,7 +204,8 @@ def years_since(source: str, header: list[str], columns: list[str], rows: list[t
     found.notes.append(f"{found.path}, column '{written}': {counts} computed as {year} (the fieldwork year the rows "
                        f"above the column names state) less {what}")
 
-    def since(value: str) -> str:
+    def since(record: dict[str, str], row: int) -> str:
+        value = record[source]
         found_years = [int(y) for y in _YEAR.findall(thai_to_arabic_digits(value))]
         if len(found_years) != 1 or not (year - 120 <= found_years[0] <= year):
             return value   # not a year: read as written (a missing marker, or an error naming the row)

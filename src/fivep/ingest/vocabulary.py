@@ -311,7 +311,8 @@ _HEADER_WORDS = (
                           "ระยะเวลาปฏิบัติงาน", "ระยะเวลาที่ปฏิบัติงาน", "ระยะเวลาการทำงาน", "ระยะเวลาทำงาน",
                           "ระยะเวลาที่ทำงาน", "ทำงานด้านนี้", "how long", "years worked", "years working",
                           "years has the respondent worked", "years have you worked", "years of service")),
-    ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob")),
+    ("birth_year", ("birth year", "year of birth", "ปีเกิด", "ปี พ.ศ. เกิด", "yob", "date of birth", "birth date",
+                    "birthdate", "dob", "วันเกิด", "เกิดวันที่", "วันเดือนปีเกิด")),
     ("start_year", ("ปีที่เริ่ม", "เริ่มทำงาน", "เริ่มงาน", "start year", "year started", "started work", "year began")),
     ("age", ("age", "อายุ")),
     ("sex", ("sex", "gender", "เพศ", "คำนำหน้า")),
@@ -343,7 +344,7 @@ def _normalize_header(name: str) -> str:
         return exact   # "Prov.", "Exp. (yrs)"
     words = re.sub(r"\(.*?\)|[_/]", " ", text.casefold())
     date = re.search(r"\bdate\b|วันที่", words)
-    if date and not _cue_before(words, date.start()):
+    if date and not _cue_before(words, date.start()) and not re.search(r"birth|เกิด", words):
         return slug   # "วันที่เก็บข้อมูล", "Interview date": a date, unless the name says what first
         # ("อายุ (ปีเต็ม) ณ วันที่ให้ข้อมูล", "Age on the date of the interview": an age on that date)
     if any(c in words for c in ("sex", "gender", "เพศ")) and any(c in words for c in ("age", "อายุ")) \
