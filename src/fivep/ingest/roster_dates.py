@@ -137,8 +137,10 @@ def ages_from_birth_dates(source: str, header: list[str], columns: list[str], ro
         return str(first)
 
     how = [f"at the interview date in column '{h.strip()}'" for h, c in zip(header, columns, strict=False)
-           if c == on_column] + ([f"during the fieldwork the rows above the column names state ({window[0].isoformat()} "
-                                  f"to {window[1].isoformat()}) where a row has no interview date"] if window else [])
+           if c == on_column]
+    if window:
+        how.append(f"during the fieldwork the rows above the column names state ({window[0].isoformat()} to "
+                   f"{window[1].isoformat()}) where a row has no interview date")
     found.notes.append(f"{found.path}, column '{written}': dates of birth; each age computed in completed years "
                        + " and ".join(how) + ("; years after 2400 read as Buddhist era" if buddhist else ""))
     return age
