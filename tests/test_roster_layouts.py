@@ -494,3 +494,30 @@ def test_ages_from_dates_of_birth_at_the_interview_date_or_during_the_stated_fie
     path.write_text(path.read_text(encoding="utf-8").replace("21 ก.พ. 2510", "15 ก.ค. 2510"), encoding="utf-8")
     with pytest.raises(RosterError, match=r"row 3.*born 1967-07-15: aged 51 to 52 during the fieldwork"):
         load_roster(path)
+
+
+def test_role_codes_a_legend_sheet_explains_give_the_groups_and_a_code_it_lacks_is_an_error(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    roster = book.active
+    for row in (["รหัส", "รหัสบทบาท", "เพศ", "อายุ"], ["R001", "POL", "ชาย", 41], ["R002", "NLAW", "หญิง", 35],
+                ["R003", "POL", "หญิง", 38], ["R004", "VIC", "หญิง", 15]):
+        roster.append(row)
+    legend = book.create_sheet("คำอธิบายรหัส")
+    for row in (["รหัสบทบาท", "คำอธิบาย", "กลุ่มผู้ให้ข้อมูล"], ["POL", "พนักงานสอบสวน", "เจ้าหน้าที่ภาครัฐ"],
+                ["NLAW", "ทนายความมูลนิธิ", "NGO"], ["VIC", "เด็กผู้เสียหาย", "ผู้เสียหาย"]):
+        legend.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.id, r.group) for r in read.respondents] == [("R001", "government"), ("R002", "ngo"),
+                                                           ("R003", "government"), ("R004", "victim")]
+    assert any("both name a code; each row has its own in the first" in w for w in read.warnings)
+    assert any("each row's group is what sheet 'คำอธิบายรหัส'" in w for w in read.warnings)
+    legend.delete_rows(4)   # the legend no longer lists VIC: R004's group is unknown, an error naming its row
+    legend.append(["ACAD", "นักวิชาการ", "ผู้เชี่ยวชาญ"])
+    legend.append(["SW", "นักสังคมสงเคราะห์", "ภาครัฐ"])
+    book.save(path)
+    with pytest.raises(RosterError, match="row 5"):
+        load_roster(path)

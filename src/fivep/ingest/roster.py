@@ -36,7 +36,7 @@ from fivep.ingest.roster_columns import (
     shape_record,
     years_since,
 )
-from fivep.ingest.roster_files import Merged, rows_from_csv, rows_from_ods, rows_from_xlsx
+from fivep.ingest.roster_files import Merged, Sheet, rows_from_csv, rows_from_ods, rows_from_xlsx
 from fivep.ingest.roster_rows import (
     check_sections,
     drop_repeated_headers,
@@ -45,6 +45,7 @@ from fivep.ingest.roster_rows import (
     fill_dittos,
     fill_group_down,
     find_header,
+    group_from_legend,
     group_source,
     id_prefix,
     join_sheets,
@@ -117,11 +118,12 @@ def load_roster(path: str | Path) -> RosterRead:
                           hint="open it in Excel or LibreOffice and save it as .xlsx, or export it as CSV")
     found = Collector(path)
     merged: Merged = {}
+    legends: list[Sheet] = []
     if path.suffix.lower() == ".ods":
         header, rows = rows_from_ods(path)
         header_row, header, rows = find_header(header, rows, found)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets, sheet_notes = rows_from_xlsx(path)
+        sheets, sheet_notes, legends = rows_from_xlsx(path)
         found.notes.extend(sheet_notes)
         if len(sheets) == 1:
             header, rows, merged = sheets[0].header, sheets[0].rows, sheets[0].merged
@@ -140,6 +142,7 @@ def load_roster(path: str | Path) -> RosterRead:
     found.keys = [inner for h in header for inner in re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", h)]
     columns = read_columns(header, found, header_row)
     settle_twins(columns, header, rows, header_row, found)
+    header, rows = group_from_legend(header, columns, rows, legends, found)
     joined_columns(columns, header, header_row, found)
     columns_by_values(columns, header, rows, header_row, found)
     say_merged(merged, header_row, header, found)

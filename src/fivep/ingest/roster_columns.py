@@ -41,6 +41,7 @@ def settle_twins(columns: list[str], header: list[str], rows: list[tuple[int, li
         values = [v for v in values if not is_missing(v, readers[column])]
         return sum(readers[column](v) is not None for v in values) / len(values) if values else 0.0
 
+    _settle_ids(columns, header, rows, row, found)
     for column in sorted({c for c in columns if c in readers and columns.count(c) > 1}):
         at = [i for i, c in enumerate(columns) if c == column]
         shown = [i for i in at if i not in found.hidden]
@@ -69,6 +70,29 @@ def settle_twins(columns: list[str], header: list[str], rows: list[tuple[int, li
         found.notes.append(f"{found.path}, row {row}: columns '{header[scores[0][1]].strip()}' and "
                            f"'{header[loser].strip()}' both name {column}; the values of the first read as {column}, "
                            f"the second is read as {columns[loser]}")
+
+
+def _settle_ids(columns: list[str], header: list[str], rows: list[tuple[int, list[str]]], row: int,
+                found: Collector) -> None:
+    """Two columns named as codes (``รหัส`` and ``รหัสบทบาท``, a role code): the one whose values are each a
+    row's own is the respondent id; the other, whose values repeat, is kept as it is. Reported."""
+    at = [i for i, c in enumerate(columns) if c == "respondent_id"]
+    if len(at) != 2:
+        return
+
+    def own(i: int) -> bool:
+        values = [cells[i].strip() for _, cells in rows if i < len(cells) and cells[i].strip()]
+        return len(values) >= 2 and len(set(values)) == len(values)
+
+    distinct = [i for i in at if own(i)]
+    if len(distinct) != 1:
+        return   # the error read_columns reported stands
+    loser = next(i for i in at if i != distinct[0])
+    columns[loser] = re.sub(r"[\s\-]+", "_", header[loser].strip().casefold())
+    found.problems = [p for p in found.problems if not (p.row == row and "are both read as 'respondent_id'" in p.message)]
+    found.notes.append(f"{found.path}, row {row}: columns '{header[distinct[0]].strip()}' and '{header[loser].strip()}' "
+                       f"both name a code; each row has its own in the first, read as the respondent id; the second's "
+                       "repeat, kept as they are")
 
 
 _DITTO_MARKS = frozenset({"〃", '"', "”", "“", "-do-"})

@@ -148,8 +148,9 @@ class Sheet:
     hidden: frozenset[int] = frozenset()   # columns the workbook hides (0-based)
 
 
-def rows_from_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
-    """The sheets that hold the roster (one, or several), and notes naming the sheets not read."""
+def rows_from_xlsx(path: Path) -> tuple[list[Sheet], list[str], list[Sheet]]:
+    """The sheets that hold the roster (one, or several), notes naming the sheets not read, and the later
+    ones of those (a legend of the roster's codes may be there)."""
     from fivep.exchange.safety import check_package
 
     check_package(path.read_bytes(), path, "xlsx", error=RosterError, hint="save it again as .xlsx or export it as CSV",
@@ -164,6 +165,12 @@ def rows_from_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
     try:
         chosen, passed, left = _roster_sheets(book)
         sheets = [_read_sheet(sheet, path) for sheet in chosen]
+        legends = []
+        for title in left:   # a code list may say what the roster's codes mean (fivep.ingest.roster_rows.group_from_legend)
+            try:
+                legends.append(_read_sheet(book[title], path))
+            except RosterError:
+                continue
     finally:
         book.close()
     notes = []
@@ -171,9 +178,9 @@ def rows_from_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
         notes.append(f"{path}: the roster read from sheet '{chosen[0].title}'; {', '.join(repr(t) for t in passed)} "
                      f"before it name{'s' if len(passed) == 1 else ''} no respondent columns")
     if left:
-        notes.append(f"{path}: sheet{'s' if len(left) > 1 else ''} {', '.join(repr(t) for t in left)} not read: "
+        notes.append(f"{path}: sheet{'s' if len(left) > 1 else ''} {', '.join(repr(t) for t in left)} not read as respondents: "
                      "no respondent's columns (a respondent id with sex, age, province or method) are named there")
-    return sheets, notes
+    return sheets, notes, legends
 
 
 def _read_sheet(sheet: Any, path: Path) -> Sheet:

@@ -115,6 +115,51 @@ def _by_name(title: str, names: list[str], normalised: list[str], rows: list[tup
     return out
 
 
+def group_from_legend(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]], legends: list[Sheet],
+                      found: Collector) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A roster with no group column whose codes a legend sheet explains: a column of the roster (``รหัสบทบาท``:
+    POL, PROS, NLAW ...) named again on a later sheet that gives each code's group (``กลุ่มผู้ให้ข้อมูล``).
+    The roster gains a group column, each row given its code's group as the legend writes it (read then
+    as any group is, each reading reported); a code the legend does not list leaves the row's group empty,
+    an error naming it. ``columns`` gains ``group``; returns the header and the rows."""
+    if "group" in columns:
+        return header, rows
+    named = {h.strip().casefold(): i for i, h in enumerate(header) if h.strip() and columns[i] not in KNOWN_COLUMNS}
+    for legend in legends:
+        names, legend_rows = find_legend_header(legend)
+        legend_columns = [_normalize_header(h) for h in names]
+        if "group" not in legend_columns:
+            continue
+        keyed = [(i, named[h.strip().casefold()]) for i, h in enumerate(names) if h.strip().casefold() in named]
+        if len(keyed) != 1:
+            continue
+        key, at = keyed[0]
+        group_at = legend_columns.index("group")
+        meaning = {cells[key].strip(): cells[group_at].strip() for _, cells in legend_rows
+                   if len(cells) > max(key, group_at) and cells[key].strip() and cells[group_at].strip()}
+        codes = [cells[at].strip() for _, cells in rows if at < len(cells) and cells[at].strip()]
+        if not codes or sum(code in meaning for code in codes) * 2 < len(codes):
+            continue
+        columns.append("group")
+        width = len(header)
+        rows = [(n, [*cells, *[""] * (width - len(cells)), meaning.get(cells[at].strip(), "") if at < len(cells) else ""])
+                for n, cells in rows]
+        found.notes.append(f"{found.path}: no group column; each row's group is what sheet '{legend.title}' (column "
+                           f"'{names[group_at].strip()}') gives for its code in column '{header[at].strip()}'"
+                           f" ({len(meaning)} codes listed)")
+        return [*header, names[group_at].strip()], rows
+    return header, rows
+
+
+def find_legend_header(sheet: Sheet) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A legend sheet's column names, its first row with two names or more (a title may stand above them),
+    and the rows under them."""
+    for index, (_, cells) in enumerate([(1, sheet.header), *sheet.rows][:HEADER_SEARCH]):
+        if sum(bool(c.strip()) for c in cells) >= 2:
+            return cells, sheet.rows[index:]
+    return sheet.header, sheet.rows
+
+
 def say_merged(merged: Merged, header_row: int, header: list[str], found: Collector) -> None:
     """One warning per merged range below the header: which rows were given the value of which row."""
     runs: dict[tuple[int, int], list[int]] = {}
