@@ -91,6 +91,12 @@ def found(text: str) -> list[tuple[str, str]]:
     # a name followed by the person's role in brackets
     ("ที่ประชุม ได้แก่ สุภาพร (นักสังคมสงเคราะห์) ธีระ (พนักงานสอบสวน)", [("PERSON", "สุภาพร"), ("PERSON", "ธีระ")]),
     ("Present: Grace (interpreter) and the MDT.", [("PERSON", "Grace")]),
+    # who a quoted message speaks to; a person reached by phone; documents numbered with a space
+    ('She showed me the message, it said "Rose, tonight 8pm, the hotel near the market".', [("PERSON", "Rose")]),
+    ('เขาส่งไลน์มาว่า "ส้ม พรุ่งนี้หกโมงเย็นรอหน้าเซเว่นนะ"', [("PERSON", "ส้ม")]),
+    ("After they go home they can call Bee on the shelter line.", [("PERSON", "Bee")]),
+    ("She holds Myanmar passport No. MC 774120 and a work permit No. WP 0398812.",
+     [("ID_NUMBER", "MC 774120"), ("ID_NUMBER", "WP 0398812")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
@@ -118,6 +124,12 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "Prosecutors should question children only once. Agencies said that he was right.",
     "Media reported that the raid failed. In May we didn't want rain.",
     "ศูนย์ได้รับเงินบริจาค 1,250,000 บาท จากผู้บริจาค 312 ราย ในปี 2566",
+    # districts after the district chief, ranks after a position, northern food and festivals, Northern Thai
+    "นายอำเภอแม่จันเป็นประธานเปิดงานรณรงค์",
+    "ติดต่อนักสังคมสงเคราะห์ชำนาญการของศูนย์ได้ทุกวัน",
+    "ข้าวเหนียวกับน้ำพริกหนุ่มก่มี ป้อก่กิ๋นเหล้าทุกวัน งานยี่เป็งปีนี้คนเยอะ",
+    'He wrote "Hello, are you free tonight?" and "Please, come to the market."',
+    "Mother's Day is hard in the shelter. The Night Bazaar was busy during Yi Peng.",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []
@@ -268,7 +280,8 @@ def test_the_thai_tokenizer_gives_newmms_tokens() -> None:
     from fivep.privacy.lexicon import thai, thai_tokenizer
 
     lex = thai()
-    trie = Trie(set(lex.words) | lex.given_names | lex.family_names | lex.titles | lex.naming | lex.nicknames)
+    trie = Trie(set(lex.words) | lex.given_names | lex.family_names | lex.titles | lex.naming | lex.nicknames
+                | lex.northern)
     root = Path(__file__).parent
     sets = [*sorted((root / "data" / "tagger").glob("*.jsonl")), *sorted((root / "data" / "privacy").glob("*.jsonl"))]
     texts = [json.loads(line)["text"] for path in sets

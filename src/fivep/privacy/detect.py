@@ -16,6 +16,7 @@ from fivep.privacy.address import find_addresses
 from fivep.privacy.learned import RULE as LEARNED_RULE
 from fivep.privacy.learned import find_learned_names
 from fivep.privacy.names import (
+    find_addressed,
     find_english_names,
     find_names_before_roles,
     find_social_names,
@@ -54,6 +55,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "thai_name": find_thai_names,
     "english_name": find_english_names,
     "name_before_role": find_names_before_roles,
+    "addressed": find_addressed,
     # the learned name labeller: its spans are kept only where no rule found anything (see below)
     "learned_name": find_learned_names,
 }

@@ -279,6 +279,7 @@ def _not_a_name(token: str) -> bool:
     if _THAI_CHARS.match(token):
         lex = thai()
         return (token in lex.titles or token in lex.boundary or token in lex.not_a_name or token in lex.naming
+                or token in lex.extra_words   # words fivep adds to the dictionary: districts, ranks, food
                 or token in lex.possessive or token.casefold() in _provinces() or lex.is_common(token, 20000))
     low = token.casefold()
     en = english()

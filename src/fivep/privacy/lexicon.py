@@ -53,6 +53,7 @@ class ThaiLexicon:
     generic_place: frozenset[str]
     extra_words: frozenset[str]
     freq: dict[str, int]
+    northern: frozenset[str] = frozenset()   # Northern Thai words: the segmenter keeps each whole ("ก่|กิ๋น")
 
     @property
     def titles(self) -> frozenset[str]:
@@ -110,7 +111,7 @@ def thai() -> ThaiLexicon:
         given_names=given - not_a_name - stopwords, family_names=frozenset(thai_family_names()),
         words=frozenset(dictionary()) | frozenset(words["extra_words"]), village_prefixes=frozenset(address["village_prefixes"]),
         not_village=frozenset(address["not_village"]), generic_place=frozenset(address["generic_place"]),
-        extra_words=frozenset(words["extra_words"]), freq=dict(word_freqs()),
+        extra_words=frozenset(words["extra_words"]), freq=dict(word_freqs()), northern=frozenset(words["northern"]),
     )
 
 
@@ -129,7 +130,7 @@ def thai_tokenizer() -> Any:
     """
     lex = thai()
     return newmm_tokenizer(frozenset(lex.words | lex.given_names | lex.family_names | lex.titles | lex.naming
-                                     | lex.nicknames))
+                                     | lex.nicknames | lex.northern))
 
 
 def newmm_tokenizer(words: frozenset[str]) -> Callable[[str], list[str]]:

@@ -375,7 +375,8 @@ _EN_ACTOR = re.compile(
 # "I met Grace at the shelter": someone met, visited, told, driven or brought.
 _EN_OBJECT = re.compile(
     r"(?<![A-Za-z])(?:met|visited|interviewed|hugged|rescued|texted|messaged|phoned|told|asked|helped|drove|"
-    r"picked\s+up|brought|sent|paid|followed|trusted|married|dated)\s+([A-Z][a-z]+)"
+    r"picked\s+up|brought|sent|paid|followed|trusted|married|dated|call|contact|contacted|ring|rang|reach|"
+    r"reached|e-?mailed|escorted|accompanied|thanked|warned)\s+([A-Z][a-z]+)"
     r"(?=\s+(?:at|in|on|to|from|that|about|again|yesterday|last|and|when|after|before|because|for|with)\b|\s*[,.;!?])"
 )
 # "known locally as 'Ice'", "nicknamed Bird", "the brothel keeper they called 'Mama Rose'", "Bank, that's his
@@ -431,6 +432,37 @@ _INSTITUTION_AFTER = re.compile(r"\s+(?:Act|Law|Code|Committee|Commission|Centre
                                 r"Department|Division|Network|Fund|Policy|Plan|Programme|Program|Project|Services?|"
                                 r"Bureau|Agency|Council|Board|Association|Protocol)\b")
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
+
+
+# Who a quoted message speaks to: its first word, then a comma ("Rose, tonight 8pm"; "ส้ม พรุ่งนี้หกโมง").
+_QUOTE_OPEN = "\"“‘'"
+_EN_VOCATIVE = re.compile(rf"(?:^|(?<=[\s(]))[{_QUOTE_OPEN}]\s?([A-Z][a-z]+),\s")
+_TH_VOCATIVE = re.compile(rf"[{_QUOTE_OPEN}]\s?([\u0e01-\u0e4e]{{1,12}})[\s,]")
+# Openings of a message that are no one's name.
+_NOT_ADDRESSED = frozenset(["hi", "hello", "hey", "dear", "ok", "okay", "yes", "no", "yeah", "sure", "please", "sorry", "thanks", "thank", "well", "oh", "so", "now", "today", "tonight", "tomorrow", "yesterday", "listen", "look", "wait", "come", "go", "remember", "don't", "dont", "send", "bring", "take", "meet", "call", "sister", "brother", "boss", "babe", "baby", "honey", "sweetie", "darling", "friends", "friend", "guys", "everyone", "everybody", "girls", "boys", "kids", "ladies", "sir", "madam", "miss", "mister", "auntie", "uncle", "mum", "mom", "mother", "dad", "father", "teacher", "officer", "good", "great", "fine", "right", "alright", "also", "and", "but", "or", "then", "here", "there"])
+
+
+def find_addressed(text: str) -> Iterator[Span]:
+    """The person a quoted message is addressed to, by its first word: a capitalised word and a comma in
+    English ("She showed me the LINE message: "Rose, tonight 8pm""), a known given name or nickname and a
+    space in Thai ("ส้ม พรุ่งนี้หกโมงเย็นรอหน้าเซเว่นนะ"). Greetings, kin words and time words open messages
+    too, and are left alone."""
+    titles = _folded_titles()
+    for match in _EN_VOCATIVE.finditer(text):
+        word = match.group(1)
+        if word.casefold() in _NOT_ADDRESSED or not _a_persons_word(word, titles):
+            continue
+        span = make_span_at(text, 0, match.start(1), match.end(1))
+        if span:
+            yield Span(span.start, span.end, "PERSON", span.text, "en.addressed")
+    if not _THAI.search(text):
+        return
+    lex = thai()
+    for match in _TH_VOCATIVE.finditer(text):
+        word = match.group(1)
+        if (word in lex.nicknames or word in lex.given_names) and word not in lex.not_a_name \
+                and word not in lex.boundary:
+            yield Span(match.start(1), match.end(1), "PERSON", word, "th.addressed")
 
 
 def _a_persons_word(word: str, titles: frozenset[str] | set[str]) -> bool:

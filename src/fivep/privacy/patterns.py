@@ -105,8 +105,10 @@ def find_case_numbers(text: str) -> Iterator[Span]:
 
 
 _PASSPORT = re.compile(
-    r"(?:หนังสือเดินทาง|พาสปอร์ต|(?i:passport|certificate\s+of\s+identity|\bCI\b|travel\s+document))"
-    r"[^\n0-9A-Z]{0,20}?(?:(?i:no\.?|number|เลขที่)\s*)?(?P<number>(?<![A-Za-z0-9])[A-Z]{1,2}[0-9]{6,8}(?![A-Za-z0-9]))"
+    r"(?:หนังสือเดินทาง|พาสปอร์ต|ใบอนุญาตทำงาน|บัตรสีชมพู|(?i:passport|certificate\s+of\s+identity|\bCI\b|"
+    r"travel\s+document|work\s+permit|pink\s+card))"
+    r"[^\n0-9A-Z]{0,20}?(?:(?i:no\.?|number|เลขที่)\s*)?"
+    r"(?P<number>(?<![A-Za-z0-9])[A-Z]{1,2}[ \-]?[0-9]{6,8}(?![A-Za-z0-9]))"
 )
 # A migrant worker's card (the "pink card", บัตรสีชมพู, a work permit) carries a number of its own, 10 to 13
 # digits, that is not a Thai ID; it identifies its holder as surely.
