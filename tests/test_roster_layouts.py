@@ -521,3 +521,14 @@ def test_role_codes_a_legend_sheet_explains_give_the_groups_and_a_code_it_lacks_
     book.save(path)
     with pytest.raises(RosterError, match="row 5"):
         load_roster(path)
+
+
+def test_rows_of_a_roster_over_sheets_are_named_by_sheet() -> None:
+    from fivep.ingest.roster_checks import rows_named
+    from fivep.ingest.roster_files import SheetRow
+
+    rows = [SheetRow(1, "Practitioners", n) for n in (2, 3, 4, 9)] + [SheetRow(2, "เด็ก", 6)]
+    numbered = [int(r) for r in rows]
+    assert len(set(numbered)) == len(numbered)
+    assert rows_named(rows) == "rows 2–4, 9 of sheet 'Practitioners', row 6 of sheet 'เด็ก'"
+    assert rows_named([3, 4, 5, 8]) == "rows 3–5, 8"

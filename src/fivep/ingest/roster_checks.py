@@ -10,8 +10,18 @@ from fivep.ingest.vocabulary import parse_number
 
 
 def rows_named(rows: list[int]) -> str:
-    """Every row, runs of three or more compressed: ``rows 3–40, 45`` (never "and 37 more")."""
+    """Every row, runs of three or more compressed: ``rows 3–40, 45`` (never "and 37 more"); rows of a roster
+    over several sheets by sheet: ``rows 2–33 of sheet 'Practitioners', row 4 of sheet 'เด็ก'``."""
     numbers = sorted(set(rows))
+    sheets = list(dict.fromkeys(getattr(n, "sheet", None) for n in numbers))
+    if sheets != [None]:
+        return ", ".join(f"{_runs([getattr(n, 'row', int(n)) for n in numbers if getattr(n, 'sheet', None) == sheet])}"
+                         + (f" of sheet '{sheet}'" if sheet is not None else "") for sheet in sheets)
+    return _runs(numbers)
+
+
+def _runs(numbers: list[int]) -> str:
+    numbers = sorted(set(numbers))
     if len(numbers) == 1:
         return f"row {numbers[0]}"
     runs: list[list[int]] = []
