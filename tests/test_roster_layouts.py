@@ -532,3 +532,19 @@ def test_rows_of_a_roster_over_sheets_are_named_by_sheet() -> None:
     assert len(set(numbered)) == len(numbered)
     assert rows_named(rows) == "rows 2–4, 9 of sheet 'Practitioners', row 6 of sheet 'เด็ก'"
     assert rows_named([3, 4, 5, 8]) == "rows 3–5, 8"
+
+
+def test_an_opendocument_roster_over_two_sheets_is_read_whole(tmp_path: Path) -> None:
+    import pandas as pd
+
+    path = tmp_path / "respondents.ods"
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        pd.DataFrame([["Code", "Category", "Age"], ["G1", "Govt", 44]]).to_excel(
+            writer, sheet_name="Practitioners", header=False, index=False)
+        pd.DataFrame([["รหัส", "อายุ", "เพศ", "จังหวัด"], ["ด-01", 15, "หญิง", "แพร่"]]).to_excel(
+            writer, sheet_name="ผู้เสียหาย", header=False, index=False)
+        pd.DataFrame([["Notes"], ["fieldwork 2567"]]).to_excel(writer, sheet_name="Notes", header=False, index=False)
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["age"]) for r in read.respondents] == [("G1", "government", 44),
+                                                                               ("ด-01", "victim", 15)]
+    assert any("sheet 'Notes' not read as respondents" in w for w in read.warnings)

@@ -119,11 +119,8 @@ def load_roster(path: str | Path) -> RosterRead:
     found = Collector(path)
     merged: Merged = {}
     legends: list[Sheet] = []
-    if path.suffix.lower() == ".ods":
-        header, rows = rows_from_ods(path)
-        header_row, header, rows = find_header(header, rows, found)
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets, sheet_notes, legends = rows_from_xlsx(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        sheets, sheet_notes, legends = (rows_from_ods if path.suffix.lower() == ".ods" else rows_from_xlsx)(path)
         found.notes.extend(sheet_notes)
         if len(sheets) == 1:
             header, rows, merged = sheets[0].header, sheets[0].rows, sheets[0].merged

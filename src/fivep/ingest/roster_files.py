@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Protocol, Self, TypeVar
 
 from fivep.errors import RosterError
 from fivep.ingest.encoding import decode_bytes
@@ -100,8 +102,10 @@ def _fill_merged(rows: list[tuple[int, list[str]]], header: list[str], ranges: l
     return filled
 
 
-def rows_from_ods(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The first sheet of an OpenDocument spreadsheet (LibreOffice's .ods), read by pandas with odfpy."""
+def rows_from_ods(path: Path) -> tuple[list[Sheet], list[str], list[Sheet]]:
+    """The sheets of an OpenDocument spreadsheet (LibreOffice's .ods, read by pandas with odfpy) that hold the
+    roster, notes naming the sheets not read, and the later ones of those, chosen as in a workbook
+    (:func:`rows_from_xlsx`)."""
     import pandas as pd
 
     from fivep.exchange.safety import check_package
@@ -109,15 +113,20 @@ def rows_from_ods(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     check_package(path.read_bytes(), path, "ods", error=RosterError, hint="save it again as .ods, .xlsx or CSV",
                   damaged="not a readable OpenDocument spreadsheet (a damaged or truncated zip package)")
     try:
-        frame = pd.read_excel(path, engine="odf", header=None, dtype=str, keep_default_na=False)
+        frames = pd.read_excel(path, engine="odf", header=None, dtype=str, keep_default_na=False, sheet_name=None)
     except Exception as error:  # noqa: BLE001 - odfpy raises many types on a damaged file
         raise RosterError(f"not a readable OpenDocument spreadsheet ({type(error).__name__})", path=path,
                           hint="save it again as .ods or .xlsx, or export it as CSV") from None
-    table = [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
-    if not table:
+    sheets = []
+    for title, frame in frames.items():
+        table = [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
+        cells = [[c[:-2] if c.endswith(".0") and c[:-2].lstrip("-").isdigit() else c for c in row] for row in table]
+        if cells:
+            sheets.append(Sheet(str(title), cells[0], list(enumerate(cells[1:], start=2)), {}))
+    if not sheets:
         raise RosterError("the roster sheet is empty", path=path)
-    cells = [[c[:-2] if c.endswith(".0") and c[:-2].lstrip("-").isdigit() else c for c in row] for row in table]
-    return cells[0], [(number, row) for number, row in enumerate(cells[1:], start=2)]
+    chosen, passed, left = _choose_sheets(sheets, lambda sheet: _names_in([sheet.header, *(c for _, c in sheet.rows)]))
+    return chosen, _sheet_notes(path, chosen[0].title, passed, left), [s for s in sheets if s.title in left]
 
 
 class SheetRow(int):
@@ -163,7 +172,7 @@ def rows_from_xlsx(path: Path) -> tuple[list[Sheet], list[str], list[Sheet]]:
         raise RosterError(f"not a readable Excel workbook ({type(error).__name__})", path=path,
                           hint="save it again as .xlsx or export it as CSV") from None
     try:
-        chosen, passed, left = _roster_sheets(book)
+        chosen, passed, left = _choose_sheets(book.worksheets, _sheet_columns)
         sheets = [_read_sheet(sheet, path) for sheet in chosen]
         legends = []
         for title in left:   # a code list may say what the roster's codes mean (fivep.ingest.roster_rows.group_from_legend)
@@ -173,14 +182,7 @@ def rows_from_xlsx(path: Path) -> tuple[list[Sheet], list[str], list[Sheet]]:
                 continue
     finally:
         book.close()
-    notes = []
-    if passed:
-        notes.append(f"{path}: the roster read from sheet '{chosen[0].title}'; {', '.join(repr(t) for t in passed)} "
-                     f"before it name{'s' if len(passed) == 1 else ''} no respondent columns")
-    if left:
-        notes.append(f"{path}: sheet{'s' if len(left) > 1 else ''} {', '.join(repr(t) for t in left)} not read as respondents: "
-                     "no respondent's columns (a respondent id with sex, age, province or method) are named there")
-    return sheets, notes, legends
+    return sheets, _sheet_notes(path, chosen[0].title, passed, left), legends
 
 
 def _read_sheet(sheet: Any, path: Path) -> Sheet:
@@ -216,11 +218,17 @@ def _read_sheet(sheet: Any, path: Path) -> Sheet:
 
 
 def _sheet_columns(sheet: Any) -> frozenset[str] | None:
-    """The known columns a sheet's first rows name, when they name a roster's (the respondent id and the
-    group, or two more); else None."""
+    """The known columns a workbook sheet's first rows name, when they name a roster's (the respondent id and
+    the group, or two more); else None."""
     sheet.reset_dimensions()
-    for values in sheet.iter_rows(max_row=HEADER_SEARCH, values_only=True):
-        names = frozenset(c for c in (_normalize_header(str(v)) for v in values if v is not None) if c in KNOWN_COLUMNS)
+    return _names_in(["" if v is None else str(v) for v in values]
+                     for values in sheet.iter_rows(max_row=HEADER_SEARCH, values_only=True))
+
+
+def _names_in(rows: Iterable[list[str]]) -> frozenset[str] | None:
+    """The known columns the first of ``rows`` to name a roster's columns names; None when none does."""
+    for values in islice(rows, HEADER_SEARCH):
+        names = frozenset(c for c in (_normalize_header(v) for v in values if v) if c in KNOWN_COLUMNS)
         if "respondent_id" in names and (len(names) >= 3 or "group" in names):
             return names
     return None
@@ -231,25 +239,45 @@ def _sheet_columns(sheet: Any) -> frozenset[str] | None:
 _PERSONAL = frozenset({"sex", "age", "province", "method", "years_experience", "birth_year", "sex_age", "start_year"})
 
 
-def _roster_sheets(book: Any) -> tuple[list[Any], list[str], list[str]]:
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Titled)
+
+
+def _choose_sheets(sheets: list[T], columns_of: Callable[[T], frozenset[str] | None]) -> tuple[list[T], list[str], list[str]]:
     """The sheets that hold the roster: the first one whose first rows name the respondent id and the group
     (or two more known columns), with every later sheet that names the same columns (a sheet per province or
     per group) or other respondents' columns (the respondent id and two personal ones: a sheet of victims
     with columns of its own); a workbook may open with a cover or instructions sheet. The first sheet when
     none does (its error then names what is missing). Returns the sheets, the titles passed over before them,
     and the titles of the later sheets not read (a legend, a summary)."""
-    for index, sheet in enumerate(book.worksheets):
-        names = _sheet_columns(sheet)
+    for index, sheet in enumerate(sheets):
+        names = columns_of(sheet)
         if names is not None:
             more, left = [], []
-            for other in book.worksheets[index + 1:]:
-                columns = _sheet_columns(other)
+            for other in sheets[index + 1:]:
+                columns = columns_of(other)
                 if columns == names or columns is not None and len(columns & _PERSONAL) >= 2:
                     more.append(other)
                 else:
                     left.append(other.title)
-            return [sheet, *more], [s.title for s in book.worksheets[:index]], left
-    return [book.worksheets[0]], [], []
+            return [sheet, *more], [s.title for s in sheets[:index]], left
+    return [sheets[0]], [], []
+
+
+def _sheet_notes(path: Path, first: str, passed: list[str], left: list[str]) -> list[str]:
+    notes = []
+    if passed:
+        notes.append(f"{path}: the roster read from sheet '{first}'; {', '.join(repr(t) for t in passed)} "
+                     f"before it name{'s' if len(passed) == 1 else ''} no respondent columns")
+    if left:
+        notes.append(f"{path}: sheet{'s' if len(left) > 1 else ''} {', '.join(repr(t) for t in left)} not read as "
+                     "respondents: no respondent's columns (a respondent id with sex, age, province or method) are "
+                     "named there")
+    return notes
 
 
 def _refuse_formulas_without_values(path: Path, header: list[str], empty: set[tuple[int, int]], title: str) -> None:
