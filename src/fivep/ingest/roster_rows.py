@@ -53,14 +53,11 @@ def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], 
             by_name = True
             numbered = _by_name(sheet.title, names, normalised, numbered, header, columns, found)
         rows += numbered
-    titles = [sheet.title for sheet in sheets]
     assert columns is not None
     if by_name:
         width = len(columns)
-        rows = [(n, [*cells, *[""] * (width - len(cells))]) for n, cells in rows]
-        return header_row, header, rows
+        return header_row, header, [(n, [*cells, *[""] * (width - len(cells))]) for n, cells in rows]
     titles = [sheet.title for sheet in sheets]
-    assert columns is not None
     for column, reads in (("group", known_group), ("province", normalize_province)):
         named = [t for t in titles if reads(t) is not None]
         if column not in columns and len(named) >= 2 and len(named) * 3 >= len(titles) * 2:
@@ -101,17 +98,21 @@ def _by_name(title: str, names: list[str], normalised: list[str], rows: list[tup
     out: list[tuple[int, list[str]]] = []
     for number, cells in rows:
         placed = [""] * len(columns)
-        for where, cell in zip(place, cells, strict=False):
+        for i, cell in enumerate(cells):
+            where = place[i] if i < len(place) else None
             if where is not None:
                 placed[where] = cell
+            elif cell.strip():
+                found.error(number, None, f"column {i + 1} has a value ({cell.strip()!r}) but no header",
+                            "name the column, or delete the value")
         if group is not None and any(c.strip() for c in cells):
             placed[columns.index("group")] = title
         out.append((number, placed))
-    missing = [h for h, c in zip(header, columns, strict=True) if c not in normalised]
+    missing = [h.strip() for h, c in zip(header, columns, strict=True) if c not in normalised]
+    said = [f"it has no {', '.join(repr(m) for m in missing)}"] if missing else []
+    said += [f"its name '{title}' gives their group"] if group is not None else []
     found.notes.append(f"{found.path}: sheet '{title}' names its own columns; its {len(out)} rows read by the columns' "
-                       "names" + (f" (it has no {', '.join(repr(m) for m in missing)}" if missing else "")
-                       + (f"; its name '{title}' gives their group" if group is not None else "")
-                       + (")" if missing else ""))
+                       "names" + (f" ({'; '.join(said)})" if said else ""))
     return out
 
 
