@@ -95,6 +95,7 @@ def found(text: str) -> list[tuple[str, str]]:
     ('She showed me the message, it said "Rose, tonight 8pm, the hotel near the market".', [("PERSON", "Rose")]),
     ('เขาส่งไลน์มาว่า "ส้ม พรุ่งนี้หกโมงเย็นรอหน้าเซเว่นนะ"', [("PERSON", "ส้ม")]),
     ("After they go home they can call Bee on the shelter line.", [("PERSON", "Bee")]),
+    ("Will from IOM came with us on the field visit.", [("PERSON", "Will")]),
     ("She holds Myanmar passport No. MC 774120 and a work permit No. WP 0398812.",
      [("ID_NUMBER", "MC 774120"), ("ID_NUMBER", "WP 0398812")]),
 ])
@@ -129,6 +130,7 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "ติดต่อนักสังคมสงเคราะห์ชำนาญการของศูนย์ได้ทุกวัน",
     "ข้าวเหนียวกับน้ำพริกหนุ่มก่มี ป้อก่กิ๋นเหล้าทุกวัน งานยี่เป็งปีนี้คนเยอะ",
     'He wrote "Hello, are you free tonight?" and "Please, come to the market."',
+    "Staff from MSDHS came later, and nobody from IOM came.",
     "Mother's Day is hard in the shelter. The Night Bazaar was busy during Yi Peng.",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:

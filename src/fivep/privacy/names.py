@@ -403,7 +403,7 @@ _EN_DENIED = re.compile(
 _EN_DESCRIBED = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
     r"(?:,\s(?:a|an|the|my|our|her|his|their)\s[A-Za-z][A-Za-z'’ ]{2,40}?,|\s(?:from)\s(?:the|our|a|an|her|his)\s"
-    r"[a-z][a-z ]{2,40}?)\s(?:was|is|had|has|[a-z]{3,}ed|drove|took|taught|brought|came|went|gave|ran|met|said|"
+    r"[a-z][a-z ]{2,40}?|\s(?:from|at|of)\s(?:the\s)?[A-Z]{2,8}\.?)\s(?:was|is|had|has|[a-z]{3,}ed|drove|took|taught|brought|came|went|gave|ran|met|said|"
     r"told|left|sent|paid|showed|knew|got|found)\b"
 )
 _EN_NOT_DESCRIBED = frozenset({"the", "this", "that", "it", "he", "she", "they", "we", "i", "you", "there", "here",
