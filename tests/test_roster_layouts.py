@@ -548,3 +548,25 @@ def test_an_opendocument_roster_over_two_sheets_is_read_whole(tmp_path: Path) ->
     assert [(r.id, r.group, r.attributes["age"]) for r in read.respondents] == [("G1", "government", 44),
                                                                                ("ด-01", "victim", 15)]
     assert any("sheet 'Notes' not read as respondents" in w for w in read.warnings)
+
+
+def test_misspelt_groups_bilingual_cells_and_section_headings_beside_a_group_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "ลำดับ,รหัส,ประเภทผู้ให้ข้อมูล,เพศ,จังหวัด\n"
+        "ส่วนที่ 1 ผู้ปฏิบัติงาน (เจ้าหน้าที่รัฐ / NGO / ผู้เชี่ยวชาญ),,,,\n"
+        "1,E1,Senior expet,หญิง/F,เชียงราย Chiang Rai\n"
+        "2,E2,ผู้เชียวชาญ,Male ชาย,Phrae / แพร่\n"
+        "3,G1,สภ.เมืองเชียงราย,ช,ชร.\n"
+        "ส่วนที่ 2 เด็กผู้เสียหาย (n = 1),,,,\n"
+        "1,V1,ผู้เสียหาย,ญ,เชียงใหม่\n"
+        "4,X1,Donor,ญ,เชียงใหม่\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["province"]) for r in read.respondents] == [
+        ("E1", "expert", "female", "Chiang Rai"), ("E2", "expert", "male", "Phrae"),
+        ("G1", "government", "male", "Chiang Rai"), ("V1", "victim", "female", "Chiang Mai"),
+        ("X1", "donor", "female", "Chiang Mai")]
+    assert any("'Senior expet' read as 'expert' (a misspelling of" in w for w in read.warnings)
+    assert any("row 2: a section heading" in w for w in read.warnings)
+    assert any("row 6: a section heading" in w for w in read.warnings)
+    assert any("'Donor' is not one of" in w for w in read.warnings)   # no known group near it: its own

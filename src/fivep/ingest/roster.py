@@ -171,6 +171,10 @@ def load_roster(path: str | Path) -> RosterRead:
         if number in sections:
             section_group = sections[number][0]
             continue
+        heading = _section_heading(cells, layout) if "group" in layout else None
+        if heading is not None:   # the roster has its group column: a heading only names the rows under it
+            found.notes.append(f"{path}, row {number}: a section heading ({heading!r}), not a respondent; not read")
+            continue
         if a_header(cells):   # a section with columns of its own ("Care setting" instead of "Experience")
             # a name the column names above also have keeps the reading given to it there (two columns naming
             # the same thing were told apart once)
@@ -274,6 +278,9 @@ def _group(value: str, row: int, column: str, found: Collector) -> str:
     if known_group(value) is None and defined and known_group(defined) is not None:
         stored = normalize_group(defined)
         found.changed(row, column, value, f"{stored!r} (the roster's note defines it as {defined!r})")
+    elif known_group(value) is None and (near := _misspelt_group(value)) is not None:
+        stored = normalize_group(near)
+        found.changed(row, column, value, f"{stored!r} (a misspelling of {near!r})")
     elif known_group(value) is None:
         found.unknown.setdefault((column, value, stored), []).append(row)
     elif stored != value:
@@ -281,10 +288,42 @@ def _group(value: str, row: int, column: str, found: Collector) -> str:
     return stored
 
 
+def _section_heading(cells: list[str], layout: list[str]) -> str | None:
+    """A row whose one value is words in a column fivep does not read (``ส่วนที่ 2 เด็กผู้เสียหาย (n = 14)`` in the
+    row-number column): the heading of a section. None for anything else: a value in a column fivep reads
+    (a respondent without an id stays an error)."""
+    filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
+    if len(filled) != 1:
+        return None
+    at, text = filled[0]
+    column = layout[at] if at < len(layout) else ""
+    if column in READERS or column in ("respondent_id", "group", "sector") or len(text) < 4 \
+            or sum(ch.isalpha() for ch in text) < 3:
+        return None
+    return text
+
+
+def _misspelt_group(value: str) -> str | None:
+    """The known group spelling ``value`` misspells (``Senior expet``, ``ผู้เชียวชาญ`` without its tone mark),
+    when one is close enough to leave no doubt (difflib ratio 0.85 or more, a single candidate)."""
+    import difflib
+
+    text = value.strip().casefold()
+    if len(text) < 4:
+        return None
+    spellings = {s.casefold(): s for s in known_spellings("group")}
+    near = difflib.get_close_matches(text, list(spellings), n=2, cutoff=0.85)
+    groups = {known_group(spellings[n]) for n in near}
+    return spellings[near[0]] if near and len(groups) == 1 and None not in groups else None
+
+
 _GLOSSED = re.compile(r"^\s*(?P<a>[^()（）]+?)\s*[(（]\s*(?P<b>[^()（）]+?)\s*[)）]\s*$")
 
 
-_PAIRED = re.compile(r"^\s*(?P<a>[^/]+?)\s+/\s+(?P<b>[^/]+?)\s*$")   # "Male / ชาย", "Chiang Mai / เชียงใหม่"
+_PAIRED = re.compile(r"^\s*(?P<a>[^/]+?)\s*/\s*(?P<b>[^/]+?)\s*$")   # "Male / ชาย", "หญิง/F", "Chiang Mai / เชียงใหม่"
+# Thai and its English side by side, with a space: "เชียงราย Chiang Rai", "Female หญิง"
+_SIDE_BY_SIDE = re.compile(r"^\s*(?P<a>[\u0e00-\u0e7f][\u0e00-\u0e7f.]*)\s+(?P<b>[A-Za-z][A-Za-z .'’-]*?)\s*$|"
+                           r"^\s*(?P<c>[A-Za-z][A-Za-z .'’-]*?)\s+(?P<d>[\u0e00-\u0e7f][\u0e00-\u0e7f.]*)\s*$")
 
 
 def _read_glossed(value: str, read: Callable[[str], Any]) -> Any:
@@ -292,9 +331,13 @@ def _read_glossed(value: str, read: Callable[[str], Any]) -> Any:
     ``Chiang Rai (เชียงราย)``, ``Mae Sai (Chiang Rai)``. Read when the two parts agree, or when only one
     of them can be read; None when neither can, or they say different things (``Nan (Phrae)``)."""
     match = _GLOSSED.match(value) or _PAIRED.match(value)
-    if not match:
+    if match:
+        parts = match.group("a"), match.group("b")
+    elif side := _SIDE_BY_SIDE.match(value):
+        parts = (side.group("a"), side.group("b")) if side.group("a") else (side.group("c"), side.group("d"))
+    else:
         return None
-    first, second = read(match.group("a")), read(match.group("b"))
+    first, second = read(parts[0]), read(parts[1])
     if first is not None and second is not None:
         return first if first == second else None
     return first if first is not None else second
