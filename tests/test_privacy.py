@@ -96,6 +96,9 @@ def found(text: str) -> list[tuple[str, str]]:
     ('เขาส่งไลน์มาว่า "ส้ม พรุ่งนี้หกโมงเย็นรอหน้าเซเว่นนะ"', [("PERSON", "ส้ม")]),
     ("After they go home they can call Bee on the shelter line.", [("PERSON", "Bee")]),
     ("Will from IOM came with us on the field visit.", [("PERSON", "Will")]),
+    ("They filed Dawn's complaint as case 233/2566; police report no. 0456/2566 too.",
+     [("PERSON", "Dawn"), ("CASE_NUMBER", "233/2566"), ("CASE_NUMBER", "0456/2566")]),
+    ("จำเลยที่ 2 นายหลี่ เหวินหัว ให้การปฏิเสธ", [("PERSON", "หลี่ เหวินหัว")]),
     ("She holds Myanmar passport No. MC 774120 and a work permit No. WP 0398812.",
      [("ID_NUMBER", "MC 774120"), ("ID_NUMBER", "WP 0398812")]),
 ])
@@ -131,6 +134,8 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "ข้าวเหนียวกับน้ำพริกหนุ่มก่มี ป้อก่กิ๋นเหล้าทุกวัน งานยี่เป็งปีนี้คนเยอะ",
     'He wrote "Hello, are you free tonight?" and "Please, come to the market."',
     "Staff from MSDHS came later, and nobody from IOM came.",
+    "The shelter in Phitsanulok is full, and venues in Chon Buri too. Thailand's case load grew.",
+    "พนักงานสอบสวนหนึ่งนายรับผิดชอบคดีอาญาเฉลี่ยเดือนละ 25 คดี ตำรวจ 5 นายเข้าตรวจค้น",
     "Mother's Day is hard in the shelter. The Night Bazaar was busy during Yi Peng.",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:

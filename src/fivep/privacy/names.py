@@ -143,6 +143,15 @@ def _thai_line(text: str, base: int) -> Iterator[Span]:
     yield from _thai_subjects(lex, tokens)
 
 
+_COUNTED = re.compile(r"(?:[0-9๐-๙]+|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่สิบ|ร้อย|หลาย|กี่|ทุก)\s?$")
+
+
+def _counts_officers(before: str) -> bool:
+    """Whether ``นาย`` after ``before`` counts people (a number before it), not an ordinal ("จำเลยที่ 2 นาย...")."""
+    match = _COUNTED.search(before)
+    return match is not None and not before[: match.start()].rstrip().endswith("ที่")
+
+
 def _thai_cued(lex: ThaiLexicon, tokens: _Tokens, text: str, base: int) -> Iterator[Span]:
     i = 0
     while i < len(tokens):
@@ -170,6 +179,8 @@ def _thai_cued(lex: ThaiLexicon, tokens: _Tokens, text: str, base: int) -> Itera
                            "".join(tokens.words[j:companion_end]), "th.companion")
                 i = companion_end
                 continue
+        if strength == "strong" and token == "นาย" and _counts_officers(text[: tokens.starts[i] - base]):
+            strength = ""   # "พนักงานสอบสวนหนึ่งนาย", "ตำรวจ 5 นาย": the classifier for officers, not Mr.
         if not strength:
             if (token in lex.given_names and token not in lex.words and len(token) >= 3
                     and token not in lex.family_names and _stands_alone(tokens, i)):
@@ -404,7 +415,7 @@ _EN_DESCRIBED = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
     r"(?:,\s(?:a|an|the|my|our|her|his|their)\s[A-Za-z][A-Za-z'’ ]{2,40}?,|\s(?:from)\s(?:the|our|a|an|her|his)\s"
     r"[a-z][a-z ]{2,40}?|\s(?:from|at|of)\s(?:the\s)?[A-Z]{2,8}\.?)\s(?:was|is|had|has|[a-z]{3,}ed|drove|took|taught|brought|came|went|gave|ran|met|said|"
-    r"told|left|sent|paid|showed|knew|got|found)\b"
+    r"told|left|sent|paid|showed|knew|got|found|kept|spoke|wrote|saw|heard|made|began|became|stood|sat)\b"
 )
 _EN_NOT_DESCRIBED = frozenset({"the", "this", "that", "it", "he", "she", "they", "we", "i", "you", "there", "here",
                                "someone", "nobody", "everyone", "one", "each"})
@@ -434,6 +445,13 @@ _INSTITUTION_AFTER = re.compile(r"\s+(?:Act|Law|Code|Committee|Commission|Centre
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
 
 
+# Whose a personal thing is: "Dawn's complaint", "Bell's Instagram was".
+_EN_POSSESSIVE = re.compile(
+    r"(?<![A-Za-z])([A-Z][a-z]+)['’]s\s(?i:(?:older|younger|little|big|own|first|second|new)\s)?(?i:complaint|"
+    r"statement|testimony|case|mother|father|mum|mom|dad|parents|family|sister|brother|aunt|uncle|grandmother|"
+    r"grandfather|boyfriend|girlfriend|husband|wife|friend|friends|phone|number|instagram|facebook|tiktok|line|"
+    r"account|profile|photo|photos|passport|id|birth|age|school|room|bag|story|file)\b"
+)
 # Who a quoted message speaks to: its first word, then a comma ("Rose, tonight 8pm"; "ส้ม พรุ่งนี้หกโมง").
 _QUOTE_OPEN = "\"“‘'"
 _EN_VOCATIVE = re.compile(rf"(?:^|(?<=[\s(]))[{_QUOTE_OPEN}]\s?([A-Z][a-z]+),\s")
@@ -519,6 +537,12 @@ def _whole_provinces() -> frozenset[str]:
 def _folded_titles() -> frozenset[str]:
     """The English titles, case-folded (read once: every capitalised word is checked against them)."""
     return frozenset(t.casefold() for t in english().titles)
+
+
+def _is_a_province(phrase: str) -> bool:
+    """True when ``phrase`` is a province's name, spaced any way ("Chon Buri", "Chonburi", "Phitsanulok")."""
+    compact = re.sub(r"[\W_]", "", phrase.casefold())
+    return any(compact == p.replace(" ", "") for p in _whole_provinces())
 
 
 def _names_a_province(phrase: str) -> bool:
@@ -610,12 +634,21 @@ def find_english_names(text: str) -> Iterator[Span]:
         span = make_span_at(text, 0, match.start(1), match.end(1))
         if span:
             yield Span(span.start, span.end, "PERSON", span.text, "en.described")
+    for match in _EN_POSSESSIVE.finditer(text):
+        word = match.group(1)
+        if not _a_persons_word(word, titles) or word.casefold() in _NOT_ADDRESSED or _is_a_province(word):
+            continue
+        span = make_span_at(text, 0, match.start(1), match.end(1))
+        if span:
+            yield Span(span.start, span.end, "PERSON", span.text, "en.possessive")
     for match in _EN_MINORITY.finditer(text):
         span = make_span_at(text, 0, match.start(), match.end())
         if span:
             yield Span(span.start, span.end, "PERSON", span.text, "en.minority")
     for run in _LATIN_RUN.finditer(text):
         words = run.group(0).split()
+        if _is_a_province(run.group(0)):
+            continue   # "Phitsanulok", "Chon Buri": a province, whatever else the words could be
         initial = _INITIAL.search(text[max(0, run.start() - 4) : run.start()]) is not None or run.start() == 0
         if any(lex.is_name_like(w, initial=initial and k == 0) for k, w in enumerate(words)):
             span = _english_run(text, 0, run.start(), run.end(), cue=False, initial=initial)

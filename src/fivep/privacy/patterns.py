@@ -83,8 +83,8 @@ def find_id_numbers(text: str) -> Iterator[Span]:
 
 _CASE_NUMBER = re.compile(
     r"(?:คดี(?:หมายเลข)?(?:ดำ|แดง)(?:ที่)?|หมายเลขคดี(?:ดำ|แดง)(?:ที่)?|คดีอาญา(?:ที่|เลขที่)|คดีที่|เลขคดี(?:ที่)?|"
-    r"เลขที่คดี|(?i:(?:black|red|criminal|civil|court|police)\s+case\s+(?:no\.?|number|#)|case\s+(?:no\.|number|#)|"
-    r"black\s+case|red\s+case))"
+    r"เลขที่คดี|หมายเลข(?:ดำ|แดง)(?:ที่)?|(?i:(?:black|red|criminal|civil|court|police)\s+case\s+(?:no\.?|number|#)|"
+    r"case\s+(?:no\.|number|#)|black\s+case|red\s+case|case|(?:police\s+)?report\s+(?:no\.?|number|#)))"
     r"\s*(?:is\s+|:\s*)?"
     r"(?P<number>(?:[A-Za-zก-ฮ]{1,4}\.?\s?)?" f"{_DIGIT}{{1,6}}/{_DIGIT}{{2,4}})" f"{_NOT_DIGIT_AFTER}"
 )
