@@ -570,3 +570,26 @@ def test_misspelt_groups_bilingual_cells_and_section_headings_beside_a_group_col
     assert any("row 2: a section heading" in w for w in read.warnings)
     assert any("row 6: a section heading" in w for w in read.warnings)
     assert any("'Donor' is not one of" in w for w in read.warnings)   # no known group near it: its own
+
+
+def test_sheets_naming_the_same_columns_in_another_order_are_joined_by_name(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "ภาครัฐ"
+    for row in (["รหัส", "กลุ่ม", "เพศ", "อายุ"], ["G1", "ภาครัฐ", "ญ", 40]):
+        first.append(row)
+    second = book.create_sheet("ผู้เสียหาย")
+    for row in (["รหัส", "อายุ", "เพศ", "กลุ่ม"], ["V1", 15, "ช", "ผู้เสียหาย"]):
+        second.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["age"]) for r in read.respondents] == [
+        ("G1", "government", "female", 40), ("V1", "victim", "male", 15)]
+    second["E1"] = "อายุ"   # a sheet naming one thing twice cannot be joined by name
+    second["E2"] = 16
+    book.save(path)
+    with pytest.raises(RosterError, match="names 'age' in two columns"):
+        load_roster(path)

@@ -46,10 +46,11 @@ def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], 
             header_row, header, columns = number, list(names), normalised
         elif normalised[: len(columns)] != columns:
             named = [c for c in normalised if c]
-            if len(set(named)) < len(named) or set(named) == set(columns):
-                raise RosterError(f"the roster's sheets '{sheets[0].title}' and '{sheet.title}' name the same columns in "
-                                  "a different order", path=found.path,
-                                  hint="give every sheet the columns of the first, in its order")
+            twice = sorted({c for c in named if named.count(c) > 1})
+            if twice:
+                raise RosterError(f"sheet '{sheet.title}' names {', '.join(repr(c) for c in twice)} in two columns, so its "
+                                  "rows cannot be joined to the other sheets' by the columns' names", path=found.path,
+                                  hint="rename or delete one of the two columns on that sheet")
             by_name = True
             numbered = _by_name(sheet.title, names, normalised, numbered, header, columns, found)
         rows += numbered
