@@ -414,7 +414,8 @@ _EN_DENIED = re.compile(
 _EN_DESCRIBED = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
     r"(?:,\s(?:a|an|the|my|our|her|his|their)\s[A-Za-z][A-Za-z'’ ]{2,40}?,|\s(?:from)\s(?:the|our|a|an|her|his)\s"
-    r"[a-z][a-z ]{2,40}?|\s(?:from|at|of)\s(?:the\s)?[A-Z]{2,8}\.?)\s(?:was|is|had|has|[a-z]{3,}ed|drove|took|taught|brought|came|went|gave|ran|met|said|"
+    r"[a-z][a-z ]{2,40}?|\s(?:from|at|of)\s(?:the\s)?[A-Z]{2,8}\.?)"
+    r"\s(?:was|is|had|has|[a-z]{3,}ed|drove|took|taught|brought|came|went|gave|ran|met|said|"
     r"told|left|sent|paid|showed|knew|got|found|kept|spoke|wrote|saw|heard|made|began|became|stood|sat)\b"
 )
 _EN_NOT_DESCRIBED = frozenset({"the", "this", "that", "it", "he", "she", "they", "we", "i", "you", "there", "here",
@@ -470,9 +471,8 @@ def find_addressed(text: str) -> Iterator[Span]:
         word = match.group(1)
         if word.casefold() in _NOT_ADDRESSED or not _a_persons_word(word, titles):
             continue
-        span = make_span_at(text, 0, match.start(1), match.end(1))
-        if span:
-            yield Span(span.start, span.end, "PERSON", span.text, "en.addressed")
+        if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.addressed"):
+            yield span
     if not _THAI.search(text):
         return
     lex = thai()
@@ -614,37 +614,32 @@ def find_english_names(text: str) -> Iterator[Span]:
         word = match.group(1)
         if not _a_persons_word(word, titles):
             continue
-        span = make_span_at(text, 0, match.start(1), match.end(1))
-        if span:
-            yield Span(span.start, span.end, "PERSON", span.text, "en.subject")
+        if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.subject"):
+            yield span
     for match in _EN_KNOWN_AS.finditer(text):
         group = next(g for g in (1, 2, 3) if match.group(g))
         first = match.group(group).split()[0]
         if not _a_persons_word(first, titles) and first.casefold() not in _NOT_SUBJECTS:
             continue
-        span = make_span_at(text, 0, match.start(group), match.end(group))
-        if span:
-            yield Span(span.start, span.end, "PERSON", span.text, "en.known_as")
+        if span := make_span(text, match.start(group), match.end(group), "PERSON", "en.known_as"):
+            yield span
     for match in _EN_DESCRIBED.finditer(text):
         low = match.group(1).casefold()
         first = low.split()[0]
         if (first in _EN_NOT_DESCRIBED or first in _NOT_SUBJECTS or first in titles
                 or low in lex.gazetteer and low not in _MONTHS):
             continue
-        span = make_span_at(text, 0, match.start(1), match.end(1))
-        if span:
-            yield Span(span.start, span.end, "PERSON", span.text, "en.described")
+        if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.described"):
+            yield span
     for match in _EN_POSSESSIVE.finditer(text):
         word = match.group(1)
         if not _a_persons_word(word, titles) or word.casefold() in _NOT_ADDRESSED or _is_a_province(word):
             continue
-        span = make_span_at(text, 0, match.start(1), match.end(1))
-        if span:
-            yield Span(span.start, span.end, "PERSON", span.text, "en.possessive")
+        if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.possessive"):
+            yield span
     for match in _EN_MINORITY.finditer(text):
-        span = make_span_at(text, 0, match.start(), match.end())
-        if span:
-            yield Span(span.start, span.end, "PERSON", span.text, "en.minority")
+        if span := make_span(text, match.start(), match.end(), "PERSON", "en.minority"):
+            yield span
     for run in _LATIN_RUN.finditer(text):
         words = run.group(0).split()
         if _is_a_province(run.group(0)):
@@ -686,15 +681,13 @@ def find_names_before_roles(text: str) -> Iterator[Span]:
         if len(name) < 2 or name in field_words() or lex.is_common(name, 3000) and name not in lex.given_names:
             continue
         end = match.start(1) + len(match.group(1))
-        span = make_span_at(text, 0, end - len(name), end)
-        if span:
-            yield Span(span.start, span.end, "PERSON", span.text, "th.role")
+        if span := make_span(text, end - len(name), end, "PERSON", "th.role"):
+            yield span
     titles = _folded_titles()
     for match in _ROLE_AFTER_EN.finditer(text):
-        if _a_persons_word(match.group(1).split()[0], titles):
-            span = make_span_at(text, 0, match.start(1), match.end(1))
-            if span:
-                yield Span(span.start, span.end, "PERSON", span.text, "en.role")
+        if _a_persons_word(match.group(1).split()[0], titles) and (
+                span := make_span(text, match.start(1), match.end(1), "PERSON", "en.role")):
+            yield span
 
 
 _JOIN_BEFORE = re.compile(r"(?<![A-Za-z'’])([A-Z][a-z]+)(?:\s*,\s*|\s+(?:and|or|&)\s+)$")
@@ -712,8 +705,7 @@ def joined_names(text: str, names: list[Span]) -> Iterator[Span]:
         word = text[start:end]
         if not _a_persons_word(word, titles) or word.casefold() in lex.place_parts:
             return None
-        span = make_span_at(text, 0, start, end)
-        return Span(span.start, span.end, "PERSON", span.text, "en.joined") if span else None
+        return make_span(text, start, end, "PERSON", "en.joined")
 
     for name in names:
         joined = _JOINED.match(text, name.end)

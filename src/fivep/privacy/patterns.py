@@ -104,17 +104,19 @@ def find_case_numbers(text: str) -> Iterator[Span]:
         yield Span(match.start(group), match.end(group), "CASE_NUMBER", match.group(group), "case.daily_report")
 
 
+# The documents of migrant workers: the "pink card" (บัตรสีชมพู), a worker card, a work permit.
+_MIGRANT_DOCUMENT = (r"บัตรสีชมพู|บัตรชมพู|บัตรแรงงาน(?:ต่างด้าว)?|ใบอนุญาตทำงาน|(?i:pink\s+card|migrant\s+worker\s+card|"
+                     r"work\s+permit|worker\s+card)")
 _PASSPORT = re.compile(
-    r"(?:หนังสือเดินทาง|พาสปอร์ต|ใบอนุญาตทำงาน|บัตรสีชมพู|(?i:passport|certificate\s+of\s+identity|\bCI\b|"
-    r"travel\s+document|work\s+permit|pink\s+card))"
+    r"(?:หนังสือเดินทาง|พาสปอร์ต|(?i:passport|certificate\s+of\s+identity|\bCI\b|travel\s+document)|"
+    f"{_MIGRANT_DOCUMENT})"
     r"[^\n0-9A-Z]{0,20}?(?:(?i:no\.?|number|เลขที่)\s*)?"
     r"(?P<number>(?<![A-Za-z0-9])[A-Z]{1,2}[ \-]?[0-9]{6,8}(?![A-Za-z0-9]))"
 )
 # A migrant worker's card (the "pink card", บัตรสีชมพู, a work permit) carries a number of its own, 10 to 13
 # digits, that is not a Thai ID; it identifies its holder as surely.
 _MIGRANT_CARD = re.compile(
-    r"(?:บัตรสีชมพู|บัตรชมพู|บัตรแรงงาน(?:ต่างด้าว)?|ใบอนุญาตทำงาน|(?i:pink\s+card|migrant\s+worker\s+card|"
-    r"work\s+permit|worker\s+card))[^\n0-9]{0,28}?"
+    f"(?:{_MIGRANT_DOCUMENT})" r"[^\n0-9]{0,28}?"
     f"(?P<number>{_NOT_DIGIT_BEFORE}{_DIGIT}(?:[ \\-]?{_DIGIT}){{9,12}}){_NOT_DIGIT_AFTER}"
 )
 
