@@ -51,6 +51,7 @@ from fivep.ingest.roster_rows import (
     join_sheets,
     say_footer,
     say_merged,
+    section_heading,
     split_footer,
 )
 from fivep.ingest.thai import invisible_characters, normalize_id
@@ -171,7 +172,7 @@ def load_roster(path: str | Path) -> RosterRead:
         if number in sections:
             section_group = sections[number][0]
             continue
-        heading = _section_heading(cells, layout) if "group" in layout else None
+        heading = section_heading(cells, layout) if "group" in layout else None
         if heading is not None:   # the roster has its group column: a heading only names the rows under it
             found.notes.append(f"{path}, row {number}: a section heading ({heading!r}), not a respondent; not read")
             continue
@@ -288,33 +289,13 @@ def _group(value: str, row: int, column: str, found: Collector) -> str:
     return stored
 
 
-def _section_heading(cells: list[str], layout: list[str]) -> str | None:
-    """A row whose one value is words in a column fivep does not read (``ส่วนที่ 2 เด็กผู้เสียหาย (n = 14)`` in the
-    row-number column): the heading of a section. None for anything else: a value in a column fivep reads
-    (a respondent without an id stays an error)."""
-    filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
-    if len(filled) != 1:
-        return None
-    at, text = filled[0]
-    column = layout[at] if at < len(layout) else ""
-    if column in READERS or column in ("respondent_id", "group", "sector") or len(text) < 4 \
-            or sum(ch.isalpha() for ch in text) < 3:
-        return None
-    return text
-
-
 def _misspelt_group(value: str) -> str | None:
     """The known group spelling ``value`` misspells (``Senior expet``, ``ผู้เชียวชาญ`` without its tone mark),
-    when one is close enough to leave no doubt (difflib ratio 0.85 or more, a single candidate)."""
-    import difflib
-
-    text = value.strip().casefold()
-    if len(text) < 4:
+    when one is close enough to leave no doubt (difflib ratio 0.85 or more; the two nearest agree)."""
+    if len(value.strip()) < 4:
         return None
-    spellings = {s.casefold(): s for s in known_spellings("group")}
-    near = difflib.get_close_matches(text, list(spellings), n=2, cutoff=0.85)
-    groups = {known_group(spellings[n]) for n in near}
-    return spellings[near[0]] if near and len(groups) == 1 and None not in groups else None
+    near = closest(value, known_spellings("group"), cutoff=0.85, agree=known_group)
+    return near if near is not None and known_group(near) is not None else None
 
 
 _GLOSSED = re.compile(r"^\s*(?P<a>[^()（）]+?)\s*[(（]\s*(?P<b>[^()（）]+?)\s*[)）]\s*$")

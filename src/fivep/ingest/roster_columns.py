@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fivep.ingest.roster_collect import KNOWN_COLUMNS, READERS, Collector
+from fivep.ingest.roster_dates import YEAR, ages_from_birth_dates
 from fivep.ingest.thai import thai_to_arabic_digits
 from fivep.ingest.vocabulary import NUMERIC, _normalize_header, is_missing, known_group, normalize_sex
 
@@ -188,7 +189,6 @@ def columns_in_months(header: list[str], columns: list[str], found: Collector) -
     return out
 
 
-_YEAR = re.compile(r"(?<![0-9])(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])")
 
 
 SINCE = {"birth_year": ("age", "birth years", "ages"), "start_year": ("years_experience", "the year work began",
@@ -206,16 +206,14 @@ def years_since(source: str, header: list[str], columns: list[str], rows: list[t
     if target in columns or source not in columns:
         return None
     if source == "birth_year":
-        from fivep.ingest.roster_dates import ages_from_birth_dates
-
         by_date = ages_from_birth_dates(source, header, columns, rows, found)
         if by_date is not None:
             return by_date   # whole dates of birth: the age on the interview date (fivep.ingest.roster_dates)
     at = columns.index(source)
-    years = [int(y) for _, cells in rows if at < len(cells) for y in _YEAR.findall(thai_to_arabic_digits(cells[at]))]
+    years = [int(y) for _, cells in rows if at < len(cells) for y in YEAR.findall(thai_to_arabic_digits(cells[at]))]
     buddhist = any(y > 2400 for y in years)
     stated = {int(y) + (543 if buddhist and int(y) < 2400 else -543 if not buddhist and int(y) > 2400 else 0)
-              for text in found.title for y in _YEAR.findall(thai_to_arabic_digits(text))}
+              for text in found.title for y in YEAR.findall(thai_to_arabic_digits(text))}
     written = header[at].strip()
     if len(stated) != 1:
         found.error(header_row, source, f"column '{written}' gives {what}, and "
@@ -230,7 +228,7 @@ def years_since(source: str, header: list[str], columns: list[str], rows: list[t
 
     def since(record: dict[str, str], row: int) -> str:
         value = record[source]
-        found_years = [int(y) for y in _YEAR.findall(thai_to_arabic_digits(value))]
+        found_years = [int(y) for y in YEAR.findall(thai_to_arabic_digits(value))]
         if len(found_years) != 1 or not (year - 120 <= found_years[0] <= year):
             return value   # not a year: read as written (a missing marker, or an error naming the row)
         return str(year - found_years[0])

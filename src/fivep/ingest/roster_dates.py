@@ -18,6 +18,8 @@ from functools import cache
 from fivep.ingest.roster_collect import Collector
 from fivep.ingest.thai import thai_to_arabic_digits
 
+#: A year as rosters write one, in the Buddhist era (25xx, 24xx) or the common era (19xx, 20xx).
+YEAR = re.compile(r"(?<![0-9])(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?(?:\.0+)?)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})$")
 _INTERVIEW_DATE = re.compile(r"(?:date|วันที่|วัน).*(?:interview|สัมภาษณ์|เก็บข้อมูล|สนทนา|ให้ข้อมูล)|"
@@ -87,8 +89,7 @@ def fieldwork(lines: list[str]) -> tuple[date, date] | None:
                 continue
     if days:
         return min(days), max(days)
-    years = {_year(y, False, False) for line in lines
-             for y in re.findall(r"(?<![0-9])(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])", thai_to_arabic_digits(line))}
+    years = {_year(y, False, False) for line in lines for y in YEAR.findall(thai_to_arabic_digits(line))}
     if len(years) == 1:
         year = years.pop()
         return date(year, 1, 1), date(year, 12, 31)

@@ -241,6 +241,21 @@ def sections_of(rows: list[tuple[int, list[str]]]) -> dict[int, tuple[str, int |
     return out
 
 
+def section_heading(cells: list[str], layout: list[str]) -> str | None:
+    """Beside a group column, a row whose one value is words in a column fivep does not read (``ส่วนที่ 2 เด็กผู้เสียหาย (n = 14)`` in the
+    row-number column): the heading of a section. None for anything else: a value in a column fivep reads
+    (a respondent without an id stays an error)."""
+    filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
+    if len(filled) != 1:
+        return None
+    at, text = filled[0]
+    column = layout[at] if at < len(layout) else ""
+    if column in READERS or column in ("respondent_id", "group", "sector") or len(text) < 4 \
+            or sum(ch.isalpha() for ch in text) < 3:
+        return None
+    return text
+
+
 def check_sections(sections: dict[int, tuple[str, int | None]], read_rows: list[int], found: Collector) -> None:
     """Say which rows each section gave its group, and where a section's stated count differs from the
     respondents read under it (``read_rows``)."""

@@ -392,10 +392,14 @@ def is_missing(value: str, read: Callable[[str], object] | None = None) -> bool:
     return read is None or read(text) is None
 
 
-def closest(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The known spelling nearest to ``value`` (difflib), or None when none is close."""
+def closest(value: str, choices: Iterable[str], cutoff: float = 0.6,
+            agree: Callable[[str], object] | None = None) -> str | None:
+    """The known spelling nearest to ``value`` (difflib), or None when none is close. With ``agree``, also None
+    when the two nearest spellings read differently by it (a misspelling between two groups is no reading)."""
     table = {choice.casefold(): choice for choice in choices}
-    found = difflib.get_close_matches(value.strip().casefold(), list(table), n=1, cutoff=cutoff)
+    found = difflib.get_close_matches(value.strip().casefold(), list(table), n=2 if agree else 1, cutoff=cutoff)
+    if agree is not None and len({agree(table[f]) for f in found}) > 1:
+        return None
     return table[found[0]] if found else None
 
 
