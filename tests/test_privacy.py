@@ -101,6 +101,14 @@ def found(text: str) -> list[tuple[str, str]]:
     ("จำเลยที่ 2 นายหลี่ เหวินหัว ให้การปฏิเสธ", [("PERSON", "หลี่ เหวินหัว")]),
     ("She holds Myanmar passport No. MC 774120 and a work permit No. WP 0398812.",
      [("ID_NUMBER", "MC 774120"), ("ID_NUMBER", "WP 0398812")]),
+    # another country's phone numbers, pupils' numbers, passports in letters and digits, warrants, registrations
+    ("เขาใช้เบอร์ +95 9 4127 6630 โทรมาหาแม่ทุกคืน", [("PHONE", "+95 9 4127 6630")]),
+    ("เลขประจำตัวนักเรียน 04518 ครูแจ้งว่าขาดเรียน", [("ID_NUMBER", "04518")]),
+    ("He left school in Grade 7 (student no. 02231).", [("ID_NUMBER", "02231")]),
+    ("ถือหนังสือเดินทางเลขที่ C4K82JX19 เข้าออกหลายครั้ง", [("ID_NUMBER", "C4K82JX19")]),
+    ("ถูกจับตามหมายจับศาลจังหวัดเชียงรายที่ จ.178/2567", [("CASE_NUMBER", "จ.178/2567")]),
+    ("ศปคม. รับเรื่องไว้ เลขรับที่ CM-TIP-67-031 แล้ว", [("CASE_NUMBER", "CM-TIP-67-031")]),
+    ("พี่เป็น case manager ของน้อง Mint ค่ะ", [("PERSON", "Mint")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
@@ -137,6 +145,10 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "The shelter in Phitsanulok is full, and venues in Chon Buri too. Thailand's case load grew.",
     "พนักงานสอบสวนหนึ่งนายรับผิดชอบคดีอาญาเฉลี่ยเดือนละ 25 คดี ตำรวจ 5 นายเข้าตรวจค้น",
     "Mother's Day is hard in the shelter. The Night Bazaar was busy during Yi Peng.",
+    "น้องอาข่ากับน้องลาหู่ที่บ้านพักอู้กันคนละภาษา",
+    "ในเอกสารให้เรียกผู้เสียหายด้วยชื่อสมมุติเท่านั้น",
+    "ครู English มาสอนเด็กทุกวันเสาร์ ยอดบริจาคเพิ่มขึ้น +10.5% เป็น 2,300,000 บาท",
+    "แม่อุ๊ยบ่ฮู้หนังสือเจ้า บ้านแม่อุ๊ยอยู่ใกล้วัด",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []

@@ -444,6 +444,9 @@ _INSTITUTION_AFTER = re.compile(r"\s+(?:Act|Law|Code|Committee|Commission|Centre
                                 r"Department|Division|Network|Fund|Policy|Plan|Programme|Program|Project|Services?|"
                                 r"Bureau|Agency|Council|Board|Association|Protocol)\b")
 _TITLE_GLUED = re.compile(r"(?<![A-Za-z])[PN]['’]\s?(?=[A-Z])")
+# A Thai title or kin word before a romanised name, in Thai text: "น้อง Mint", "พี่ Joy", "ครู Anna".
+_THAI_TITLE_LATIN = re.compile(r"(?:น้อง|พี่|ป้า|ลุง|น้า|ยาย|ตา|ครู|คุณ|นาย|นางสาว|นาง|"
+                               r"ด\.ญ\.|ด\.ช\.|เด็กหญิง|เด็กชาย)\s?(?=[A-Z][a-z])")
 
 
 # Whose a personal thing is: "Dawn's complaint", "Bell's Instagram was".
@@ -598,6 +601,12 @@ def find_english_names(text: str) -> Iterator[Span]:
             span = _english_run(text, 0, run.start(), run.end(), cue=True)
             if span:
                 yield span
+    for match in _THAI_TITLE_LATIN.finditer(text):
+        run = _LATIN_RUN.match(text, match.end())
+        if run and not _is_a_province(run.group(0)) and _a_persons_word(run.group(0).split()[0], _folded_titles()):
+            span = _english_run(text, 0, run.start(), run.end(), cue=True, titled=True)
+            if span and not _INSTITUTION_AFTER.match(text, span.end):
+                yield Span(span.start, span.end, "PERSON", span.text, "en.thai_title")
     titles = _folded_titles()
     for match in _CUES[0].finditer(text):
         run = _LATIN_RUN.match(text, match.end())

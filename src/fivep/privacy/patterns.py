@@ -74,6 +74,8 @@ def find_id_numbers(text: str) -> Iterator[Span]:
         yield Span(match.start("number"), match.end("number"), "ID_NUMBER", match.group("number"), "id.passport")
     for match in _MIGRANT_CARD.finditer(text):
         yield Span(match.start("number"), match.end("number"), "ID_NUMBER", match.group("number"), "id.migrant_card")
+    for match in _STUDENT_NUMBER.finditer(text):
+        yield Span(match.start("number"), match.end("number"), "ID_NUMBER", match.group("number"), "id.student")
 
 
 # --- case numbers -------------------------------------------------------------------------------------
@@ -82,7 +84,8 @@ def find_id_numbers(text: str) -> Iterator[Span]:
 # "ปจว. ข้อ 18". Only after such a word: "ครั้งที่ 2/2567" (a meeting) and "semester 2/2024" are no cases.
 
 _CASE_NUMBER = re.compile(
-    r"(?:คดี(?:หมายเลข)?(?:ดำ|แดง)(?:ที่)?|หมายเลขคดี(?:ดำ|แดง)(?:ที่)?|คดีอาญา(?:ที่|เลขที่)|คดีที่|เลขคดี(?:ที่)?|"
+    r"(?:คดี(?:หมายเลข)?(?:ดำ|แดง)(?:ที่)?|หมายเลขคดี(?:ดำ|แดง)(?:ที่)?|คดี(?:อาญา|พิเศษ)(?:ที่|เลขที่)|คดีที่|"
+    r"เลขคดี(?:พิเศษ)?(?:ที่)?|หมายจับ[^\n0-9]{0,30}?(?:ที่|เลขที่)|(?i:(?:arrest\s+)?warrant\s+(?:no\.?|number|#))|"
     r"เลขที่คดี|หมายเลข(?:ดำ|แดง)(?:ที่)?|(?i:(?:black|red|criminal|civil|court|police)\s+case\s+(?:no\.?|number|#)|"
     r"case\s+(?:no\.|number|#)|black\s+case|red\s+case|case|(?:police\s+)?report\s+(?:no\.?|number|#)))"
     r"\s*(?:is\s+|:\s*)?"
@@ -95,10 +98,22 @@ _DAILY_REPORT = re.compile(
 )
 
 
+# A case's registration at an agency, written as a code: "เลขรับที่ CM-TIP-67-031", "ref. no. CR-67-0112".
+_CASE_REFERENCE = re.compile(
+    r"(?:เลขรับ(?:ที่)?|เลขที่รับ(?:แจ้ง|เรื่อง)?|เลขที่เรื่อง|(?i:(?:case|file|intake|referral)\s+(?:ref(?:erence)?\.?\s*)?"
+    r"(?:no\.?|number|#|code)|ref(?:erence)?\.?\s+(?:no\.?|number|#)))\s*(?:ที่|:)?\s*"
+    r"(?P<number>(?<![A-Za-z0-9])[A-Z]{1,6}(?:[-/][A-Z0-9]{1,8}){1,5}(?![A-Za-z0-9\-/]))"
+)
+
+
 def find_case_numbers(text: str) -> Iterator[Span]:
     """Court and police case numbers after the words that name them (see above)."""
     for match in _CASE_NUMBER.finditer(text):
         yield Span(match.start("number"), match.end("number"), "CASE_NUMBER", match.group("number"), "case.number")
+    for match in _CASE_REFERENCE.finditer(text):
+        if any(c.isdigit() for c in match.group("number")):
+            yield Span(match.start("number"), match.end("number"), "CASE_NUMBER", match.group("number"),
+                       "case.reference")
     for match in _DAILY_REPORT.finditer(text):
         group = "number" if match.group("number") else "entry"
         yield Span(match.start(group), match.end(group), "CASE_NUMBER", match.group(group), "case.daily_report")
@@ -111,7 +126,15 @@ _PASSPORT = re.compile(
     r"(?:หนังสือเดินทาง|พาสปอร์ต|(?i:passport|certificate\s+of\s+identity|\bCI\b|travel\s+document)|"
     f"{_MIGRANT_DOCUMENT})"
     r"[^\n0-9A-Z]{0,20}?(?:(?i:no\.?|number|เลขที่)\s*)?"
-    r"(?P<number>(?<![A-Za-z0-9])[A-Z]{1,2}[ \-]?[0-9]{6,8}(?![A-Za-z0-9]))"
+    r"(?P<number>(?<![A-Za-z0-9])(?:[A-Z]{1,2}[ \-]?[0-9]{6,8}|"
+    r"(?=[A-Z0-9]{7,10}(?![A-Za-z0-9]))(?=(?:[A-Z]*[0-9]){4})[0-9]*[A-Z][A-Z0-9]*)(?![A-Za-z0-9]))"
+)
+# A pupil's number at school ("เลขประจำตัวนักเรียน 04518", "student no. 02231") finds the child in the school's
+# register: only after those words (a bare five-digit number is a count, an amount, a code).
+_STUDENT_NUMBER = re.compile(
+    r"(?:เลขประจำตัวนักเรียน|รหัส(?:ประจำตัว)?นักเรียน|เลขที่นักเรียน|(?i:student|pupil)\s+(?i:no\.?|number|id|"
+    r"code)|(?i:student\s+id\s+(?:no\.?|number)))\s*(?:ที่|:|#)?\s*"
+    f"(?P<number>{_NOT_DIGIT_BEFORE}{_DIGIT}{{3,10}}){_NOT_DIGIT_AFTER}"
 )
 # A migrant worker's card (the "pink card", บัตรสีชมพู, a work permit) carries a number of its own, 10 to 13
 # digits, that is not a Thai ID; it identifies its holder as surely.
@@ -139,8 +162,16 @@ def _valid_phone(national: str, with_country_code: bool) -> bool:
     return (len(national) == 10 and national[1] in "689") or (len(national) == 9 and national[1] in "234567")
 
 
+# A number written with another country's code ("+95 9 4127 6630" in Myanmar, "+856 20 5512 3344" in Laos): the
+# plus and seven to twelve more digits in groups. (Thailand's own +66 is read with the Thai numbers above.)
+_FOREIGN_PHONE = re.compile(r"(?<![0-9A-Za-z+])\+(?!66)[1-9][0-9]{0,2}(?:[ .\-]?\(0\))?(?:[ .\-]?[0-9]){7,12}(?![0-9])")
+
+
 def find_phones(text: str) -> Iterator[Span]:
-    """Thai mobile (06/08/09, 10 digits) and landline (02-07, 9 digits) numbers, and +66 numbers."""
+    """Thai mobile (06/08/09, 10 digits) and landline (02-07, 9 digits) numbers, +66 numbers, and numbers
+    with another country's code."""
+    for match in _FOREIGN_PHONE.finditer(text):
+        yield Span(match.start(), match.end(), "PHONE", match.group(0), "phone.foreign")
     for match in _PHONE.finditer(text):
         number = match.group("num")
         with_cc = match.group("cc") is not None
