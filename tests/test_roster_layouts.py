@@ -593,3 +593,64 @@ def test_sheets_naming_the_same_columns_in_another_order_are_joined_by_name(tmp_
     book.save(path)
     with pytest.raises(RosterError, match="names 'age' in two columns"):
         load_roster(path)
+
+
+def test_experience_given_as_the_year_work_began_is_counted_to_the_year_the_column_names(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "รหัส,กลุ่ม,เพศ,อายุ,อายุงาน (นับถึงปี พ.ศ. ๒๕๖๗),จังหวัด\n"
+        "G1,เจ้าหน้าที่รัฐ,ญ,40,ตั้งแต่ปี ๒๕๖๐,เชียงราย\n"
+        "G2,เจ้าหน้าที่รัฐ,ช,45,๑๑ ปี,เชียงราย\n"
+        "N1,NGO,ญ,35,since 2012,เชียงใหม่\n"
+    ))
+    read = load_roster(path)
+    assert [r.attributes["years_experience"] for r in read.respondents] == [7, 11, 2567 - 2555]
+    assert any("rows 2, 4" in w and "up to 2567 (the year the column's name gives)" in w for w in read.warnings)
+    undated = _write(tmp_path, "ID,Group,Sex,Experience\nG1,Government,F,since 2012\nG2,Government,M,5\n")
+    with pytest.raises(RosterError, match="year work began"):
+        load_roster(undated)
+
+
+def test_withdrawn_respondents_are_named_and_not_counted(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "ID,Group,Sex,Age,Status,Remarks\n"
+        "G1,Government,F,40,done,\n"
+        "G2,Government,M,45,ถอนตัว,\n"
+        "N1,NGO,F,35,done,withdrew consent to audio recording\n"
+        "N2,NGO,M,50,Withdrawn (2 May),\n"
+    ))
+    read = load_roster(path)
+    assert [r.id for r in read.respondents] == ["G1", "N1"]
+    assert any("rows 3, 5: marked as withdrawn" in w and "not counted" in w for w in read.warnings)
+
+
+def test_the_sex_is_read_from_titles_when_the_roster_has_no_sex_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "รหัส,ผู้ให้ข้อมูล (นามแฝง),กลุ่ม,อายุ\n"
+        "K1,นาย ก.,เจ้าหน้าที่รัฐ,40\nK2,นางสาว ข.,เจ้าหน้าที่รัฐ,33\nK3,ร.ต.อ.หญิง ค.,เจ้าหน้าที่รัฐ,38\n"
+        "K4,ด.ต. ง.,เจ้าหน้าที่รัฐ,50\nK5,ดร. จ.,ผู้เชี่ยวชาญ,61\nK6,ด.ญ. ฉ.,เด็กผู้เสียหาย,14\n"
+    ))
+    read = load_roster(path)
+    assert [r.attributes.get("sex") for r in read.respondents] == ["male", "female", "female", "male", None, "female"]
+    assert any("no sex column; the sex read from the titles" in w for w in read.warnings)
+
+
+def test_a_district_of_the_study_provinces_tells_the_province_and_page_furniture_is_left_out(tmp_path: Path) -> None:
+    assert normalize_province("อ.สันกำแพง") == "Chiang Mai"
+    assert normalize_province("Mae Sai District") == "Chiang Rai"
+    assert normalize_province("อ.ลอง") == "Phrae"
+    assert normalize_province("ลอง") is None and normalize_province("Song") is None   # ordinary words alone
+    assert normalize_province("PRH") == "Phrae"
+    path = _write(tmp_path, (
+        "Stakeholder list,,,\n"
+        "ID,Group,Sex,Location\n"
+        "G1,Government,F,อ.แม่สาย\n"
+        ",,,\n"
+        "CONFIDENTIAL,,Page 1 of 2,\n"
+        "Stakeholder list,,,\n"
+        "ID,Group,Sex,Location\n"
+        "N1,NGO,M,CNX\n"
+        "CONFIDENTIAL,,Page 2 of 2,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.attributes["province"]) for r in read.respondents] == [("G1", "Chiang Rai"), ("N1", "Chiang Mai")]
+    assert any("rows 5, 6, 9: a page's title or footer" in w for w in read.warnings)

@@ -24,16 +24,20 @@ from typing import Any
 
 from fivep.cells import unescape_cell
 from fivep.errors import RosterError
-from fivep.ingest.roster_checks import implausible, is_totals_row
+from fivep.ingest.roster_checks import implausible, is_totals_row, rows_named
 from fivep.ingest.roster_collect import READERS, Collector, a_header
 from fivep.ingest.roster_columns import (
     SINCE,
     columns_by_values,
     columns_in_months,
+    experience_from_start,
     joined_columns,
     read_columns,
     settle_twins,
+    sex_from_titles,
     shape_record,
+    title_sex,
+    withdrawn,
     years_since,
 )
 from fivep.ingest.roster_files import Merged, Sheet, rows_from_csv, rows_from_ods, rows_from_xlsx
@@ -159,7 +163,10 @@ def load_roster(path: str | Path) -> RosterRead:
         rows = fill_group_down(rows, columns, header, found)
     derived = {source: convert for source in SINCE
                if (convert := years_since(source, header, columns, rows, header_row, found)) is not None}
+    started = experience_from_start(header, columns, rows, found)
+    titled = sex_from_titles(header, columns, rows, found)
     found.raise_if_any()
+    left: list[tuple[int, str]] = []
     found.months = set(columns_in_months(header, columns, found))
     seen: dict[str, tuple[str, int]] = {}
     respondents: list[Respondent] = []
@@ -192,6 +199,13 @@ def load_roster(path: str | Path) -> RosterRead:
         # unescape_cell: a roster fivep wrote (import, deidentify) has formula-like text escaped as '=...
         record = {col: (unescape_cell(cells[i]) if i < len(cells) else "") for i, col in enumerate(layout) if col}
         shape_record(record, derived, number, found)
+        if started is not None and "years_experience" in record:
+            record["years_experience"] = started(record["years_experience"])
+        if titled is not None:
+            record["sex"] = title_sex(cells[titled]) or "" if titled < len(cells) else ""
+        if (status := withdrawn(record)) is not None:
+            left.append((number, status))
+            continue
         totals = is_totals_row({**record, "group": record.get("group", "")})
         if "group" not in columns:
             record["group"] = (section_group if by_prefix is None
@@ -209,6 +223,9 @@ def load_roster(path: str | Path) -> RosterRead:
         if respondent is not None:
             respondents.append(respondent)
             read_rows.append(number)
+    if left:
+        found.notes.append(f"{path}, {rows_named([n for n, _ in left])}: marked as withdrawn "
+                           f"({', '.join(sorted({repr(status) for _, status in left}))}); not counted")
     if not respondents and not found.problems:
         raise RosterError("the roster has a header but no respondents", path=path)
     found.raise_if_any()

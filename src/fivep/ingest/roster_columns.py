@@ -233,3 +233,115 @@ def years_since(source: str, header: list[str], columns: list[str], rows: list[t
             return value   # not a year: read as written (a missing marker, or an error naming the row)
         return str(year - found_years[0])
     return since
+
+
+_STARTED = re.compile(
+    r"^(?:since|from|started(?:\s+in)?|ตั้งแต่|เริ่ม(?:ทำงาน)?(?:เมื่อ|ตั้งแต่)?)\s*(?:ปี\s*)?"
+    r"(?:(?:พ\.?\s?ศ\.?|ค\.?\s?ศ\.?|b\.?\s?e\.?|c\.?\s?e\.?|a\.?\s?d\.?)\s*)?(?P<year>[0-9]{4})\s*"
+    r"(?:\(?(?:พ\.?\s?ศ\.?|ค\.?\s?ศ\.?|b\.?\s?e\.?|c\.?\s?e\.?)\)?)?\.?$", re.IGNORECASE)
+
+
+def experience_from_start(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
+                          found: Collector) -> Callable[[str], str] | None:
+    """Years of experience written, in some rows, as the year work began (``since 2012``, ``ตั้งแต่ปี ๒๕๖๐``):
+    counted up to the one year the column's name gives (``อายุงาน (นับถึงปี พ.ศ. ๒๕๖๗)``, ``Experience (as of
+    2024)``), else the one year the rows above the column names state; in the calendar of each. Without one
+    such year the rows are an error naming them. None when no cell gives a year."""
+    if "years_experience" not in columns:
+        return None
+    at = columns.index("years_experience")
+    started = [number for number, cells in rows
+               if at < len(cells) and _STARTED.match(thai_to_arabic_digits(cells[at]).strip())]
+    if not started:
+        return None
+    from fivep.ingest.roster_checks import rows_named
+
+    written = header[at].strip()
+    named = {int(y) for y in YEAR.findall(thai_to_arabic_digits(written))}
+    stated = {int(y) for text in found.title for y in YEAR.findall(thai_to_arabic_digits(text))}
+    if len(named) == 1:
+        reference, where = named.pop(), "the year the column's name gives"
+    elif not named and len(stated) == 1:
+        reference, where = stated.pop(), "the year the rows above the column names state"
+    else:
+        found.error(started[0], "years_experience",
+                    f"{rows_named(started)} give the year work began ('since 2012'), and no one year to count to is "
+                    "named by the column or stated above the column names",
+                    "write the years of experience, or name the year in the column: 'อายุงาน (นับถึงปี พ.ศ. 2567)', "
+                    "'Experience (as of 2024)'")
+        return None
+    found.notes.append(f"{found.path}, {rows_named(started)}, column '{written}': the year work began, read as the "
+                       f"years of experience up to {reference} ({where})")
+
+    def convert(value: str) -> str:
+        match = _STARTED.match(thai_to_arabic_digits(value).strip())
+        if not match:
+            return value
+        began = int(match.group("year"))
+        began += 543 if began < 2400 < reference else -543 if reference < 2400 < began else 0
+        return str(reference - began) if 0 <= reference - began <= 70 else value   # else unreadable: an error
+    return convert
+
+
+# A respondent marked as having withdrawn (or never interviewed) in a status or remarks cell is not counted.
+_WITHDRAWN = re.compile(r"^(?:\(?\s*)(?:ขอ)?(?:ถอนตัว|ถอนความยินยอม|ยกเลิก(?:การ(?:สัมภาษณ์|ให้ข้อมูล))?|ไม่ได้(?:ให้)?สัมภาษณ์|"
+                        r"withdr[ae]wn?|dropped\s+out|excluded|cancel+ed|did\s+not\s+take\s+part|not\s+interviewed)"
+                        r"(?![A-Za-z])", re.IGNORECASE)
+_ABOUT_RECORDING = re.compile(r"บันทึก|อัด|เสียง|ภาพ|record|audio|photo|video|quote|consent\s+to", re.IGNORECASE)
+
+
+def withdrawn(record: dict[str, str]) -> str | None:
+    """The status or remark that says a respondent withdrew (``ถอนตัว``, ``withdrew``), or None; a remark about
+    recording ("withdrew consent to audio") does not count."""
+    for column, value in record.items():
+        if column in KNOWN_COLUMNS or not column:
+            continue
+        text = value.strip()
+        if text and len(text) <= 80 and _WITHDRAWN.match(text) and not _ABOUT_RECORDING.search(text):
+            return text
+    return None
+
+
+# Titles that tell a person's sex, for a roster with no sex column whose names carry them ("นาย ก.", "ด.ญ. ข.").
+_POLICE_RANKS = ("พล.ต.อ.", "พล.ต.ท.", "พล.ต.ต.", "พ.ต.อ.", "พ.ต.ท.", "พ.ต.ต.", "ร.ต.อ.", "ร.ต.ท.", "ร.ต.ต.", "ด.ต.",
+                 "จ.ส.ต.", "ส.ต.อ.", "ส.ต.ท.", "ส.ต.ต.", "พ.อ.", "พ.ท.", "พ.ต.", "ร.อ.", "ร.ท.", "ร.ต.", "จ.ส.อ.")
+_TITLES = (
+    ("female", ("นางสาว", "น.ส.", "เด็กหญิง", "ด.ญ.", "แพทย์หญิง", "พญ.", "พ.ญ.", "ทพญ.", "นาง", "mrs.", "mrs ",
+                "ms.", "ms ", "miss ", "madam ")),
+    ("male", ("นายแพทย์", "นพ.", "ทพ.", "เด็กชาย", "ด.ช.", "นาย", "mr.", "mr ")),
+    ("", ("คุณ", "ดร.", "ผศ.", "รศ.", "ศ.", "อ.", "khun ", "dr.", "dr ", "prof.", "prof ", "asst. prof", "assoc. prof")),
+)
+
+
+def title_sex(value: str) -> str | None:
+    """The sex a name's title tells ("female", "male"), "" for a title that does not tell it (คุณ, ดร.), None
+    without a title. A police or military rank is a man's unless หญิง follows it (ร.ต.อ.หญิง)."""
+    text = value.strip().casefold()
+    for rank in _POLICE_RANKS:
+        if text.startswith(rank):
+            return "female" if text[len(rank):].lstrip().startswith("หญิง") else "male"
+    for sex, titles in _TITLES:
+        if text.startswith(titles):
+            return sex
+    return None
+
+
+def sex_from_titles(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
+                    found: Collector) -> int | None:
+    """For a roster without a sex column: the column whose values mostly begin with a title that tells the sex
+    (the pseudonyms "นาย ก.", "ด.ญ. ข."), its position; None when there is none."""
+    if "sex" in columns:
+        return None
+    for at, column in enumerate(columns):
+        if column in KNOWN_COLUMNS and column != "name":
+            continue
+        values = [cells[at] for _, cells in rows if at < len(cells) and cells[at].strip()]
+        titled = [title_sex(v) for v in values]
+        if len(values) >= 5 and sum(t is not None for t in titled) >= 0.6 * len(values) \
+                and sum(bool(t) for t in titled) >= 0.4 * len(values):
+            found.notes.append(
+                f"{found.path}, column '{header[at].strip()}': no sex column; the sex read from the titles (นาย, "
+                "ด.ช., นพ., Mr, a rank: male; นาง, นางสาว, ด.ญ., พญ., Ms, a rank with หญิง: female; คุณ, ดร., no "
+                "title: unknown)")
+            return at
+    return None

@@ -402,15 +402,26 @@ def drop_repeated_headers(rows: list[tuple[int, list[str]]], header: list[str],
                            found: Collector) -> list[tuple[int, list[str]]]:
     """The column names written again further down (a page break in the printed roster): named and left out."""
     names = [h.strip().casefold() for h in header]
-    kept, again = [], []
+    titles = {" ".join(t.split()).casefold() for t in found.title if t.strip()}
+    kept, again, furniture = [], [], []
     for number, cells in rows:
+        filled = [" ".join(c.split()) for c in cells if c.strip()]
         if [c.strip().casefold() for c in cells[: len(names)]] == names and any(names):
             again.append(number)
+        elif filled and (any(_PAGE_MARK.match(c) for c in filled) or " ".join(filled).casefold() in titles):
+            furniture.append(number)   # a page's footer ("Page 2 of 3") or its title written again
         else:
             kept.append((number, cells))
     if again:
         found.notes.append(f"{found.path}, {_rows(again)}: the column names again (a page break), not respondents")
+    if furniture:
+        found.notes.append(f"{found.path}, {_rows(furniture)}: a page's title or footer (the roster was printed or "
+                           "converted from PDF), not respondents")
     return kept
+
+
+_PAGE_MARK = re.compile(r"^(?:page|p\.|หน้า(?:ที่)?)\s*[0-9๐-๙]+(?:\s*(?:of|/|จาก|จากทั้งหมด)\s*[0-9๐-๙]+)?(?:\s*หน้า)?$",
+                        re.IGNORECASE)
 
 
 def id_prefix(rid: str) -> str:

@@ -85,7 +85,10 @@ _METHOD = {
 }
 _PROVINCE_EXTRA = {"bangkok": "Bangkok", "bkk": "Bangkok", "กทม": "Bangkok", "กรุงเทพ": "Bangkok",
                    "กรุงเทพฯ": "Bangkok", "chiangmai": "Chiang Mai", "chiangrai": "Chiang Rai",
-                   "cm": "Chiang Mai", "cr": "Chiang Rai", "pr": "Phrae", "cnx": "Chiang Mai", "cei": "Chiang Rai"}
+                   "cm": "Chiang Mai", "cr": "Chiang Rai", "pr": "Phrae",
+                   # the provinces' airport codes, a common short form in field notes
+                   "cnx": "Chiang Mai", "cei": "Chiang Rai", "prh": "Phrae", "lpt": "Lampang", "hgn": "Mae Hong Son",
+                   "nnt": "Nan", "phs": "Phitsanulok", "hkt": "Phuket", "dmk": "Bangkok"}
 
 
 def _key(value: str) -> str:
@@ -143,7 +146,33 @@ def normalize_province(value: str) -> str | None:
     named = {p for p in map(_province_exact, parts) if p}
     if not named and (loose := _province_loose(value)):
         return loose
+    bare = _DISTRICT_WORD.sub("", value.strip())
+    if not named and (district := _NORTHERN_DISTRICTS.get(_key(bare))) and (
+            bare != value.strip() or _key(bare) not in _ORDINARY_WORDS):
+        return district
     return named.pop() if len(named) == 1 else None
+
+
+# The districts of the study's provinces, each in its one province ("อ.แม่สาย", "อำเภอฮอด", "Mae Sai District"):
+# a roster that names only the district still tells the province. Other provinces' districts are not listed: a
+# district elsewhere is read only with its province, as above.
+_DISTRICT_LIST = {
+    "Chiang Mai": ("เมืองเชียงใหม่ Mueang Chiang Mai|จอมทอง Chom Thong|แม่แจ่ม Mae Chaem|เชียงดาว Chiang Dao|"
+                   "ดอยสะเก็ด Doi Saket|แม่แตง Mae Taeng|แม่ริม Mae Rim|สะเมิง Samoeng|ฝาง Fang|แม่อาย Mae Ai|"
+                   "พร้าว Phrao|สันป่าตอง San Pa Tong|สันกำแพง San Kamphaeng|สันทราย San Sai|หางดง Hang Dong|ฮอด Hot|"
+                   "ดอยเต่า Doi Tao|อมก๋อย Omkoi|สารภี Saraphi|เวียงแหง Wiang Haeng|ไชยปราการ Chai Prakan|แม่วาง Mae Wang|"
+                   "แม่ออน Mae On|ดอยหล่อ Doi Lo|กัลยาณิวัฒนา Galyani Vadhana"),
+    "Chiang Rai": ("เมืองเชียงราย Mueang Chiang Rai|เวียงชัย Wiang Chai|เชียงของ Chiang Khong|เทิง Thoeng|พาน Phan|"
+                   "ป่าแดด Pa Daet|แม่จัน Mae Chan|เชียงแสน Chiang Saen|แม่สาย Mae Sai|แม่สรวย Mae Suai|"
+                   "เวียงป่าเป้า Wiang Pa Pao|พญาเม็งราย Phaya Mengrai|เวียงแก่น Wiang Kaen|ขุนตาล Khun Tan|"
+                   "แม่ฟ้าหลวง Mae Fa Luang|แม่ลาว Mae Lao|เวียงเชียงรุ้ง Wiang Chiang Rung|ดอยหลวง Doi Luang"),
+    "Phrae": ("เมืองแพร่ Mueang Phrae|ร้องกวาง Rong Kwang|ลอง Long|สูงเม่น Sung Men|เด่นชัย Den Chai|สอง Song|"
+              "วังชิ้น Wang Chin|หนองม่วงไข่ Nong Muang Khai"),
+}
+_NORTHERN_DISTRICTS = {_key(name): province for province, names in _DISTRICT_LIST.items()
+                       for pair in names.split("|") for name in (pair.split(" ", 1))}
+_ORDINARY_WORDS = frozenset({"สอง", "ลอง", "song", "long", "hot", "phan", "fang"})   # districts only after อ. / District
+_DISTRICT_WORD = re.compile(r"^(?:อ\.|อำเภอ|amphoe\s+|amphur\s+|district\s+(?:of\s+)?)|\s+district$", re.IGNORECASE)
 
 
 _REGION = re.compile(r"^\s*(?:ภาค(?:ตะวันออกเฉียงเหนือ|เหนือ|กลาง|ใต้|อีสาน|ตะวันออก|ตะวันตก)|(?:northern|north|central|"
