@@ -654,3 +654,50 @@ def test_a_district_of_the_study_provinces_tells_the_province_and_page_furniture
     read = load_roster(path)
     assert [(r.id, r.attributes["province"]) for r in read.respondents] == [("G1", "Chiang Rai"), ("N1", "Chiang Mai")]
     assert any("rows 5, 6, 9: a page's title or footer" in w for w in read.warnings)
+
+
+def test_a_roster_laid_out_sideways_is_read_turned_round(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "Respondent code,R-001,R-002,R-003,TOTAL\n"
+        "Stakeholder group,Government official,NGO staff,Minor victim,3 respondents\n"
+        "Gender,F,M,F,F 2 / M 1\n"
+        "Age,45 yrs,38,15,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["age"]) for r in read.respondents] == [
+        ("R-001", "government", "female", 45), ("R-002", "ngo", "male", 38), ("R-003", "victim", "female", 15)]
+    assert any("one respondent a column and one attribute a row" in w for w in read.warnings)
+    assert any("row 5: a totals row" in w for w in read.warnings)
+
+
+def test_each_column_reads_its_own_codes(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "resp_id\tinclude (1=main study 0=pilot, exclude)\tgrp (1=Government official 2=NGO staff)\t"
+        "sex (1=Male 2=Female 9=Missing)\tyrs_exp (88=Not applicable 99=Missing)\n"
+        "P1\t0\t1\t2\t8\n"
+        "1001\t1\t2\t1\t9\n"
+        "1002\t1\t1\t9\t99\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["sex"], r.attributes["years_experience"]) for r in read.respondents] == [
+        ("1001", "ngo", "male", 9), ("1002", "government", None, None)]   # 9 years: the sex's 9 is not the experience's
+    assert any("row 2: marked as withdrawn ('0 = pilot, exclude'); not counted" in w for w in read.warnings)
+
+
+def test_a_group_tick_and_province_headings_over_an_agency_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "รหัส,หน่วยงาน/สังกัด,ผู้ทรงคุณวุฒิ,เพศ,อายุ\n"
+        "จังหวัดเชียงใหม่,,,,\n"
+        "A1,สภ.ฝาง,,ชาย,40\n"
+        "A2,พมจ.เชียงใหม่,✓,หญิง,61\n"
+        "A3,เครือข่ายต่อต้านการค้ามนุษย์ภาคเหนือ,,หญิง,35\n"
+        "รวมจังหวัดเชียงใหม่,3 คน,,,\n"
+        "ไม่ระบุจังหวัด,,,,\n"
+        "A4,มูลนิธิเพื่อเด็ก,,ชาย,50\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes.get("province")) for r in read.respondents] == [
+        ("A1", "government", "Chiang Mai"), ("A2", "expert", "Chiang Mai"), ("A3", "ngo", "Chiang Mai"),
+        ("A4", "ngo", None)]
+    assert any("row 4: group 'ผู้ทรงคุณวุฒิ', from the tick in column 'ผู้ทรงคุณวุฒิ'" in w for w in read.warnings)
+    assert any("rows 3–5: province from the section heading on row 2" in w for w in read.warnings)

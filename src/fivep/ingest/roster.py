@@ -31,6 +31,9 @@ from fivep.ingest.roster_columns import (
     columns_by_values,
     columns_in_months,
     experience_from_start,
+    group_ticks,
+    heading_province,
+    is_tick,
     joined_columns,
     read_columns,
     settle_twins,
@@ -53,10 +56,12 @@ from fivep.ingest.roster_rows import (
     group_source,
     id_prefix,
     join_sheets,
+    legend_of,
     say_footer,
     say_merged,
     section_heading,
     split_footer,
+    transposed,
 )
 from fivep.ingest.thai import invisible_characters, normalize_id
 from fivep.ingest.vocabulary import (
@@ -130,6 +135,7 @@ def load_roster(path: str | Path) -> RosterRead:
         if len(sheets) == 1:
             header, rows, merged = sheets[0].header, sheets[0].rows, sheets[0].merged
             found.hidden = sheets[0].hidden
+            header, rows = transposed(header, rows, found)
             header_row, header, rows = find_header(header, rows, found)
         else:
             header_row, header, rows = join_sheets(sheets, found)
@@ -139,10 +145,13 @@ def load_roster(path: str | Path) -> RosterRead:
             raise RosterError("the roster is empty", path=path,
                               hint="the first row must name the columns: respondent_id, group, ...")
         header, rows = rows_from_csv(path, data)
+        header, rows = transposed(header, rows, found)
         header_row, header, rows = find_header(header, rows, found)
     header, rows = drop_side_table(header, rows, found)
     found.keys = [inner for h in header for inner in re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", h)]
     columns = read_columns(header, found, header_row)
+    found.column_keys = {column: keys for name, column in zip(header, columns, strict=False) if column
+                         and (keys := legend_of(re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", name)))}
     settle_twins(columns, header, rows, header_row, found)
     header, rows = group_from_legend(header, columns, rows, legends, found)
     joined_columns(columns, header, header_row, found)
@@ -164,6 +173,10 @@ def load_roster(path: str | Path) -> RosterRead:
     derived = {source: convert for source in SINCE
                if (convert := years_since(source, header, columns, rows, header_row, found)) is not None}
     started = experience_from_start(header, columns, rows, found)
+    ticked = group_ticks(header, columns, rows)
+    ticked_rows: dict[tuple[int, str], list[int]] = {}
+    placed: list[tuple[int, str, list[int]]] = []   # province headings: row, heading, the rows under it
+    section_province: str | None = None
     titled = sex_from_titles(header, columns, rows, found)
     found.raise_if_any()
     left: list[tuple[int, str]] = []
@@ -180,6 +193,13 @@ def load_roster(path: str | Path) -> RosterRead:
             section_group = sections[number][0]
             continue
         heading = section_heading(cells, layout) if "group" in layout else None
+        alone = [c.strip() for c in cells if c.strip()]
+        if heading is None and len(alone) == 1 and "province" not in columns and heading_province(alone[0]) is not None:
+            heading = alone[0]   # "จังหวัดเชียงราย" alone on its row, in whichever column
+        if heading is not None and "province" not in columns and (place := heading_province(heading)) is not None:
+            section_province = place   # "จังหวัดเชียงใหม่" over the rows of a roster with no province column
+            placed.append((number, heading, []))
+            continue
         if heading is not None:   # the roster has its group column: a heading only names the rows under it
             found.notes.append(f"{path}, row {number}: a section heading ({heading!r}), not a respondent; not read")
             continue
@@ -203,7 +223,7 @@ def load_roster(path: str | Path) -> RosterRead:
             record["years_experience"] = started(record["years_experience"])
         if titled is not None:
             record["sex"] = title_sex(cells[titled]) or "" if titled < len(cells) else ""
-        if (status := withdrawn(record)) is not None:
+        if (status := withdrawn(record, found.column_keys)) is not None:
             left.append((number, status))
             continue
         totals = is_totals_row({**record, "group": record.get("group", "")})
@@ -219,10 +239,24 @@ def load_roster(path: str | Path) -> RosterRead:
             found.notes.append(f"{path}, row {number}: a totals row ({written!r}), not a respondent; not counted "
                                "(delete the row from the roster to silence this warning)")
             continue
+        if placed and section_province is not None:
+            record["province"] = section_province
+            placed[-1][2].append(number)
+        for at, named in ticked:
+            if at < len(cells) and is_tick(cells[at]):
+                record["group"] = named
+                ticked_rows.setdefault((at, named), []).append(number)
         respondent = _respondent(record, number, seen, found)
         if respondent is not None:
             respondents.append(respondent)
             read_rows.append(number)
+    for (at, named), marked in ticked_rows.items():
+        found.notes.append(f"{path}, {rows_named(marked)}: group {named!r}, from the tick in column "
+                           f"'{header[at].strip()}' (whatever the other columns say)")
+    for heading_row, heading, under in placed:
+        if under:
+            found.notes.append(f"{path}, {rows_named(under)}: province from the section heading on row {heading_row} "
+                               f"({heading!r})")
     if left:
         found.notes.append(f"{path}, {rows_named([n for n, _ in left])}: marked as withdrawn "
                            f"({', '.join(sorted({repr(status) for _, status in left}))}); not counted")
@@ -292,7 +326,7 @@ def _respondent(record: dict[str, str], row: int, seen: dict[str, tuple[str, int
 def _group(value: str, row: int, column: str, found: Collector) -> str:
     """A group (or sector): a known one, or a group of its own, reported with the nearest known one."""
     stored = normalize_group(value)
-    defined = found.legend.get(value.strip().casefold())
+    defined = found.defined(column, value)
     if known_group(value) is None and defined and known_group(defined) is not None:
         stored = normalize_group(defined)
         found.changed(row, column, value, f"{stored!r} (the roster's note defines it as {defined!r})")
@@ -353,7 +387,7 @@ def _read_value(written: str, read: Callable[[str], Any], row: int, column: str,
     marked = _FOOTNOTE_MARK.search(written)
     if marked and marked.start() > 0:   # "๑๗*", "แพร่**": a footnote's mark, read without it (the warning shows it)
         value, mark = written[: marked.start()], " (the footnote mark left out)"
-    defined = found.legend.get(value.casefold())
+    defined = found.defined(column, value)
     glossed = _GLOSSED.match(value) or _PAIRED.match(value)
     if is_missing(value, read) or (defined is not None and is_missing(defined)) or (
             glossed and is_missing(glossed.group("a"), read) and (is_missing(glossed.group("b"), read)

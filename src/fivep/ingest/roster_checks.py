@@ -41,6 +41,10 @@ _TOTAL_WORDS = frozenset({"total", "totals", "grandtotal", "sum", "all", "รว
 _COUNT = re.compile(r"[0-9๐-๙][0-9๐-๙,]*\s*(?:คน|ราย|persons?|people|respondents?)?", re.IGNORECASE)
 
 
+# a total broken down by value: "F 44 / M 19 / unknown 3", "ชม. 29, ชร. 24"
+_BREAKDOWN = re.compile(r"(?:[^\d/,;]{1,24}?\s*[0-9๐-๙]+\s*(?:[/,;|]\s*|$))+")
+
+
 def is_total_word(value: str) -> bool:
     """"Total", "รวม", "รวมทั้งสิ้น", and a total of a part ("รวมกลุ่มที่ 1", "Subtotal NGO")."""
     key = re.sub(r"[\s_.:\-]+", "", value).casefold()
@@ -57,7 +61,8 @@ def is_totals_row(record: dict[str, str]) -> bool:
     column fivep does not read (a row-number column: ``รวม,๔๕ คน,,,``), with counts ("๔๕ คน") beside it."""
     rid, group = record["respondent_id"].strip(), record["group"].strip()
     if (is_total_word(rid or group) or (not rid and parse_number(group) is not None and group[:1].isdigit())) and all(
-            not v.strip() or parse_number(v) is not None for k, v in record.items() if k not in ("respondent_id", "group")):
+            not v.strip() or parse_number(v) is not None or _BREAKDOWN.fullmatch(v.strip())
+            for k, v in record.items() if k not in ("respondent_id", "group")):
         return True
     # the word elsewhere: every other cell, id and group included, empty or a count
     words = [k for k, v in record.items() if v.strip() and is_total_word(v)]

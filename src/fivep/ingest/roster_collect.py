@@ -54,7 +54,14 @@ class Collector:
         self.legend: dict[str, str] = {}     # abbreviations the roster's notes define ("ผส. = ผู้เสียหาย...")
         self.months: set[str] = set()        # numeric columns counted in months ("Experience (months)")
         self.keys: list[str] = []            # keys given in the column names: "กลุ่ม (1=รัฐ 2=NGO ...)"
+        self.column_keys: dict[str, dict[str, str]] = {}   # each column's own key: "sex (1=Male 2=Female 9=Missing)"
         self.hidden: frozenset[int] = frozenset()   # columns the workbook hides
+
+    def defined(self, column: str, value: str) -> str | None:
+        """What the roster says a value of this column stands for: the column's own key when it has one (its
+        codes are its own: 9 is "Missing" for the sex, nine years for the experience), else the notes' legend."""
+        keys = self.column_keys.get(column)
+        return (keys if keys is not None else self.legend).get(value.strip().casefold())
 
     def error(self, row: int | None, column: str | None, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(row, column, message, hint))

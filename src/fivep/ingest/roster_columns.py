@@ -290,16 +290,23 @@ _WITHDRAWN = re.compile(r"^(?:\(?\s*)(?:ขอ)?(?:ถอนตัว|ถอน�
 _ABOUT_RECORDING = re.compile(r"บันทึก|อัด|เสียง|ภาพ|record|audio|photo|video|quote|consent\s+to", re.IGNORECASE)
 
 
-def withdrawn(record: dict[str, str]) -> str | None:
-    """The status or remark that says a respondent withdrew (``ถอนตัว``, ``withdrew``), or None; a remark about
-    recording ("withdrew consent to audio") does not count."""
+def withdrawn(record: dict[str, str], keys: dict[str, dict[str, str]] | None = None) -> str | None:
+    """The status or remark that says a respondent withdrew (``ถอนตัว``, ``withdrew``) or is left out (a code
+    the column's own key defines as such: ``include (1=main study 0=pilot, exclude)``), or None; a remark
+    about recording ("withdrew consent to audio") does not count."""
     for column, value in record.items():
         if column in KNOWN_COLUMNS or not column:
             continue
         text = value.strip()
         if text and len(text) <= 80 and _WITHDRAWN.match(text) and not _ABOUT_RECORDING.search(text):
             return text
+        defined = (keys or {}).get(column, {}).get(text.casefold())
+        if defined and _LEFT_OUT.search(defined):
+            return f"{text} = {defined}"
     return None
+
+
+_LEFT_OUT = re.compile(r"(?<![A-Za-z])exclude[ds]?(?![A-Za-z])|ไม่นับ|ไม่รวม|ตัดออก|withdr[ae]wn?", re.IGNORECASE)
 
 
 # Titles that tell a person's sex, for a roster with no sex column whose names carry them ("นาย ก.", "ด.ญ. ข.").
@@ -345,3 +352,40 @@ def sex_from_titles(header: list[str], columns: list[str], rows: list[tuple[int,
                 "title: unknown)")
             return at
     return None
+
+
+_TICKS = frozenset({"✓", "✔", "☑", "√", "x", "/", "1", "yes", "y", "ใช่", "●", "*"})
+
+
+def is_tick(value: str) -> bool:
+    return value.strip().casefold() in _TICKS
+
+
+def group_ticks(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]]) -> list[tuple[int, str]]:
+    """Columns named for a group that hold ticks (``ผู้ทรงคุณวุฒิ``: ✓ for the experts among the officials and
+    NGO staff): their position and group. A ticked respondent belongs to that group, whatever the agency."""
+    out = []
+    for at, (name, column) in enumerate(zip(header, columns, strict=False)):
+        if column in KNOWN_COLUMNS or known_group(name.strip()) is None:
+            continue
+        values = [cells[at].strip() for _, cells in rows if at < len(cells) and cells[at].strip()]
+        if values and all(is_tick(v) for v in values):
+            out.append((at, name.strip()))
+    return out
+
+
+_NO_PROVINCE = re.compile(r"^(?:ไม่ระบุ|ไม่ทราบ)(?:จังหวัด)?$|^(?:province\s+)?(?:unknown|not\s+stated)(?:\s+province)?$",
+                          re.IGNORECASE)
+
+
+def heading_province(text: str) -> str | None:
+    """The province a section heading names (``จังหวัดเชียงใหม่``, ``Chiang Rai province``); "" for a heading
+    of respondents whose province is not stated (``ไม่ระบุจังหวัด``); None for any other heading."""
+    from fivep.ingest.vocabulary import normalize_province
+
+    words = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", text.strip())   # "จังหวัดแพร่ (๑๐ คน)"
+    if _NO_PROVINCE.match(words):
+        return ""
+    if not re.match(r"^(?:จังหวัด|จ\.)|province$|^province\s", words, re.IGNORECASE):
+        return None   # a province named as a heading says so: "จังหวัด..." or "... Province"
+    return normalize_province(words)

@@ -176,6 +176,27 @@ def say_merged(merged: Merged, header_row: int, header: list[str], found: Collec
                            f"{anchor} read for each")
 
 
+def transposed(first: list[str], rows: list[tuple[int, list[str]]],
+               found: Collector) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A roster laid out sideways, one respondent a column and one attribute a row (``Respondent code, R-001,
+    R-002, ...`` then ``Stakeholder group, ...``), turned the usual way round; any other roster as it is. Told by
+    its first column: the respondent id's name at the top and two more known columns below it, and fewer than
+    two in the first row, which holds the (distinct) ids.
+    Messages then name a respondent by its column's number (column 2 is the first respondent)."""
+    names = [first[0] if first else "", *(cells[0] if cells else "" for _, cells in rows)]
+    ids = [c.strip() for c in first[1:] if c.strip()]
+    if (len(known_names(first)) >= 2 or _normalize_header(names[0]) != "respondent_id" or len(ids) < 3
+            or len(set(ids)) < len(ids) - 1 or len(known_names(names)) < 3):
+        return first, rows
+    table = [first, *(cells for _, cells in rows)]
+    kept = [k for k, name in enumerate(names) if name.strip()]   # an attribute row must be named
+    width = max(len(cells) for cells in table)
+    columns = [[table[k][j] if j < len(table[k]) else "" for k in kept] for j in range(width)]
+    found.notes.append(f"{found.path}: one respondent a column and one attribute a row; read turned round (row N "
+                       "in these messages is the file's column N)")
+    return columns[0], [(j + 1, cells) for j, cells in enumerate(columns[1:], start=1) if any(c.strip() for c in cells)]
+
+
 def find_header(first: list[str], rows: list[tuple[int, list[str]]],
                  found: Collector) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """The row that names the columns: the first row, unless that one names fewer than two known columns
@@ -324,7 +345,7 @@ def say_footer(footer: list[tuple[int, list[str]]], columns: list[str], found: C
         what = (f"a totals row ({text!r})" if is_totals_row({**record, "group": record.get("group", "")})
                 else f"{text[:60]!r} follows the last respondent: a note")
         found.notes.append(f"{found.path}, row {number}: {what}, not a respondent; not counted")
-    found.legend = _legend(texts + found.title + found.keys)
+    found.legend = legend_of(texts + found.title + found.keys)
 
 
 def drop_units_row(rows: list[tuple[int, list[str]]], header: list[str], columns: list[str],
@@ -506,7 +527,7 @@ def fill_group_down(rows: list[tuple[int, list[str]]], columns: list[str], heade
 _LEGEND_PAIR = re.compile(r"([^\s=;,:]+(?:\s[^\s=;,:]+)?)\s*=\s*([^=;]+?)\s*(?=;|$|\s[^\s=;,]+\s*=)")
 
 
-def _legend(texts: list[str]) -> dict[str, str]:
+def legend_of(texts: list[str]) -> dict[str, str]:
     """Abbreviations a roster's notes define: ``ผทว. = ผู้ทรงคุณวุฒิ; ผส. = ผู้เสียหายที่เป็นเด็ก``."""
     out: dict[str, str] = {}
     for text in texts:

@@ -53,7 +53,8 @@ MISSING_MARKERS = frozenset({"-", "–", "—", "na", "n/a", "n.a", "none", "nul
                              "unknown", "?", "not known", "not stated", "unk", "not recorded", "ไม่ได้บันทึก", "ไม่ได้ระบุ",
                              "no data", "prefer not to say", "declined", "ไม่ประสงค์ระบุ", "ไม่ขอระบุ", "ไม่ประสงค์จะระบุ",
                              "prefers not to disclose", "prefer not to disclose", "not disclosed", "n.r", "nr",
-                             "ไม่เกี่ยวข้อง", "not applicable", "ไม่ประสงค์เปิดเผย", "not given"})
+                             "ไม่เกี่ยวข้อง", "not applicable", "ไม่ประสงค์เปิดเผย", "not given", "missing",
+                             "missing value", "system missing", "n/k", "nk", "ข้อมูลขาดหาย", "ไม่มี"})
 
 _GROUP = {
     "government": "government", "gov": "government", "government official": "government",
@@ -294,7 +295,8 @@ _GROUP_WORDS = (
                     "องค์การบริหารส่วน", "องค์กรปกครอง", "พมจ", "ศปคม", "ปคม", "สาธารณสุข", "โรงพยาบาล",
                     "สภ.", "สน.", "ภ.จว.", "สถานคุ้มครองและพัฒนาอาชีพ", "ศูนย์คุ้มครองคนไร้ที่พึ่ง", "จัดหางาน",
                     "สวัสดิการและคุ้มครองแรงงาน", "ศาลากลาง", "ที่ทำการปกครอง")),
-    ("ngo", ("องค์กร", "organisation", "organization")),   # after the state's own ("องค์กรปกครองส่วนท้องถิ่น")
+    # after the state's own ("องค์กรปกครองส่วนท้องถิ่น", "police network")
+    ("ngo", ("องค์กร", "organisation", "organization", "เครือข่าย", "network", "coalition")),
     ("victim", ("child", "youth", "young", "minor", "เด็ก", "เยาวชน")),
     ("government", ("gov", "official", "officer", "civil servant", "public sector", "state", "police", "social worker",
                     "รัฐ", "ราชการ", "เจ้าหน้าที่")),
