@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +34,8 @@ _WIDTH = 256            # channels of each convolution branch
 _BRANCHES = ((2, 0), (3, 1), (5, 2))   # (n-gram order, tokens to the left of the current one)
 _LEFT = max(left for _, left in _BRANCHES)
 _RIGHT = max(order - 1 - left for order, left in _BRANCHES)
-_TOKENS_PER_STEP = 384  # a step's tokens: the weights stay in cache, the step's arrays too
+_TOKENS_PER_STEP = 384
+_SHAPE_STEP = 128       # bfloat16 products run on a multiple of this many rows (see _bfloat16_branches)  # a step's tokens: the weights stay in cache, the step's arrays too
 
 
 def bfloat16_ready() -> bool:
@@ -106,6 +110,12 @@ class USEForward:
 
     # ---- the pass ----
     def encode(self, sentences: Sequence[Sequence[int]]) -> np.ndarray:
+        """One row per sentence, with one BLAS thread (its products are small: threads, and two coding workers
+        each running two of them on two cores, made coding the 100 MB benchmark twice as slow)."""
+        with _one_blas_thread():
+            return self._encode(sentences)
+
+    def _encode(self, sentences: Sequence[Sequence[int]]) -> np.ndarray:
         out = np.empty((len(sentences), self.width), dtype=np.float32)
         first, count = 0, 0
         for i, ids in enumerate(sentences):
@@ -165,13 +175,17 @@ class USEForward:
                   for b in range(len(_BRANCHES))]
 
         def branch(inputs: np.ndarray, columns: np.ndarray, b: int) -> np.ndarray:
+            n = len(inputs)
+            rows = -(-n // _SHAPE_STEP) * _SHAPE_STEP   # few distinct shapes: torch keeps a plan per shape
+            index = np.full((rows, columns.shape[1]), n, dtype=np.int64)
+            index[:n] = columns
             with torch.inference_mode():
-                index = torch.from_numpy(columns)
-                padded = torch.zeros((len(inputs) + 1, _WIDTH), dtype=torch.bfloat16)
+                index_t = torch.from_numpy(index)
+                padded = torch.zeros((n + 1, _WIDTH), dtype=torch.bfloat16)
                 layer = torch.from_numpy(np.ascontiguousarray(inputs))
                 for weights, bias in layers[b]:
                     padded[:-1] = layer
-                    out = (padded[index].reshape(len(inputs), -1) @ weights).float()
+                    out = (padded[index_t].reshape(rows, -1) @ weights)[:n].float()
                     out += bias
                     out.relu_()
                     out += layer
@@ -179,6 +193,22 @@ class USEForward:
                 return layer.numpy()  # type: ignore[no-any-return]
 
         return branch
+
+
+@cache
+def _blas_limit() -> Any:
+    """threadpoolctl's limiter, its libraries found once (finding them on every call costs milliseconds)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        return ThreadpoolController().limit
+    except Exception:  # noqa: BLE001 - without threadpoolctl, or a BLAS it cannot find: run as is
+        return None
+
+
+def _one_blas_thread() -> AbstractContextManager[Any]:
+    limit = _blas_limit()
+    return limit(limits=1, user_api="blas") if limit is not None else nullcontext()
 
 
 def _normalise(x: np.ndarray, gain: np.ndarray, shift: np.ndarray, eps: float) -> None:
