@@ -109,6 +109,8 @@ def found(text: str) -> list[tuple[str, str]]:
     ("ถูกจับตามหมายจับศาลจังหวัดเชียงรายที่ จ.178/2567", [("CASE_NUMBER", "จ.178/2567")]),
     ("ศปคม. รับเรื่องไว้ เลขรับที่ CM-TIP-67-031 แล้ว", [("CASE_NUMBER", "CM-TIP-67-031")]),
     ("พี่เป็น case manager ของน้อง Mint ค่ะ", [("PERSON", "Mint")]),
+    ("She said her boyfriend was called Will, but he was much older.", [("PERSON", "Will")]),
+    ("Three girls were identified: Dao, Fon and Nam.", [("PERSON", "Dao"), ("PERSON", "Fon"), ("PERSON", "Nam")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
@@ -149,6 +151,7 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "ในเอกสารให้เรียกผู้เสียหายด้วยชื่อสมมุติเท่านั้น",
     "ครู English มาสอนเด็กทุกวันเสาร์ ยอดบริจาคเพิ่มขึ้น +10.5% เป็น 2,300,000 บาท",
     "แม่อุ๊ยบ่ฮู้หนังสือเจ้า บ้านแม่อุ๊ยอยู่ใกล้วัด",
+    "The hub is called Chiang Rai Hub, and the unit was called Police Eagle.",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []

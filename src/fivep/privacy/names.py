@@ -397,7 +397,11 @@ _EN_KNOWN_AS = re.compile(
     r"['‘\"“]?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
     r"|called\s+(?:the\s+|their\s+|her\s+|his\s+)?[a-z][a-z ]{0,30}?\s['‘\"“]([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’\"”]"
     r"|(?<![A-Za-z'’\-])([A-Z][a-z]+),?\s+(?:that['’]s|that\s+is|which\s+is)\s+(?:his|her|their|my)\s+(?:nick)?name"
+    r"|(?:(?:was|is|were|are|be|been|guy|man|woman|girl|boy|friend|boyfriend|girlfriend|agent|broker)\s+"
+    r"(?:called|named)|name\s+(?:was|is))\s+['‘\"“]?([A-Z][a-z]+)(?![A-Za-z])"
 )
+# after "was called", "a man named", "her name was": a capitalised word is a name, even an English word ("Will")
+_NOT_CALLED = frozenset({"police", "immigration", "operation", "project", "the", "a", "an", "it", "this", "that"})
 # "Hope reported that she ...": what a person reports of herself or himself.
 _EN_REPORTED = re.compile(
     r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:reported|testified|stated|recalled|disclosed|confirmed|explained|said)"
@@ -626,9 +630,13 @@ def find_english_names(text: str) -> Iterator[Span]:
         if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.subject"):
             yield span
     for match in _EN_KNOWN_AS.finditer(text):
-        group = next(g for g in (1, 2, 3) if match.group(g))
+        group = next(g for g in (1, 2, 3, 4) if match.group(g))
         first = match.group(group).split()[0]
-        if not _a_persons_word(first, titles) and first.casefold() not in _NOT_SUBJECTS:
+        if group == 4:
+            if (first.casefold() in _NOT_CALLED or first.casefold() in titles or first.casefold() in lex.place_parts
+                    or _names_a_province(text[match.start(group):match.start(group) + 40])):
+                continue
+        elif not _a_persons_word(first, titles) and first.casefold() not in _NOT_SUBJECTS:
             continue
         if span := make_span(text, match.start(group), match.end(group), "PERSON", "en.known_as"):
             yield span
@@ -712,7 +720,9 @@ def joined_names(text: str, names: list[Span]) -> Iterator[Span]:
 
     def a_word(start: int, end: int) -> Span | None:
         word = text[start:end]
-        if not _a_persons_word(word, titles) or word.casefold() in lex.place_parts:
+        # a part of a place name ("Nam", "Mai") is a name here unless a place goes on after it ("Mae Sai")
+        if not _a_persons_word(word, titles) or word.casefold() in lex.place_parts and _CAPITALISED.match(
+                text, end + 1) is not None and text[end:end + 1] == " ":
             return None
         return make_span(text, start, end, "PERSON", "en.joined")
 
