@@ -701,3 +701,34 @@ def test_a_group_tick_and_province_headings_over_an_agency_column(tmp_path: Path
         ("A4", "ngo", None)]
     assert any("row 4: group 'ผู้ทรงคุณวุฒิ', from the tick in column 'ผู้ทรงคุณวุฒิ'" in w for w in read.warnings)
     assert any("rows 3–5: province from the section heading on row 2" in w for w in read.warnings)
+
+
+def test_codes_in_the_ids_and_people_listed_again_on_a_later_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    key = ("ID key: PROVINCE-GROUP##-METHOD.  Province CM = Chiang Mai, CR = Chiang Rai.  Group G = government "
+           "official, N = NGO staff, V = minor victim.  Method I = interview, F1/F2 = focus group no.")
+    trip = book.active
+    trip.title = "Trip1"
+    for row in ([key], ["Experience in years as of 2024 ('since 2015' = 9 years)"], [],
+                ["Respondent ID", "Gender", "Age", "Experience"],
+                ["CM-G01-F1", "woman", "45 y/o", "since 2014"], ["CR-N02-I", "man", "38", "6 yrs"],
+                ["CM-V03-I", "woman", "15", ""], [], ["Total respondents this trip", 3]):
+        trip.append(row)
+    later = book.create_sheet("Follow-up")
+    for row in (["Follow-up calls: the same respondents"], [], ["Respondent ID", "Gender", "Age", "Experience"],
+                ["CR-N02-I", "man", "38", "6 yrs"]):
+        later.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["province"], r.attributes["years_experience"]) for r in read.respondents] == [
+        ("CM-G01-F1", "government", "Chiang Mai", 10), ("CR-N02-I", "ngo", "Chiang Rai", 6),
+        ("CM-V03-I", "victim", "Chiang Mai", None)]
+    assert any("read from the codes in the id" in w for w in read.warnings)
+    assert any("row 4 of sheet 'Follow-up': respondents listed on an earlier sheet" in w and "counted once" in w
+               for w in read.warnings)
+    assert any("up to 2024 (the year the rows above the column names count to)" in w for w in read.warnings)
+    assert normalize_method("individual in-depth interview") == "interview"
+    assert normalize_method("focus group no.") == "focus_group" and normalize_method("interviewer") is None

@@ -24,7 +24,7 @@ from typing import Any
 
 from fivep.cells import unescape_cell
 from fivep.errors import RosterError
-from fivep.ingest.roster_checks import implausible, is_totals_row, rows_named
+from fivep.ingest.roster_checks import implausible, is_count, is_totals_row, rows_named
 from fivep.ingest.roster_collect import READERS, Collector, a_header
 from fivep.ingest.roster_columns import (
     SINCE,
@@ -43,7 +43,7 @@ from fivep.ingest.roster_columns import (
     withdrawn,
     years_since,
 )
-from fivep.ingest.roster_files import Merged, Sheet, rows_from_csv, rows_from_ods, rows_from_xlsx
+from fivep.ingest.roster_files import Merged, Sheet, SheetRow, rows_from_csv, rows_from_ods, rows_from_xlsx
 from fivep.ingest.roster_rows import (
     check_sections,
     drop_repeated_headers,
@@ -173,6 +173,10 @@ def load_roster(path: str | Path) -> RosterRead:
     derived = {source: convert for source in SINCE
                if (convert := years_since(source, header, columns, rows, header_row, found)) is not None}
     started = experience_from_start(header, columns, rows, found)
+    from fivep.ingest.turns import label_key
+
+    written_by_id: dict[str, dict[str, str]] = {}
+    repeated: list[tuple[int, int]] = []
     ticked = group_ticks(header, columns, rows)
     ticked_rows: dict[tuple[int, str], list[int]] = {}
     placed: list[tuple[int, str, list[int]]] = []   # province headings: row, heading, the rows under it
@@ -226,10 +230,13 @@ def load_roster(path: str | Path) -> RosterRead:
         if (status := withdrawn(record, found.column_keys)) is not None:
             left.append((number, status))
             continue
-        totals = is_totals_row({**record, "group": record.get("group", "")})
+        totals = is_totals_row({**record, "group": record.get("group", "")}) or (
+            bool(found.from_ids) and _words_and_counts(record))   # "Follow-up contacts | 7" among coded ids
         if "group" not in columns:
             record["group"] = (section_group if by_prefix is None
                                else by_prefix.get(id_prefix(record["respondent_id"]), "")) or ""
+        for kind, (_, defined) in found.from_ids.get(record["respondent_id"].strip(), {}).items():
+            record[kind] = defined
         for i, col in enumerate(layout):
             if not col and i < len(cells) and cells[i].strip():
                 found.error(number, None, f"column {i + 1} has a value ({cells[i].strip()!r}) but no header",
@@ -246,6 +253,10 @@ def load_roster(path: str | Path) -> RosterRead:
             if at < len(cells) and is_tick(cells[at]):
                 record["group"] = named
                 ticked_rows.setdefault((at, named), []).append(number)
+        if (again := _listed_before(record, number, seen, written_by_id)) is not None:
+            repeated.append((number, again))   # the same person on a later sheet (a follow-up's list)
+            continue
+        written_by_id[label_key(normalize_id(record["respondent_id"].strip()))] = dict(record)
         respondent = _respondent(record, number, seen, found)
         if respondent is not None:
             respondents.append(respondent)
@@ -257,6 +268,10 @@ def load_roster(path: str | Path) -> RosterRead:
         if under:
             found.notes.append(f"{path}, {rows_named(under)}: province from the section heading on row {heading_row} "
                                f"({heading!r})")
+    if repeated:
+        found.notes.append(f"{path}, {rows_named([n for n, _ in repeated])}: respondents listed on an earlier sheet "
+                           f"(ids and values the same as on {rows_named([first for _, first in repeated])}); "
+                           "counted once")
     if left:
         found.notes.append(f"{path}, {rows_named([n for n, _ in left])}: marked as withdrawn "
                            f"({', '.join(sorted({repr(status) for _, status in left}))}); not counted")
@@ -265,6 +280,34 @@ def load_roster(path: str | Path) -> RosterRead:
     found.raise_if_any()
     check_sections(sections, read_rows, found)
     return RosterRead(respondents, found.warnings())
+
+
+def _words_and_counts(record: dict[str, str]) -> bool:
+    """A line of words where the ids are codes ("Follow-up contacts"), with only counts beside it."""
+    rid = record.get("respondent_id", "").strip()
+    return (" " in rid and not any(ch.isdigit() for ch in rid)
+            and all(is_count(v) for k, v in record.items() if k != "respondent_id"))
+
+
+def _listed_before(record: dict[str, str], row: int, seen: dict[str, tuple[str, int]],
+                   written_by_id: dict[str, dict[str, str]]) -> int | None:
+    """The row of an earlier sheet that lists the same person (the same id, and every personal value given on
+    both rows the same), or None: a follow-up's sheet that lists people again. The same id twice on one sheet,
+    or with different values, stays a duplicate (an error)."""
+    from fivep.ingest.turns import label_key
+
+    key = label_key(normalize_id(record["respondent_id"].strip()))
+    if key not in seen or not isinstance(row, SheetRow):
+        return None
+    first = seen[key][1]
+    if not isinstance(first, SheetRow) or first.sheet == row.sheet:
+        return None
+    earlier = written_by_id.get(key, {})
+    for column in ("group", "sex", "age", "years_experience", "province", "method"):
+        a, b = record.get(column, "").strip().casefold(), earlier.get(column, "").strip().casefold()
+        if a and b and a != b:
+            return None
+    return first
 
 
 def _trim(value: str, row: int, column: str, found: Collector) -> str:

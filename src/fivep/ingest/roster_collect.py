@@ -54,6 +54,7 @@ class Collector:
         self.legend: dict[str, str] = {}     # abbreviations the roster's notes define ("ผส. = ผู้เสียหาย...")
         self.months: set[str] = set()        # numeric columns counted in months ("Experience (months)")
         self.keys: list[str] = []            # keys given in the column names: "กลุ่ม (1=รัฐ 2=NGO ...)"
+        self.from_ids: dict[str, dict[str, tuple[str, str]]] = {}   # what each id's codes stand for
         self.column_keys: dict[str, dict[str, str]] = {}   # each column's own key: "sex (1=Male 2=Female 9=Missing)"
         self.hidden: frozenset[int] = frozenset()   # columns the workbook hides
 

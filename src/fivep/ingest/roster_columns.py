@@ -241,6 +241,12 @@ _STARTED = re.compile(
     r"(?:\(?(?:พ\.?\s?ศ\.?|ค\.?\s?ศ\.?|b\.?\s?e\.?|c\.?\s?e\.?)\)?)?\.?$", re.IGNORECASE)
 
 
+# "as of 2024", "นับถึงปี พ.ศ. 2567": the year a note counts experience to, whatever other years it names
+_AS_OF = re.compile(r"(?:as\s+(?:of|at)|up\s+to|counted\s+(?:up\s+)?to|until|นับถึง(?:ปี)?|ณ\s*ปี)\s*"
+                    r"(?:พ\.\s?ศ\.|ค\.\s?ศ\.|b\.?e\.?|c\.?e\.?)?\s*(2[45][0-9]{2}|19[0-9]{2}|20[0-9]{2})(?![0-9])",
+                    re.IGNORECASE)
+
+
 def experience_from_start(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
                           found: Collector) -> Callable[[str], str] | None:
     """Years of experience written, in some rows, as the year work began (``since 2012``, ``ตั้งแต่ปี ๒๕๖๐``):
@@ -259,8 +265,11 @@ def experience_from_start(header: list[str], columns: list[str], rows: list[tupl
     written = header[at].strip()
     named = {int(y) for y in YEAR.findall(thai_to_arabic_digits(written))}
     stated = {int(y) for text in found.title for y in YEAR.findall(thai_to_arabic_digits(text))}
+    as_of = {int(m.group(1)) for text in found.title for m in _AS_OF.finditer(thai_to_arabic_digits(text))}
     if len(named) == 1:
         reference, where = named.pop(), "the year the column's name gives"
+    elif not named and len(as_of) == 1:
+        reference, where = as_of.pop(), "the year the rows above the column names count to"
     elif not named and len(stated) == 1:
         reference, where = stated.pop(), "the year the rows above the column names state"
     else:

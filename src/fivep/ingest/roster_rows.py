@@ -6,6 +6,8 @@ row passed over is named in a warning."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from fivep.errors import RosterError
 from fivep.ingest.roster_checks import is_count, is_total_word, is_totals_row
@@ -22,6 +24,7 @@ from fivep.ingest.roster_files import Merged, Sheet, SheetRow
 from fivep.ingest.vocabulary import (
     _normalize_header,
     known_group,
+    normalize_method,
     normalize_province,
     parse_number,
 )
@@ -38,8 +41,10 @@ def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], 
     rows: list[tuple[int, list[str]]] = []
     columns: list[str] | None = None
     by_name = False
+    above: list[str] = []   # every sheet's lines above its column names (a key to the codes may be on any)
     for index, sheet in enumerate(sheets):
         number, names, sheet_rows = find_header(sheet.header, sheet.rows, found)
+        above += [line for line in found.title if line not in above]
         normalised = [_normalize_header(h) for h in names]
         numbered: list[tuple[int, list[str]]] = [(SheetRow(index + 1, sheet.title, n), cells) for n, cells in sheet_rows]
         if columns is None:
@@ -54,6 +59,7 @@ def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], 
             by_name = True
             numbered = _by_name(sheet.title, names, normalised, numbered, header, columns, found)
         rows += numbered
+    found.title = above
     assert columns is not None
     if by_name:
         width = len(columns)
@@ -465,6 +471,51 @@ def _groups_by_prefix(rows: list[tuple[int, list[str]]], columns: list[str],
     return {p: defined[p] for p in sorted(prefixes)}  # type: ignore[misc]
 
 
+_ID_PARTS = re.compile(r"[-_/.\s]+")
+
+
+def codes_in_ids(rows: list[tuple[int, list[str]]], columns: list[str],
+                 legend: dict[str, str]) -> dict[str, dict[str, tuple[str, str]]] | None:
+    """The group (and the province and method, when the roster has no column for them) that the parts of every
+    respondent's id stand for, as a key above or below the roster defines the codes (``ID key: PROVINCE-GROUP##-
+    METHOD. Province CM = Chiang Mai ... Group G = government official ...``: ``CR-G07-F2``). Per id: what it
+    gives, as (code, definition); None unless every id (a line of words is none) gives a group."""
+    readers: dict[str, Callable[[str], Any]] = {"group": known_group, "province": normalize_province,
+                                                "method": normalize_method}
+    wanted = [kind for kind in readers if kind not in columns]
+    codes: dict[str, str] = {}
+    for key, value in legend.items():   # "f1/f2/..." defines F; "group g" was also given as "g"
+        for alternative in key.split("/"):
+            code = re.sub(r"[0-9.#]+$", "", alternative.strip())
+            if code and " " not in code:
+                codes.setdefault(code, value)
+    if "group" not in wanted or not codes:
+        return None
+    id_at = columns.index("respondent_id")
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for _, cells in rows:
+        rid = cells[id_at].strip() if id_at < len(cells) else ""
+        if not rid:
+            continue
+        given: dict[str, tuple[str, str]] = {}
+        for part in _ID_PARTS.split(rid):
+            letters = re.match(r"[A-Za-z]+", part)
+            defined = codes.get(letters.group(0).casefold()) if letters else None
+            if defined is None:
+                continue
+            kind = next((k for k in wanted if k not in given and readers[k](defined) is not None), None)
+            if kind is not None:
+                given[kind] = (letters.group(0), defined)  # type: ignore[union-attr]
+        if given and "group" not in given:
+            return None
+        if given:
+            out[rid] = given
+    # every id that is a code (not a line of words such as "Total respondents this trip") gives its group
+    people = {cells[id_at].strip() for _, cells in rows if id_at < len(cells) and cells[id_at].strip()}
+    codes_only = {p for p in people if not (" " in p and not any(ch.isdigit() for ch in p))}
+    return out if out and codes_only <= set(out) else None
+
+
 def group_source(rows: list[tuple[int, list[str]]], columns: list[str], header: list[str], header_row: int,
                   found: Collector) -> tuple[dict[int, tuple[str, int | None]], dict[str, str] | None]:
     """Where each respondent's group comes from when no column is named for it: section headings, then the
@@ -479,6 +530,13 @@ def group_source(rows: list[tuple[int, list[str]]], columns: list[str], header: 
     if by_prefix is not None:
         found.notes.append(f"{found.path}: each respondent's group read from the prefix of the code, as the roster's "
                            f"note defines it ({', '.join(f'{k} = {v}' for k, v in sorted(by_prefix.items()))})")
+    elif columns.count("sector") != 1 and (decoded := codes_in_ids(rows, columns, found.legend)) is not None:
+        found.from_ids = decoded
+        kinds = sorted({kind for values in decoded.values() for kind in values})
+        found.notes.append(f"{found.path}: each respondent's {', '.join(kinds)} read from the codes in the id, as the "
+                           "roster's key defines them (" + ", ".join(f"{k} = {v}" for k, v in sorted(
+                               {code: value for values in decoded.values() for code, value in values.values()}.items()))
+                           + ")")
     elif columns.count("sector") == 1:
         written = header[columns.index("sector")].strip()
         columns[columns.index("sector")] = "group"
@@ -524,7 +582,8 @@ def fill_group_down(rows: list[tuple[int, list[str]]], columns: list[str], heade
     return out
 
 
-_LEGEND_PAIR = re.compile(r"([^\s=;,:]+(?:\s[^\s=;,:]+)?)\s*=\s*([^=;]+?)\s*(?=;|$|\s[^\s=;,]+\s*=)")
+_LEGEND_PAIR = re.compile(r"([^\s=;,:]+(?:\s[^\s=;,:]+)?)\s*=\s*([^=;]+?)\s*"
+                          r"(?=;|$|\s[^\s=;,]+\s*=|[,.]\s+(?:[^\s=;,]+\s)?[^\s=;,]+\s*=)")
 
 
 def legend_of(texts: list[str]) -> dict[str, str]:
@@ -533,5 +592,8 @@ def legend_of(texts: list[str]) -> dict[str, str]:
     for text in texts:
         body = re.sub(r"^(?:note|notes|legend|หมายเหตุ)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
         for match in _LEGEND_PAIR.finditer(body):
-            out[match.group(1).strip().casefold()] = match.group(2).strip()
+            key, value = match.group(1).strip().casefold(), match.group(2).strip().rstrip(",.;")
+            out[key] = value
+            if " " in key:   # "Province CM = Chiang Mai": the code is the last word
+                out.setdefault(key.rsplit(" ", 1)[1], value)
     return out

@@ -276,7 +276,17 @@ def normalize_method(value: str) -> str | None:
     for shorter in (re.sub(r"\s*[-#]?\s*[0-9๐-๙]+\s*$", "", value), _SESSION_AFTER.sub("", value)):
         if found is None and shorter != value:
             found = _method_lookup(shorter)
+    if found is None and len(value) <= 60:   # described in words: "individual in-depth interview", "focus group no."
+        if _FOCUS_WORDS.search(value):
+            return "focus_group"
+        if _INTERVIEW_WORDS.search(value):
+            return "interview"
     return found
+
+
+_FOCUS_WORDS = re.compile(r"focus[\s-]*group|group\s+(?:discussion|interview)|สนทนากลุ่ม", re.IGNORECASE)
+_INTERVIEW_WORDS = re.compile(r"(?<![A-Za-z])(?:in-?depth|individual|one-to-one|key\s+informant)\b.*interview|"
+                              r"สัมภาษณ์(?:เชิงลึก|รายบุคคล|เดี่ยว)", re.IGNORECASE)
 _group_lookup = _lookup(_GROUP)
 
 
