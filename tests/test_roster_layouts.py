@@ -732,3 +732,15 @@ def test_codes_in_the_ids_and_people_listed_again_on_a_later_sheet(tmp_path: Pat
     assert any("up to 2024 (the year the rows above the column names count to)" in w for w in read.warnings)
     assert normalize_method("individual in-depth interview") == "interview"
     assert normalize_method("focus group no.") == "focus_group" and normalize_method("interviewer") is None
+
+
+def test_words_that_only_look_like_withdrawals_or_titles_change_nothing(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "รหัส,กลุ่ม,ตำแหน่ง,การศึกษา,อายุ\n"
+        "G1,เจ้าหน้าที่รัฐ,นายอำเภอ,ปริญญาโท,50\nG2,เจ้าหน้าที่รัฐ,นางพยาบาล,ปริญญาตรี,41\n"
+        "G3,เจ้าหน้าที่รัฐ,นายอำเภอ,ปริญญาตรี,45\nV1,เด็กผู้เสียหาย,-,dropped out,15\n"
+        "V2,เด็กผู้เสียหาย,-,dropped out,14\nV3,เด็กผู้เสียหาย,-,ม.2,13\n"
+    ))
+    read = load_roster(path)
+    assert [r.id for r in read.respondents] == ["G1", "G2", "G3", "V1", "V2", "V3"]   # schooling is no status
+    assert all(r.attributes.get("sex") is None for r in read.respondents)            # a post is no title

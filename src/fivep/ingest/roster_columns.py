@@ -304,8 +304,8 @@ def withdrawn(record: dict[str, str], keys: dict[str, dict[str, str]] | None = N
     the column's own key defines as such: ``include (1=main study 0=pilot, exclude)``), or None; a remark
     about recording ("withdrew consent to audio") does not count."""
     for column, value in record.items():
-        if column in KNOWN_COLUMNS or not column:
-            continue
+        if column in KNOWN_COLUMNS or not column or not _STATUS_COLUMN.search(column):
+            continue   # only a status or remarks column: "dropped out" under schooling is no withdrawal
         text = value.strip()
         if text and len(text) <= 80 and _WITHDRAWN.match(text) and not _ABOUT_RECORDING.search(text):
             return text
@@ -315,6 +315,9 @@ def withdrawn(record: dict[str, str], keys: dict[str, dict[str, str]] | None = N
     return None
 
 
+_STATUS_COLUMN = re.compile(r"status|สถานะ|remark|note|หมายเหตุ|comment|ความเห็น|participat|การเข้าร่วม|consent|"
+                            r"ยินยอม|includ|exclu|withdr|ถอน|outcome|result|ผลการ|progress|ความคืบหน้า|done|state",
+                            re.IGNORECASE)
 _LEFT_OUT = re.compile(r"(?<![A-Za-z])exclude[ds]?(?![A-Za-z])|ไม่นับ|ไม่รวม|ตัดออก|withdr[ae]wn?", re.IGNORECASE)
 
 
@@ -333,6 +336,8 @@ def title_sex(value: str) -> str | None:
     """The sex a name's title tells ("female", "male"), "" for a title that does not tell it (คุณ, ดร.), None
     without a title. A police or military rank is a man's unless หญิง follows it (ร.ต.อ.หญิง)."""
     text = value.strip().casefold()
+    if text.startswith(_TITLED_WORDS):
+        return None   # a post or a trade, not a title: นายอำเภอ, นายจ้าง, นางพยาบาล
     for rank in _POLICE_RANKS:
         if text.startswith(rank):
             return "female" if text[len(rank):].lstrip().startswith("หญิง") else "male"
@@ -342,6 +347,12 @@ def title_sex(value: str) -> str | None:
     return None
 
 
+_TITLED_WORDS = ("นายอำเภอ", "นายก", "นายจ้าง", "นายหน้า", "นายทหาร", "นายตำรวจ", "นายสถานี", "นายทะเบียน",
+                 "นายช่าง", "นายบ้าน", "นางพยาบาล", "นางงาม", "นางสาวไทย", "นางแบบ", "นางฟ้า")
+_NOT_PEOPLE_COLUMN = re.compile(r"ตำแหน่ง|position|role|บทบาท|agency|หน่วยงาน|สังกัด|organi[sz]ation|องค์กร|"
+                                r"interviewer|ผู้สัมภาษณ์|ผู้เก็บข้อมูล|note|remark|หมายเหตุ", re.IGNORECASE)
+
+
 def sex_from_titles(header: list[str], columns: list[str], rows: list[tuple[int, list[str]]],
                     found: Collector) -> int | None:
     """For a roster without a sex column: the column whose values mostly begin with a title that tells the sex
@@ -349,8 +360,8 @@ def sex_from_titles(header: list[str], columns: list[str], rows: list[tuple[int,
     if "sex" in columns:
         return None
     for at, column in enumerate(columns):
-        if column in KNOWN_COLUMNS and column != "name":
-            continue
+        if column in KNOWN_COLUMNS or at >= len(header) or _NOT_PEOPLE_COLUMN.search(header[at]):
+            continue   # a post (นายอำเภอ), an interviewer's name: not the respondent's title
         values = [cells[at] for _, cells in rows if at < len(cells) and cells[at].strip()]
         titled = [title_sex(v) for v in values]
         if len(values) >= 5 and sum(t is not None for t in titled) >= 0.6 * len(values) \
