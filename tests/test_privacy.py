@@ -110,6 +110,8 @@ def found(text: str) -> list[tuple[str, str]]:
     ("ศปคม. รับเรื่องไว้ เลขรับที่ CM-TIP-67-031 แล้ว", [("CASE_NUMBER", "CM-TIP-67-031")]),
     ("พี่เป็น case manager ของน้อง Mint ค่ะ", [("PERSON", "Mint")]),
     ("She said her boyfriend was called Will, but he was much older.", [("PERSON", "Will")]),
+    ("เบอร์หนูเจ้า ศูนย์แปดหนึ่ง สี่ห้าหก เจ็ดแปดเก้าศูนย์ แต่ซิมบ่มีเงิน", [("PHONE", "ศูนย์แปดหนึ่ง สี่ห้าหก เจ็ดแปดเก้าศูนย์")]),
+    ("In the Lahu family the father is Ja Lor.", [("PERSON", "Ja Lor")]),
     ("Three girls were identified: Dao, Fon and Nam.", [("PERSON", "Dao"), ("PERSON", "Fon"), ("PERSON", "Nam")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
@@ -152,6 +154,7 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "ครู English มาสอนเด็กทุกวันเสาร์ ยอดบริจาคเพิ่มขึ้น +10.5% เป็น 2,300,000 บาท",
     "แม่อุ๊ยบ่ฮู้หนังสือเจ้า บ้านแม่อุ๊ยอยู่ใกล้วัด",
     "The hub is called Chiang Rai Hub, and the unit was called Police Eagle.",
+    "The owner is Thai and the broker was Burmese. เด็กสิบห้าคน อายุสิบสี่ถึงสิบเจ็ดปี",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []

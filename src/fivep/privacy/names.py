@@ -407,6 +407,12 @@ _EN_REPORTED = re.compile(
     r"(?<![A-Za-z'’\-])([A-Z][a-z]+)\s+(?:reported|testified|stated|recalled|disclosed|confirmed|explained|said)"
     r"\s+(?:to\s+(?:the\s+)?[a-z]+\s+)?that\s+(?:she|he)(?![A-Za-z])"
 )
+# "the father is Ja Lor and the mother is Na Mae": a relative or a go-between, and who they are.
+_EN_IS_KIN = re.compile(
+    r"(?<![A-Za-z])(?:father|mother|dad|mum|mom|uncle|aunt|auntie|grandmother|grandfather|grandma|grandpa|brother|"
+    r"sister|husband|wife|boyfriend|girlfriend|stepfather|stepmother|guardian|broker|recruiter|agent|pimp|owner|"
+    r"boss|employer|trafficker)\s+(?:is|was)\s+(?:called\s+|named\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?![A-Za-z])"
+)
 # "Honestly May didn't want to testify": a capitalised word inside a sentence, denied what a person does
 # (a modal "May" is never followed by "didn't").
 _EN_DENIED = re.compile(
@@ -647,6 +653,14 @@ def find_english_names(text: str) -> Iterator[Span]:
                 or low in lex.gazetteer and low not in _MONTHS):
             continue
         if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.described"):
+            yield span
+    for match in _EN_IS_KIN.finditer(text):
+        words = match.group(1).split()
+        titled = len(words) > 1 and words[0].casefold() in titles   # "Grandma Boon": a title and a name
+        if not (titled or _a_persons_word(words[0], titles)) or _is_a_province(match.group(1)) \
+                or _names_a_province(match.group(1)):
+            continue   # "the owner is Thai", "her mother is Chiang Mai born"
+        if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.is_kin"):
             yield span
     for match in _EN_POSSESSIVE.finditer(text):
         word = match.group(1)

@@ -167,11 +167,18 @@ def _valid_phone(national: str, with_country_code: bool) -> bool:
 _FOREIGN_PHONE = re.compile(r"(?<![0-9A-Za-z+])\+(?!66)[1-9][0-9]{0,2}(?:[ .\-]?\(0\))?(?:[ .\-]?[0-9]){7,12}(?![0-9])")
 
 
+# A number read out in Thai words ("ศูนย์แปดหนึ่ง สี่ห้าหก เจ็ดแปดเก้าศูนย์"): nine or ten digit words from ศูนย์.
+_DIGIT_WORD = "(?:ศูนย์|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า)"
+_SPOKEN_PHONE = re.compile(f"ศูนย์(?:\\s?{_DIGIT_WORD}){{8,9}}(?!\\s?{_DIGIT_WORD})")
+
+
 def find_phones(text: str) -> Iterator[Span]:
-    """Thai mobile (06/08/09, 10 digits) and landline (02-07, 9 digits) numbers, +66 numbers, and numbers
-    with another country's code."""
+    """Thai mobile (06/08/09, 10 digits) and landline (02-07, 9 digits) numbers, +66 numbers, numbers with
+    another country's code, and a number read out in Thai words."""
     for match in _FOREIGN_PHONE.finditer(text):
         yield Span(match.start(), match.end(), "PHONE", match.group(0), "phone.foreign")
+    for match in _SPOKEN_PHONE.finditer(text):
+        yield Span(match.start(), match.end(), "PHONE", match.group(0), "phone.spoken")
     for match in _PHONE.finditer(text):
         number = match.group("num")
         with_cc = match.group("cc") is not None
