@@ -744,3 +744,27 @@ def test_words_that_only_look_like_withdrawals_or_titles_change_nothing(tmp_path
     read = load_roster(path)
     assert [r.id for r in read.respondents] == ["G1", "G2", "G3", "V1", "V2", "V3"]   # schooling is no status
     assert all(r.attributes.get("sex") is None for r in read.respondents)            # a post is no title
+
+
+def test_a_codebook_sheet_gives_each_column_its_codes_and_names_unknown_columns(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "data"
+    for row in (["resp_id", "grp", "sex", "age", "exp_yr"], [1001, 1, 1, 33, 9], [1002, 1, 2, 99, 99],
+                [1003, 4, 9, 15, None]):
+        data.append(row)
+    codes = book.create_sheet("codebook")
+    for row in (["variable", "label", "code", "meaning"], ["grp", "Respondent group", 1, "Government official"],
+                [None, None, 4, "Minor victim"], ["sex", "Sex / เพศ", 1, "Male / ชาย"], [None, None, 2, "Female / หญิง"],
+                [None, None, 9, "Unknown / ไม่ทราบ"], ["age", "Age in years", 99, "Unknown / ไม่ทราบ"],
+                ["exp_yr", "Years of work experience / อายุงาน (ปี)", 99, "Unknown / ไม่ทราบ"]):
+        codes.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.group, r.attributes["sex"], r.attributes["age"], r.attributes["years_experience"])
+            for r in read.respondents] == [("government", "male", 33, 9), ("government", "female", None, None),
+                                           ("victim", None, 15, None)]   # the sex's 9 is unknown, nine years stay nine
+    assert any("column 'exp_yr' read as years_experience, as the codebook labels it" in w for w in read.warnings)

@@ -46,6 +46,7 @@ from fivep.ingest.roster_columns import (
 from fivep.ingest.roster_files import Merged, Sheet, SheetRow, rows_from_csv, rows_from_ods, rows_from_xlsx
 from fivep.ingest.roster_rows import (
     check_sections,
+    codebook_keys,
     drop_repeated_headers,
     drop_side_table,
     drop_units_row,
@@ -153,6 +154,8 @@ def load_roster(path: str | Path) -> RosterRead:
     found.column_keys = {column: keys for name, column in zip(header, columns, strict=False) if column
                          and (keys := legend_of(re.findall(r"[(（]([^()（）]*=[^()（）]*)[)）]", name)))}
     settle_twins(columns, header, rows, header_row, found)
+    for column, keys in codebook_keys(legends, header, columns, found).items():
+        found.column_keys.setdefault(column, keys)   # a key in the column's own name comes first
     header, rows = group_from_legend(header, columns, rows, legends, found)
     joined_columns(columns, header, header_row, found)
     columns_by_values(columns, header, rows, header_row, found)
@@ -443,7 +446,8 @@ def _read_value(written: str, read: Callable[[str], Any], row: int, column: str,
         result = result / 12   # a bare number in a column counted in months
     if result is None:
         result = _read_glossed(value, read)
-    if result is None and defined is not None and (result := read(defined)) is not None:
+    if result is None and defined is not None and (result := read(defined) if read(defined) is not None
+                                                   else _read_glossed(defined, read)) is not None:
         found.changed(row, column, written, f"{result!r} (the roster's note defines it as {defined!r})")
         return result
     if result is None and column == "sex" and is_sexless_title(value):

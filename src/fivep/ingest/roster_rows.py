@@ -23,6 +23,7 @@ from fivep.ingest.roster_collect import (
 from fivep.ingest.roster_files import Merged, Sheet, SheetRow
 from fivep.ingest.vocabulary import (
     _normalize_header,
+    is_missing,
     known_group,
     normalize_method,
     normalize_province,
@@ -157,6 +158,70 @@ def group_from_legend(header: list[str], columns: list[str], rows: list[tuple[in
                            f" ({len(meaning)} codes listed)")
         return [*header, names[group_at].strip()], rows
     return header, rows
+
+
+_VARIABLE = re.compile(r"^(?:variable|var\.?|variable name|column|field|ตัวแปร|ชื่อตัวแปร|คอลัมน์)$", re.IGNORECASE)
+_CODE_NAME = re.compile(r"^(?:code|codes|value|values|รหัส|ค่า|ค่ารหัส)$", re.IGNORECASE)
+_MEANING = re.compile(r"^(?:meaning|label|value label|description|ความหมาย|คำอธิบาย|หมายถึง)$", re.IGNORECASE)
+
+
+def _cell(cells: list[str], at: int) -> str:
+    return cells[at].strip() if at < len(cells) else ""
+
+
+def _name_by_labels(legend_rows: list[tuple[int, list[str]]], variable_at: int, label_at: int, header: list[str],
+                    columns: list[str], found: Collector) -> None:
+    """A roster column fivep does not know by name (``exp_yr``) that the codebook labels as a known one
+    (``Years of work experience / อายุงาน (ปี)``): read as that column, said in a warning."""
+    where = {h.strip().casefold(): i for i, h in enumerate(header) if h.strip()}
+    for _, cells in legend_rows:
+        at = where.get(_cell(cells, variable_at).casefold())
+        label = _cell(cells, label_at)
+        if at is None or not label or columns[at] in KNOWN_COLUMNS:
+            continue
+        known = next((n for part in re.split(r"\s*/\s*", label) if (n := _normalize_header(part)) in KNOWN_COLUMNS), None)
+        if known is not None and known not in columns:
+            columns[at] = known
+            found.notes.append(f"{found.path}: column '{header[at].strip()}' read as {known}, as the codebook labels it "
+                               f"({label!r})")
+
+
+def codebook_keys(legends: list[Sheet], header: list[str], columns: list[str], found: Collector) -> dict[str, dict[str, str]]:
+    """The codes a codebook sheet defines for the roster's columns (an SPSS-style export: ``variable | label |
+    code | meaning``, the variable written once above its codes): per known column named by a variable, its
+    codes and what they stand for (a meaning in two languages, ``Unknown / ไม่ทราบ``, is missing when either
+    part says so). Each column so keyed is named in a warning."""
+    by_name = {h.strip().casefold(): columns[i] for i, h in enumerate(header) if h.strip() and columns[i]}
+    out: dict[str, dict[str, str]] = {}
+    for legend in legends:
+        names, legend_rows = find_legend_header(legend)
+        stripped = [n.strip() for n in names]
+        at = [next((i for i, n in enumerate(stripped) if pattern.match(n)), None) for pattern in (_VARIABLE, _CODE_NAME, _MEANING)]
+        variable_at, code_at, meaning_at = at
+        if variable_at is None or code_at is None or meaning_at is None:
+            continue
+        # "variable | label | code | meaning": the label names the variable, the meaning the code
+        meaning_at = next((i for i, n in enumerate(stripped) if n.casefold() != "label" and _MEANING.match(n)), meaning_at)
+        label_at = next((i for i, n in enumerate(stripped) if n.casefold() in ("label", "variable label", "คำอธิบายตัวแปร")
+                         and i != meaning_at), None)
+        if label_at is not None:
+            _name_by_labels(legend_rows, variable_at, label_at, header, columns, found)
+            by_name = {h.strip().casefold(): columns[i] for i, h in enumerate(header) if h.strip() and columns[i]}
+        variable = ""
+        for _, cells in legend_rows:
+            variable = _cell(cells, variable_at) or variable    # written once above its codes
+            code, meaning = _cell(cells, code_at), _cell(cells, meaning_at)
+            column = by_name.get(variable.casefold())
+            if column is None or not code or not meaning:
+                continue
+            if any(is_missing(part) for part in re.split(r"\s*/\s*", meaning)):
+                meaning = "unknown"
+            out.setdefault(column, {})[code.casefold()] = meaning
+        if out:
+            found.notes.append(f"{found.path}: the codes of {', '.join(repr(c) for c in sorted(out))} read as sheet "
+                               f"'{legend.title}' defines them")
+            break
+    return out
 
 
 def find_legend_header(sheet: Sheet) -> tuple[list[str], list[tuple[int, list[str]]]]:
