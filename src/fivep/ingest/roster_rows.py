@@ -252,8 +252,8 @@ def transposed(first: list[str], rows: list[tuple[int, list[str]]],
     """A roster laid out sideways, one respondent a column and one attribute a row (``Respondent code, R-001,
     R-002, ...`` then ``Stakeholder group, ...``), turned the usual way round; any other roster as it is. Told by
     its first column: the respondent id's name at the top and two more known columns below it, and fewer than
-    two in the first row, which holds the (distinct) ids.
-    Messages then name a respondent by its column's number (column 2 is the first respondent)."""
+    two in the first row, which holds the (distinct) ids. Messages then name a respondent by its column's number
+    (column 2 is the first respondent)."""
     names = [first[0] if first else "", *(cells[0] if cells else "" for _, cells in rows)]
     ids = [c.strip() for c in first[1:] if c.strip()]
     if (len(known_names(first)) >= 2 or _normalize_header(names[0]) != "respondent_id" or len(ids) < 3
@@ -566,11 +566,11 @@ def codes_in_ids(rows: list[tuple[int, list[str]]], columns: list[str],
         for part in _ID_PARTS.split(rid):
             letters = re.match(r"[A-Za-z]+", part)
             defined = codes.get(letters.group(0).casefold()) if letters else None
-            if defined is None:
+            if letters is None or defined is None:
                 continue
             kind = next((k for k in wanted if k not in given and readers[k](defined) is not None), None)
             if kind is not None:
-                given[kind] = (letters.group(0), defined)  # type: ignore[union-attr]
+                given[kind] = (letters.group(0), defined)
         if given and "group" not in given:
             return None
         if given:
