@@ -112,6 +112,13 @@ def found(text: str) -> list[tuple[str, str]]:
     ("She said her boyfriend was called Will, but he was much older.", [("PERSON", "Will")]),
     ("เบอร์หนูเจ้า ศูนย์แปดหนึ่ง สี่ห้าหก เจ็ดแปดเก้าศูนย์ แต่ซิมบ่มีเงิน", [("PHONE", "ศูนย์แปดหนึ่ง สี่ห้าหก เจ็ดแปดเก้าศูนย์")]),
     ("In the Lahu family the father is Ja Lor.", [("PERSON", "Ja Lor")]),
+    ("ได้เลขคดีมาเป็น 247/2566 แต่เลขรับแจ้ง ชม.0019/2567 หาย", [("CASE_NUMBER", "247/2566"), ("CASE_NUMBER", "ชม.0019/2567")]),
+    ("รายงานเลขที่ ศปคม.ชร. 045/2567", [("CASE_NUMBER", "ศปคม.ชร. 045/2567")]),
+    ("Report ref. POCHT-CM/2567/0193; daily report entry CR-MS 0412/2024.",
+     [("CASE_NUMBER", "POCHT-CM/2567/0193"), ("CASE_NUMBER", "CR-MS 0412/2024")]),
+    ("A Lao pickup, plate BK 4127, crossed the bridge.", [("PLATE", "BK 4127")]),
+    ("Everybody in that village knew Sunny, he paid for everything.", [("PERSON", "Sunny")]),
+    ("She lives at 12 Moo 4, Tambon Pa Tueng, Mae Chan District.", [("ADDRESS", "Moo 4, Tambon Pa Tueng, Mae Chan District")]),
     ("Three girls were identified: Dao, Fon and Nam.", [("PERSON", "Dao"), ("PERSON", "Fon"), ("PERSON", "Nam")]),
 ])
 def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
@@ -155,6 +162,8 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "แม่อุ๊ยบ่ฮู้หนังสือเจ้า บ้านแม่อุ๊ยอยู่ใกล้วัด",
     "The hub is called Chiang Rai Hub, and the unit was called Police Eagle.",
     "The owner is Thai and the broker was Burmese. เด็กสิบห้าคน อายุสิบสี่ถึงสิบเจ็ดปี",
+    "ศูนย์ที่อำเภอแม่สายกับอำเภอเชียงแสนประชุมกัน The shelter in Mae Chan District is full. We knew Thai law.",
+    "ที่ประชุมครั้งที่ 2/2567 รับทราบหนังสือที่ พม 0403/ว 112",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []

@@ -5,7 +5,8 @@ An address is a chain of parts that may stand alone or follow each other: a hous
 (``หมู่ 3``, ``ม.3``, ``Moo 11``), a sub-district (``ต.ป่าตึงงาม``, ``Tambon Thoet Thai``), a district
 (``อ.เมือง``, ``Mae Sai district``), a road or lane (``ถนนพหลโยธิน ซอย 5``, ``Soi 7``,
 ``Chang Klan Road``). Parts next to each other become one span. Provinces are not identifiers
-and end a chain (``... อ.เมือง จ.เชียงราย`` stops before ``จ.``).
+and end a chain (``... อ.เมือง จ.เชียงราย`` stops before ``จ.``); a district alone (``อำเภอแม่สาย``,
+``Mae Chan District``) is a place, as a province is, and an address part only beside a smaller one.
 """
 
 from __future__ import annotations
@@ -108,8 +109,9 @@ def _thai_parts(text: str) -> list[tuple[int, int, bool]]:
             parts.append((match.start(), end, False))
             continue
         if end is not None:
-            # "อ." for อาจารย์ and "ซ." are ambiguous alone; a spelled-out marker is not.
-            parts.append((match.start(), end, kind in ("ซ.",)))
+            # "อ." for อาจารย์ and "ซ." are ambiguous alone; a spelled-out marker is not. A district alone is a
+            # place, as a province is (thousands live in it); with a village, a road or a house it is an address.
+            parts.append((match.start(), end, kind in ("ซ.", "อำเภอ", "อ.")))
     for match in _TH_CHAIN_ONLY.finditer(text):
         parts.append((match.start(), match.end(), True))
     return parts
@@ -132,7 +134,8 @@ def _english_parts(text: str) -> list[tuple[int, int, bool]]:
             continue
         if value.endswith(("village", "Village")) and all(w.casefold() in lex.gazetteer for w in named):
             continue
-        parts.append((start, match.end(), False))
+        district = re.search(r"(?<![Ss]ub-)(?<![Ss]ub)[Dd]istrict$", value) is not None
+        parts.append((start, match.end(), district))   # "Mae Chan District" alone: a place
     for match in _EN_CHAIN_ONLY.finditer(text):
         parts.append((match.start(), match.end(), True))
     return parts

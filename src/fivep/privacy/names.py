@@ -387,7 +387,7 @@ _EN_ACTOR = re.compile(
 _EN_OBJECT = re.compile(
     r"(?<![A-Za-z])(?:met|visited|interviewed|hugged|rescued|texted|messaged|phoned|told|asked|helped|drove|"
     r"picked\s+up|brought|sent|paid|followed|trusted|married|dated|call|contact|contacted|ring|rang|reach|"
-    r"reached|e-?mailed|escorted|accompanied|thanked|warned)\s+([A-Z][a-z]+)"
+    r"reached|e-?mailed|escorted|accompanied|thanked|warned|knew|know|knows)\s+([A-Z][a-z]+)"
     r"(?=\s+(?:at|in|on|to|from|that|about|again|yesterday|last|and|when|after|before|because|for|with)\b|\s*[,.;!?])"
 )
 # "known locally as 'Ice'", "nicknamed Bird", "the brothel keeper they called 'Mama Rose'", "Bank, that's his

@@ -86,10 +86,17 @@ def find_id_numbers(text: str) -> Iterator[Span]:
 _CASE_NUMBER = re.compile(
     r"(?:คดี(?:หมายเลข)?(?:ดำ|แดง)(?:ที่)?|หมายเลขคดี(?:ดำ|แดง)(?:ที่)?|คดี(?:อาญา|พิเศษ)(?:ที่|เลขที่)|คดีที่|"
     r"เลขคดี(?:พิเศษ)?(?:ที่)?|หมายจับ[^\n0-9]{0,30}?(?:ที่|เลขที่)|(?i:(?:arrest\s+)?warrant\s+(?:no\.?|number|#))|"
+    r"เลขรับ(?:แจ้ง)?(?:ที่)?|(?i:daily\s+(?:report|log)\s+(?:entry|item|no\.?))|"
     r"เลขที่คดี|หมายเลข(?:ดำ|แดง)(?:ที่)?|(?i:(?:black|red|criminal|civil|court|police)\s+case\s+(?:no\.?|number|#)|"
     r"case\s+(?:no\.|number|#)|black\s+case|red\s+case|case|(?:police\s+)?report\s+(?:no\.?|number|#)))"
-    r"\s*(?:is\s+|:\s*)?"
-    r"(?P<number>(?:[A-Za-zก-ฮ]{1,4}\.?\s?)?" f"{_DIGIT}{{1,6}}/{_DIGIT}{{2,4}})" f"{_NOT_DIGIT_AFTER}"
+    r"\s*(?:is\s+|:\s*|(?:มาเป็น|เป็น|คือ|ว่า)\s*)?"
+    r"(?P<number>(?:[A-Za-zก-ฮ]{1,6}\.?(?:[-.]?[A-Za-zก-ฮ]{1,4}\.?)?\s?)?" f"{_DIGIT}{{1,6}}/{_DIGIT}{{2,4}})"
+    f"{_NOT_DIGIT_AFTER}"
+)
+# A document's number with the agency's letters before it ("เลขที่ ศปคม.ชร. 045/2567", "ที่ พม 0403/ว 112" is a
+# letter's number, not a case): after เลขที่, letters with dots, a number and a year.
+_AGENCY_NUMBER = re.compile(
+    r"เลขที่\s*(?P<number>[ก-ฮ]{2,6}\.(?:[ก-ฮ]{1,4}\.)?\s?" f"{_DIGIT}{{1,6}}/{_DIGIT}{{4}})" f"{_NOT_DIGIT_AFTER}"
 )
 _DAILY_REPORT = re.compile(
     r"(?P<number>(?:ปจว\.?|รายงานประจำวัน(?:เกี่ยวกับคดี)?|บันทึกประจำวัน)\s*(?:ข้อ(?:ที่)?|เลขที่)\s*"
@@ -101,7 +108,7 @@ _DAILY_REPORT = re.compile(
 # A case's registration at an agency, written as a code: "เลขรับที่ CM-TIP-67-031", "ref. no. CR-67-0112".
 _CASE_REFERENCE = re.compile(
     r"(?:เลขรับ(?:ที่)?|เลขที่รับ(?:แจ้ง|เรื่อง)?|เลขที่เรื่อง|(?i:(?:case|file|intake|referral)\s+(?:ref(?:erence)?\.?\s*)?"
-    r"(?:no\.?|number|#|code)|ref(?:erence)?\.?\s+(?:no\.?|number|#)))\s*(?:ที่|:)?\s*"
+    r"(?:no\.?|number|#|code)|ref(?:erence)?\.?(?:\s+(?:no\.?|number|#))?))\s*(?:ที่|:)?\s*"
     r"(?P<number>(?<![A-Za-z0-9])[A-Z]{1,6}(?:[-/][A-Z0-9]{1,8}){1,5}(?![A-Za-z0-9\-/]))"
 )
 
@@ -110,6 +117,8 @@ def find_case_numbers(text: str) -> Iterator[Span]:
     """Court and police case numbers after the words that name them (see above)."""
     for match in _CASE_NUMBER.finditer(text):
         yield Span(match.start("number"), match.end("number"), "CASE_NUMBER", match.group("number"), "case.number")
+    for match in _AGENCY_NUMBER.finditer(text):
+        yield Span(match.start("number"), match.end("number"), "CASE_NUMBER", match.group("number"), "case.agency")
     for match in _CASE_REFERENCE.finditer(text):
         if any(c.isdigit() for c in match.group("number")):
             yield Span(match.start("number"), match.end("number"), "CASE_NUMBER", match.group("number"),
@@ -393,8 +402,15 @@ def _province_after() -> re.Pattern[str]:
     return re.compile(f"\\s?(?:จ\\.|จังหวัด)?\\s?(?:{alternatives})(?![\\u0e00-\\u0e7fA-Za-z])")
 
 
+# A plate in Latin letters (a Lao or a romanised Thai plate) only right after a word for a plate: "plate BK 4127".
+_PLATE_LATIN = re.compile(r"(?i:plate|registration|ทะเบียน)(?:\s+(?i:no\.?|number))?[\s:,]*"
+                          r"(?P<number>(?<![A-Za-z0-9])[A-Z]{1,3}[ -]?[0-9]{3,4}(?![A-Za-z0-9]))")
+
+
 def find_plates(text: str) -> Iterator[Span]:
-    """Vehicle registration plates: ``ทะเบียน บท 4721 เชียงราย``, ``plate 1กก 5521 Chiang Mai``."""
+    """Vehicle registration plates: ``ทะเบียน บท 4721 เชียงราย``, ``plate 1กก 5521 Chiang Mai``, ``plate BK 4127``."""
+    for latin in _PLATE_LATIN.finditer(text):
+        yield Span(latin.start("number"), latin.end("number"), "PLATE", latin.group("number"), "plate.latin")
     for match in _PLATE.finditer(text):
         province = _province_after().match(text, match.end())
         cued = _PLATE_CUE.search(text[max(0, match.start() - 30) : match.start()]) is not None
