@@ -17,6 +17,7 @@ from fivep.privacy.learned import RULE as LEARNED_RULE
 from fivep.privacy.learned import find_learned_names
 from fivep.privacy.names import (
     find_addressed,
+    find_clan_names,
     find_english_names,
     find_names_before_roles,
     find_social_names,
@@ -53,6 +54,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "school": find_schools,
     "social_name": find_social_names,
     "thai_name": find_thai_names,
+    "clan_name": find_clan_names,
     "english_name": find_english_names,
     "name_before_role": find_names_before_roles,
     "addressed": find_addressed,

@@ -23,6 +23,7 @@ from fivep.privacy.spans import Span, make_span
 
 _THAI = re.compile("[\u0e01-\u0e4e]")
 _THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")
+_THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 _NOT_NAME_STARTS = ("ไม่", "บ่", "จะ", "ได้", "ก็", "ต้อง", "ให้", "คน", "ช่วย", "เคย", "ยัง")
 _PARTICLES = frozenset({"ค่ะ", "คะ", "ครับ", "นะ", "นะคะ", "นะครับ", "เจ้า", "จ้ะ", "จ้า", "เน้อ"})
 _LATIN_WORD = r"[A-Z][A-Za-z]*[a-z](?:[-'’][A-Za-z]+)?"
@@ -361,6 +362,33 @@ def find_thai_names(text: str) -> Iterator[Span]:
                 continue  # "วันนั้นฝนตก": a common word that names someone elsewhere is a word here
             covered.add((start, end))
             yield Span(start, end, "PERSON", match.group(0), "th.again")
+
+
+# A Hmong or a Chinese family name follows แซ่ ("clan"): "ไซ แซ่ว่าง", "นายวิชัย แซ่ลิ้ม". With a given name before
+# it, set apart by a space, the two are the person's name; a clan alone ("ชาวม้งแซ่ว่าง") is no person.
+_CLAN = re.compile(r"แซ่(?=[\u0e01-\u0e4e])")
+
+
+def find_clan_names(text: str) -> Iterator[Span]:
+    """Names with a clan name after แซ่ (see above)."""
+    if "แซ่" not in text:
+        return
+    from fivep.privacy.lexicon import thai_tokenizer
+
+    lex = thai()
+    tokenize = thai_tokenizer()
+    for match in _CLAN.finditer(text):
+        after = _THAI_RUN.match(text, match.end())
+        tokens = tokenize(after.group(0)) if after else []
+        if not tokens or tokens[0] in lex.boundary:
+            continue
+        start, end = match.start(), match.end() + len(tokens[0])
+        before = re.search(r"([\u0e01-\u0e4e]+)\s$", text[max(0, start - 30):start])
+        given = tokenize(before.group(1)) if before else []
+        if not given or given[-1] in lex.not_a_name or given[-1] in lex.boundary or len(given[-1]) < 2:
+            continue   # "ชาวม้งแซ่ว่าง": a clan, not a person
+        if span := make_span(text, start - len(given[-1]) - 1, end, "PERSON", "th.clan"):
+            yield span
 
 
 # --- English ------------------------------------------------------------------------------------------
