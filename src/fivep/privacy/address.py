@@ -5,8 +5,9 @@ An address is a chain of parts that may stand alone or follow each other: a hous
 (``หมู่ 3``, ``ม.3``, ``Moo 11``), a sub-district (``ต.ป่าตึงงาม``, ``Tambon Thoet Thai``), a district
 (``อ.เมือง``, ``Mae Sai district``), a road or lane (``ถนนพหลโยธิน ซอย 5``, ``Soi 7``,
 ``Chang Klan Road``). Parts next to each other become one span. Provinces are not identifiers
-and end a chain (``... อ.เมือง จ.เชียงราย`` stops before ``จ.``); a district alone (``อำเภอแม่สาย``,
-``Mae Chan District``) is a place, as a province is, and an address part only beside a smaller one.
+and end a chain (``... อ.เมือง จ.เชียงราย`` stops before ``จ.``). A district is a place below province level,
+which the shared outputs promise to remove, so a district named with its marker (``อำเภอแม่สาย``,
+``Mae Chan District``) is an address part even alone.
 """
 
 from __future__ import annotations
@@ -109,9 +110,8 @@ def _thai_parts(text: str) -> list[tuple[int, int, bool]]:
             parts.append((match.start(), end, False))
             continue
         if end is not None:
-            # "อ." for อาจารย์ and "ซ." are ambiguous alone; a spelled-out marker is not. A district alone is a
-            # place, as a province is (thousands live in it); with a village, a road or a house it is an address.
-            parts.append((match.start(), end, kind in ("ซ.", "อำเภอ", "อ.")))
+            # "อ." for อาจารย์ and "ซ." are ambiguous alone; a spelled-out marker is not.
+            parts.append((match.start(), end, kind in ("ซ.",)))
     for match in _TH_CHAIN_ONLY.finditer(text):
         parts.append((match.start(), match.end(), True))
     return parts
@@ -134,8 +134,7 @@ def _english_parts(text: str) -> list[tuple[int, int, bool]]:
             continue
         if value.endswith(("village", "Village")) and all(w.casefold() in lex.gazetteer for w in named):
             continue
-        district = re.search(r"(?<![Ss]ub-)(?<![Ss]ub)[Dd]istrict$", value) is not None
-        parts.append((start, match.end(), district))   # "Mae Chan District" alone: a place
+        parts.append((start, match.end(), False))
     for match in _EN_CHAIN_ONLY.finditer(text):
         parts.append((match.start(), match.end(), True))
     return parts
