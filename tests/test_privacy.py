@@ -118,6 +118,7 @@ def found(text: str) -> list[tuple[str, str]]:
      [("CASE_NUMBER", "POCHT-CM/2567/0193"), ("CASE_NUMBER", "CR-MS 0412/2024")]),
     ("A Lao pickup, plate BK 4127, crossed the bridge.", [("PLATE", "BK 4127")]),
     ("The shelter in Mae Chan District is full.", [("ADDRESS", "Mae Chan District")]),   # below province level
+    ("Ja Ka's father had already taken money from the broker.", [("PERSON", "Ja Ka")]),
     ("ไซ แซ่ว่างที่เป็นนายหน้าก็เป็นญาติกับน้องเอง", [("PERSON", "ไซ แซ่ว่าง")]),
     ("Everybody in that village knew Sunny, he paid for everything.", [("PERSON", "Sunny")]),
     ("She lives at 12 Moo 4, Tambon Pa Tueng, Mae Chan District.", [("ADDRESS", "Moo 4, Tambon Pa Tueng, Mae Chan District")]),
@@ -164,7 +165,7 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "แม่อุ๊ยบ่ฮู้หนังสือเจ้า บ้านแม่อุ๊ยอยู่ใกล้วัด",
     "The hub is called Chiang Rai Hub, and the unit was called Police Eagle.",
     "The owner is Thai and the broker was Burmese. เด็กสิบห้าคน อายุสิบสี่ถึงสิบเจ็ดปี",
-    "We knew Thai law.",
+    "We knew Thai law. Mae Sai's school and Doi Tung's clinic are full.",
     "ที่ประชุมครั้งที่ 2/2567 รับทราบหนังสือที่ พม 0403/ว 112",
     "ชาวม้งแซ่ว่างอยู่หมู่บ้านนี้หลายหลังคาเรือน",
 ])

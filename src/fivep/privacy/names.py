@@ -489,11 +489,14 @@ _THAI_TITLE_LATIN = re.compile(r"(?:น้อง|พี่|ป้า|ลุง|�
 
 # Whose a personal thing is: "Dawn's complaint", "Bell's Instagram was".
 _EN_POSSESSIVE = re.compile(
-    r"(?<![A-Za-z])([A-Z][a-z]+)['’]s\s(?i:(?:older|younger|little|big|own|first|second|new)\s)?(?i:complaint|"
+    r"(?<![A-Za-z])((?:[A-Z][a-z]+\s)?[A-Z][a-z]+)['’]s\s(?i:(?:older|younger|little|big|own|first|second|new)\s)?(?i:complaint|"
     r"statement|testimony|case|mother|father|mum|mom|dad|parents|family|sister|brother|aunt|uncle|grandmother|"
     r"grandfather|boyfriend|girlfriend|husband|wife|friend|friends|phone|number|instagram|facebook|tiktok|line|"
     r"account|profile|photo|photos|passport|id|birth|age|school|room|bag|story|file)\b"
 )
+# Romanised words that begin a northern place's name ("Mae Sai", "Doi Tung", "Wiang Pa Pao"), not a person's.
+_PLACE_STARTS = frozenset({"mae", "doi", "ban", "nong", "huai", "huay", "wiang", "chiang", "khun", "tha", "wat",
+                           "tambon", "amphoe", "muang", "mueang", "san", "pang", "pong", "sop"})
 # Who a quoted message speaks to: its first word, then a comma ("Rose, tonight 8pm"; "ส้ม พรุ่งนี้หกโมง").
 _QUOTE_OPEN = "\"“‘'"
 _EN_VOCATIVE = re.compile(rf"(?:^|(?<=[\s(]))[{_QUOTE_OPEN}]\s?([A-Z][a-z]+),\s")
@@ -691,9 +694,16 @@ def find_english_names(text: str) -> Iterator[Span]:
         if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.is_kin"):
             yield span
     for match in _EN_POSSESSIVE.finditer(text):
-        word = match.group(1)
-        if not _a_persons_word(word, titles) or word.casefold() in _NOT_ADDRESSED or _is_a_province(word):
-            continue
+        phrase = match.group(1)
+        words = phrase.split()
+        if len(words) == 1:
+            if not _a_persons_word(phrase, titles) or phrase.casefold() in _NOT_ADDRESSED or _is_a_province(phrase):
+                continue
+        elif (_is_a_province(phrase) or _names_a_province(phrase) or phrase.casefold() in lex.gazetteer
+              or words[0].casefold() in lex.place_parts or words[0].casefold() in _PLACE_STARTS
+              or any(w.casefold() in lex.function_words or w.casefold() in _NOT_ADDRESSED for w in words)
+              or not any(_a_persons_word(w, titles) for w in words)):
+            continue   # "Mae Sai's school", "The Police's statement"; "Ja Ka's father" is a person
         if span := make_span(text, match.start(1), match.end(1), "PERSON", "en.possessive"):
             yield span
     for match in _EN_MINORITY.finditer(text):
