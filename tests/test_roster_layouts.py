@@ -768,3 +768,40 @@ def test_a_codebook_sheet_gives_each_column_its_codes_and_names_unknown_columns(
             for r in read.respondents] == [("government", "male", 33, 9), ("government", "female", None, None),
                                            ("victim", None, 15, None)]   # the sex's 9 is unknown, nine years stay nine
     assert any("column 'exp_yr' read as years_experience, as the codebook labels it" in w for w in read.warnings)
+
+
+def test_a_liaisons_list_with_short_headers_and_an_end_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, (
+        "Liaison desk contact list. Blank or 'unk' = unknown.\n"
+        "Ref,Type,Gender,Age,Service,Area,Interview type\n"
+        "LIA/G-01,GOV official,F,51y,23 years service,C. Mai,group disc.\n"
+        "LIA/N-02,CBO,M,40,5 yrs,Chiang Rai,in-depth\n"
+        "LIA/V-03,Child victim,F,15,,Prae,interview\n"
+        "END OF LIST,,,,,,\n"
+    ))
+    read = load_roster(path)
+    assert [(r.id, r.group, r.attributes["years_experience"], r.attributes["province"], r.attributes["method"])
+            for r in read.respondents] == [("LIA/G-01", "government", 23, "Chiang Mai", "focus_group"),
+                                           ("LIA/N-02", "ngo", 5, "Chiang Rai", "interview"),
+                                           ("LIA/V-03", "victim", None, "Phrae", "interview")]
+    assert any("row 6: a page's title or footer" in w for w in read.warnings)
+
+
+def test_one_sheet_per_group_with_columns_of_its_own(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheets = {"Govt": (["resp_id", "sex", "age"], [["G1", "F", 40], ["G2", "M", 45]]),
+              "NGO": (["resp_id", "age", "sex", "org_type"], [["N1", 33, "F", "NGO"], ["N2", 38, "M", "CBO"]]),
+              "Survivors": (["resp_id", "sex", "age"], [["V1", "F", 15]])}
+    book.remove(book.active)
+    for title, (header, rows) in sheets.items():
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "respondents.xlsx"
+    book.save(path)
+    read = load_roster(path)
+    assert [(r.id, r.group) for r in read.respondents] == [("G1", "government"), ("G2", "government"),
+                                                          ("N1", "ngo"), ("N2", "ngo"), ("V1", "victim")]

@@ -64,7 +64,28 @@ def join_sheets(sheets: list[Sheet], found: Collector) -> tuple[int, list[str], 
     assert columns is not None
     if by_name:
         width = len(columns)
-        return header_row, header, [(n, [*cells, *[""] * (width - len(cells))]) for n, cells in rows]
+        rows = [(n, [*cells, *[""] * (width - len(cells))]) for n, cells in rows]
+        titles = [sheet.title for sheet in sheets]
+        named = [t for t in titles if known_group(t) is not None]
+        if "group" not in columns and len(named) >= 2 and len(named) * 3 >= len(titles) * 2:
+            # a sheet per group, each with its own columns and none for the group: the sheet's name gives it
+            header = [*header, "group (the sheet's name)"]
+            rows = [(n, [*cells, getattr(n, "sheet", "") if known_group(getattr(n, "sheet", "")) else ""])
+                    for n, cells in rows]
+            found.notes.append(f"{found.path}: one sheet per group ({', '.join(repr(t) for t in named)}), each with "
+                               "columns of its own; each sheet's name gives the group of its rows")
+        elif "group" in columns and len(named) >= 2:
+            # the first sheet has no group column either, while a later one named one: its name gives its group
+            at = columns.index("group")
+            filled = [n for n, cells in rows if not cells[at].strip() and any(c.strip() for c in cells)
+                      and known_group(getattr(n, "sheet", "")) is not None]
+            for n, cells in rows:
+                if n in filled:
+                    cells[at] = n.sheet  # type: ignore[attr-defined]
+            if filled:
+                found.notes.append(f"{found.path}, {_rows(filled)}: group from the sheet's name (the sheet has no "
+                                   "group column)")
+        return header_row, header, rows
     titles = [sheet.title for sheet in sheets]
     for column, reads in (("group", known_group), ("province", normalize_province)):
         named = [t for t in titles if reads(t) is not None]
@@ -500,7 +521,8 @@ def drop_repeated_headers(rows: list[tuple[int, list[str]]], header: list[str],
         filled = [" ".join(c.split()) for c in cells if c.strip()]
         if [c.strip().casefold() for c in cells[: len(names)]] == names and any(names):
             again.append(number)
-        elif filled and (any(_PAGE_MARK.match(c) for c in filled) or " ".join(filled).casefold() in titles):
+        elif filled and (any(_PAGE_MARK.match(c) for c in filled) or " ".join(filled).casefold() in titles
+                         or len(filled) == 1 and _END_MARK.match(filled[0])):
             furniture.append(number)   # a page's footer ("Page 2 of 3") or its title written again
         else:
             kept.append((number, cells))
@@ -512,6 +534,8 @@ def drop_repeated_headers(rows: list[tuple[int, list[str]]], header: list[str],
     return kept
 
 
+_END_MARK = re.compile(r"^[-–—=*#.\s]*(?:end(?:\s+of\s+(?:list|file|table|data|roster|report))?|สิ้นสุด(?:รายชื่อ|ข้อมูล)?|"
+                       r"จบ(?:รายชื่อ|ข้อมูล)?)[-–—=*#.\s]*$", re.IGNORECASE)
 _PAGE_MARK = re.compile(r"^(?:page|p\.|หน้า(?:ที่)?)\s*[0-9๐-๙]+(?:\s*(?:of|/|จาก|จากทั้งหมด)\s*[0-9๐-๙]+)?(?:\s*หน้า)?$",
                         re.IGNORECASE)
 

@@ -34,6 +34,10 @@ _HEADER_ALIASES = {
     "ประสบการณ์": "years_experience", "ประสบการณ์ทำงาน": "years_experience", "experience": "years_experience",
     "years": "years_experience", "yearsexperience": "years_experience", "years_of_experience": "years_experience",
     "ภาค": "sector", "หน่วยงาน": "sector", "วิธีการ": "method", "session": "session_id", "sessionid": "session_id",
+    # a liaison's or a registry's words: "Ref", "Service" (years of service), "Area"
+    "ref": "respondent_id", "ref.": "respondent_id", "ref_no": "respondent_id", "ref_no.": "respondent_id",
+    "service": "years_experience", "years_of_service": "years_experience", "service_years": "years_experience",
+    "yrs_of_service": "years_experience", "อายุราชการ": "years_experience", "area": "province",
 }
 
 _SEX = {
@@ -89,7 +93,8 @@ _PROVINCE_EXTRA = {"bangkok": "Bangkok", "bkk": "Bangkok", "กทม": "Bangkok
                    "cm": "Chiang Mai", "cr": "Chiang Rai", "pr": "Phrae",
                    # the provinces' airport codes, a common short form in field notes
                    "cnx": "Chiang Mai", "cei": "Chiang Rai", "prh": "Phrae", "lpt": "Lampang", "hgn": "Mae Hong Son",
-                   "nnt": "Nan", "phs": "Phitsanulok", "hkt": "Phuket", "dmk": "Bangkok"}
+                   "nnt": "Nan", "phs": "Phitsanulok", "hkt": "Phuket", "dmk": "Bangkok",
+                   "c.mai": "Chiang Mai", "c.rai": "Chiang Rai", "phr": "Phrae"}
 
 
 def _key(value: str) -> str:
@@ -242,7 +247,8 @@ def parse_number(value: str) -> float | None:
         return None if whole is None else whole + 0.5
     match = re.fullmatch(
         r"(?P<n>\d+(?:\.\d+)?)\s*\+?\s*(?P<unit>ปี|yrs?\.?|years?(?: old)?|y/?o|y|เดือน|months?|mos?\.?)?"
-        r"(?:\s*(?P<m>\d+)\s*(?:เดือน|months?|mos?\.?))?",
+        r"(?:\s*(?P<m>\d+)\s*(?:เดือน|months?|mos?\.?))?"
+        r"(?:\s+(?:of\s+)?(?:service|experience|in\s+(?:service|the\s+field)))?",   # "23 years service"
         text,
     )
     if not match:
@@ -284,7 +290,7 @@ def normalize_method(value: str) -> str | None:
     return found
 
 
-_FOCUS_WORDS = re.compile(r"focus[\s-]*group|group\s+(?:discussion|interview)|สนทนากลุ่ม", re.IGNORECASE)
+_FOCUS_WORDS = re.compile(r"focus[\s-]*group|group\s+(?:disc(?:ussion|\.)?|interview)|สนทนากลุ่ม", re.IGNORECASE)
 _INTERVIEW_WORDS = re.compile(r"(?<![A-Za-z])(?:in-?depth|individual|one-to-one|key\s+informant)\b.*interview|"
                               r"สัมภาษณ์(?:เชิงลึก|รายบุคคล|เดี่ยว)", re.IGNORECASE)
 _group_lookup = _lookup(_GROUP)
@@ -295,7 +301,8 @@ _group_lookup = _lookup(_GROUP)
 _GROUP_WORDS = (
     ("expert", ("expert", "specialist", "academic", "key informant", "ผู้เชี่ยวชาญ", "ผู้ทรงคุณวุฒิ", "นักวิชาการ")),
     ("ngo", ("ngo", "non-gov", "nongov", "civil society", "cso", "foundation", "association", "เอกชน", "มูลนิธิ",
-             "สมาคม", "เอ็นจีโอ", "ประชาสังคม")),
+             "สมาคม", "เอ็นจีโอ", "ประชาสังคม", "cbo", "community-based", "community based", "faith-based",
+             "faith based")),
     ("victim", ("victim", "survivor", "ผู้เสียหาย", "เหยื่อ")),
     # a state agency named instead of the group ("Chiang Rai Provincial Public Prosecutor Office",
     # "ศาลเยาวชนและครอบครัวจังหวัดแพร่", "บ้านพักเด็กและครอบครัว..."): before the victims' words its name may hold
