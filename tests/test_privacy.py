@@ -119,6 +119,10 @@ def found(text: str) -> list[tuple[str, str]]:
     ("A Lao pickup, plate BK 4127, crossed the bridge.", [("PLATE", "BK 4127")]),
     ("The shelter in Mae Chan District is full.", [("ADDRESS", "Mae Chan District")]),   # below province level
     ("Ja Ka's father had already taken money from the broker.", [("PERSON", "Ja Ka")]),
+    ("น้องเรียนอยู่โรงเรียนเทศบาลสันทรายหลวง ถ้ามีคนมาตามหาหนูที่อำเภอสองให้บอก",
+     [("ADDRESS", "โรงเรียนเทศบาลสันทรายหลวง"), ("ADDRESS", "อำเภอสอง")]),
+    ("แฟ้มเลขที่ พม.พร. 2567-019 and reference CM-POCHT 0412/2566",
+     [("CASE_NUMBER", "พม.พร. 2567-019"), ("CASE_NUMBER", "CM-POCHT 0412/2566")]),
     ("ไซ แซ่ว่างที่เป็นนายหน้าก็เป็นญาติกับน้องเอง", [("PERSON", "ไซ แซ่ว่าง")]),
     ("Everybody in that village knew Sunny, he paid for everything.", [("PERSON", "Sunny")]),
     ("She lives at 12 Moo 4, Tambon Pa Tueng, Mae Chan District.", [("ADDRESS", "Moo 4, Tambon Pa Tueng, Mae Chan District")]),
@@ -168,6 +172,7 @@ def test_identifiers_are_found(text: str, expected: list[tuple[str, str]]) -> No
     "We knew Thai law. Mae Sai's school and Doi Tung's clinic are full.",
     "ที่ประชุมครั้งที่ 2/2567 รับทราบหนังสือที่ พม 0403/ว 112",
     "ชาวม้งแซ่ว่างอยู่หมู่บ้านนี้หลายหลังคาเรือน",
+    "ศูนย์มีเจ้าหน้าที่ประจำอำเภอสองแห่ง โรงเรียนเทศบาล ในเมืองก็มี",
 ])
 def test_ordinary_speech_is_left_alone(text: str) -> None:
     assert found(text) == []

@@ -81,6 +81,8 @@ def _thai_name_end(text: str, start: int, kind: str) -> int | None:
         return None
     elif kind == "อ." and (first in lex.given_names or first in lex.nicknames) and first not in lex.words:
         return None  # "อ.สุดารัตน์": อ. for อาจารย์ before a given name
+    elif kind in ("อำเภอ", "อ.") and _a_district(tokens):
+        return start + len(first)   # "อำเภอสอง", "อ.ลอง": a district known by name, that word alone
     elif kind in ("อำเภอ", "ตำบล", "ถนน", "แขวง", "ซอย") and (
             first in lex.generic_place or not (lex.is_unknown(first) or any(first.startswith(p) for p in lex.village_prefixes))):
         return None  # "อำเภอชายแดน" is a kind of district, "ถนนขึ้นไปลำบาก" a road; "อ.เมือง" is one district
@@ -90,6 +92,20 @@ def _thai_name_end(text: str, start: int, kind: str) -> int | None:
             break
         end += len(token)
     return end
+
+
+def _a_district(tokens: list[str]) -> bool:
+    """Is the first token a district of the study's provinces (``สอง``, ``ลอง``: words too, so not before a
+    classifier: ``อำเภอสองแห่ง`` is two districts)?"""
+    from fivep.ingest.vocabulary import _DISTRICT_LIST
+
+    names = {pair.split(" ", 1)[0].removeprefix("เมือง") or pair for names in _DISTRICT_LIST.values()
+             for pair in names.split("|")}
+    return tokens[0] in names and not (len(tokens) > 1 and tokens[1] in _COUNTED_AFTER)
+
+
+_COUNTED_AFTER = frozenset({"แห่ง", "อำเภอ", "ที่", "คน", "ครั้ง", "ปี", "เดือน", "วัน", "ราย", "จังหวัด", "ตำบล",
+                            "หมู่บ้าน", "อย่าง", "ข้าง", "ฝั่ง", "เท่า", "กลุ่ม"})
 
 
 def _thai_parts(text: str) -> list[tuple[int, int, bool]]:

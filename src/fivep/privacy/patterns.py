@@ -96,7 +96,8 @@ _CASE_NUMBER = re.compile(
 # A document's number with the agency's letters before it ("เลขที่ ศปคม.ชร. 045/2567", "ที่ พม 0403/ว 112" is a
 # letter's number, not a case): after เลขที่, letters with dots, a number and a year.
 _AGENCY_NUMBER = re.compile(
-    r"เลขที่\s*(?P<number>[ก-ฮ]{2,6}\.(?:[ก-ฮ]{1,4}\.)?\s?" f"{_DIGIT}{{1,6}}/{_DIGIT}{{4}})" f"{_NOT_DIGIT_AFTER}"
+    r"(?:เลขที่|เลขรับเรื่อง|เลขรับ|(?i:reference|ref\.?))\s*(?P<number>(?:[ก-ฮ]{2,6}\.(?:[ก-ฮ]{1,4}\.)?|[A-Z]{2,6}(?:-[A-Z]{2,6})?)"
+    r"\s?" f"(?:{_DIGIT}{{1,6}}/{_DIGIT}{{4}}|{_DIGIT}{{4}}-{_DIGIT}{{2,4}}))" f"{_NOT_DIGIT_AFTER}"
 )
 _DAILY_REPORT = re.compile(
     r"(?P<number>(?:ปจว\.?|รายงานประจำวัน(?:เกี่ยวกับคดี)?|บันทึกประจำวัน)\s*(?:ข้อ(?:ที่)?|เลขที่)\s*"

@@ -20,6 +20,8 @@ _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 _SUFFIXES = ("พิทักษ์", "วิทยาคม", "วิทยา", "พิทยาคม", "พิทยา", "ศึกษา", "อนุสรณ์", "วิทยาลัย", "ราษฎร์", "สามัคคี", "ศึกษาลัย",
              "พัฒนา", "ประชาสรรค์", "บำรุง", "นุกูล", "วิทย์", "คาร์แมล", "เทคนิค")
 _NAMED_START = ("บ้าน", "วัด", "ดอย", "ห้วย", "แม่", "ป่า", "นา", "ทุ่ง", "ม่อน", "ผา", "เวียง")
+# a municipality's or a district's school takes its place's name: "โรงเรียนเทศบาลสันทรายหลวง", "โรงเรียนอนุบาลฝาง"
+_PLACED = ("เทศบาล", "อนุบาล")
 _GENERIC = frozenset({
     "ประจำ", "ของ", "ที่", "ใน", "เอกชน", "รัฐ", "รัฐบาล", "ชายแดน", "ตชด", "นานาชาติ", "ประถม", "มัธยม", "สอน", "เลย",
     "ก็", "แล้ว", "ไป", "มา", "ใกล้", "แถว", "เดิม", "ใหม่", "เก่า", "กศน", "ทุก", "หลาย", "นี้", "นั้น", "เขา", "หนู",
@@ -57,7 +59,8 @@ def _thai_school(text: str, start: int) -> int | None:
             break
     name = "".join(kept)
     unknown = all(t not in lex.words for t in kept)
-    if len(name) < 3 or not (name.endswith(_SUFFIXES) or name.startswith(_NAMED_START) or unknown):
+    placed = name.startswith(_PLACED) and len(name) > len(next(p for p in _PLACED if name.startswith(p))) + 1
+    if len(name) < 3 or not (name.endswith(_SUFFIXES) or name.startswith(_NAMED_START) or unknown or placed):
         return None
     return start + len(name)
 
