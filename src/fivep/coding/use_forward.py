@@ -69,10 +69,8 @@ class USEForward:
         self._project_bias = np.concatenate([w[f"proj_b{n}"] for n in orders])
         self._project_gain = np.concatenate([w[f"ln_g{n}"] for n in orders])
         self._project_shift = np.concatenate([w[f"ln_b{n}"] for n in orders])
-        self._first = [w[f"w1_{n}"] for n in orders]
-        self._first_bias = [w[f"b1_{n}"] for n in orders]
-        self._second = [w[f"w2_{n}"] for n in orders]
-        self._second_bias = [w[f"b2_{n}"] for n in orders]
+        # each branch's two layers: (weights, bias)
+        self._layers = [[(w[f"w1_{n}"], w[f"b1_{n}"]), (w[f"w2_{n}"], w[f"b2_{n}"])] for n in orders]
         self._gain, self._shift = w["ln_g"], w["ln_b"]
         self._pool, self._pool_bias = w["cnn_W"], w["cnn_b"]
         self._dense = (w["d0"], w["p1"], w["d1"], w["d2"], w["p3"], w["d3"])
@@ -157,7 +155,7 @@ class USEForward:
         and a residual."""
         padded = np.zeros((len(inputs) + 1, _WIDTH), dtype=np.float32)
         layer = inputs
-        for weights, bias in ((self._first[b], self._first_bias[b]), (self._second[b], self._second_bias[b])):
+        for weights, bias in self._layers[b]:
             padded[:-1] = layer
             out = padded[columns].reshape(len(inputs), -1) @ weights
             out += bias
@@ -171,8 +169,7 @@ class USEForward:
 
         torch.set_num_threads(1)   # as numpy's BLAS here: small products run slower with threads
         layers = [[(torch.from_numpy(np.ascontiguousarray(w)).to(torch.bfloat16), torch.from_numpy(bias))
-                   for w, bias in ((self._first[b], self._first_bias[b]), (self._second[b], self._second_bias[b]))]
-                  for b in range(len(_BRANCHES))]
+                   for w, bias in branch_layers] for branch_layers in self._layers]
 
         def branch(inputs: np.ndarray, columns: np.ndarray, b: int) -> np.ndarray:
             n = len(inputs)

@@ -177,6 +177,13 @@ _DISTRICT_LIST = {
 }
 _NORTHERN_DISTRICTS = {_key(name): province for province, names in _DISTRICT_LIST.items()
                        for pair in names.split("|") for name in (pair.split(" ", 1))}
+
+
+@lru_cache(maxsize=1)
+def northern_districts_th() -> frozenset[str]:
+    """The Thai names of the study provinces' districts, without ``เมือง`` for the capital's (``เชียงราย``)."""
+    return frozenset(pair.split(" ", 1)[0].removeprefix("เมือง") for names in _DISTRICT_LIST.values()
+                     for pair in names.split("|"))
 _ORDINARY_WORDS = frozenset({"สอง", "ลอง", "song", "long", "hot", "phan", "fang"})   # districts only after อ. / District
 _DISTRICT_WORD = re.compile(r"^(?:อ\.|อำเภอ|amphoe\s+|amphur\s+|district\s+(?:of\s+)?)|\s+district$", re.IGNORECASE)
 

@@ -97,11 +97,9 @@ def _thai_name_end(text: str, start: int, kind: str) -> int | None:
 def _a_district(tokens: list[str]) -> bool:
     """Is the first token a district of the study's provinces (``สอง``, ``ลอง``: words too, so not before a
     classifier: ``อำเภอสองแห่ง`` is two districts)?"""
-    from fivep.ingest.vocabulary import _DISTRICT_LIST
+    from fivep.ingest.vocabulary import northern_districts_th
 
-    names = {pair.split(" ", 1)[0].removeprefix("เมือง") or pair for names in _DISTRICT_LIST.values()
-             for pair in names.split("|")}
-    return tokens[0] in names and not (len(tokens) > 1 and tokens[1] in _COUNTED_AFTER)
+    return tokens[0] in northern_districts_th() and not (len(tokens) > 1 and tokens[1] in _COUNTED_AFTER)
 
 
 _COUNTED_AFTER = frozenset({"แห่ง", "อำเภอ", "ที่", "คน", "ครั้ง", "ปี", "เดือน", "วัน", "ราย", "จังหวัด", "ตำบล",

@@ -231,6 +231,7 @@ class EnglishLexicon:
     fillers: tuple[str, ...]
     gazetteer: frozenset[str]
     place_parts: frozenset[str]   # in the gazetteer, and people's names too ("Nam", "Mai")
+    place_starts: frozenset[str]  # words that begin a northern place's name ("Mae Sai", "Doi Tung")
     common: frozenset[str]
     known: frozenset[str]
     function_words: frozenset[str]
@@ -274,6 +275,7 @@ def english() -> EnglishLexicon:
         fillers=tuple(data["cues"]["fillers"]),
         gazetteer=frozenset(w.casefold() for w in data["gazetteer"]["words"]),
         place_parts=frozenset(w.casefold() for w in data["gazetteer"]["place_parts"]),
+        place_starts=frozenset(w.casefold() for w in data["gazetteer"]["place_starts"]),
         common=common,
         known=known,
         function_words=frozenset(_FUNCTION_WORDS.split()),

@@ -494,9 +494,6 @@ _EN_POSSESSIVE = re.compile(
     r"grandfather|boyfriend|girlfriend|husband|wife|friend|friends|phone|number|instagram|facebook|tiktok|line|"
     r"account|profile|photo|photos|passport|id|birth|age|school|room|bag|story|file)\b"
 )
-# Romanised words that begin a northern place's name ("Mae Sai", "Doi Tung", "Wiang Pa Pao"), not a person's.
-_PLACE_STARTS = frozenset({"mae", "doi", "ban", "nong", "huai", "huay", "wiang", "chiang", "khun", "tha", "wat",
-                           "tambon", "amphoe", "muang", "mueang", "san", "pang", "pong", "sop"})
 # Who a quoted message speaks to: its first word, then a comma ("Rose, tonight 8pm"; "ส้ม พรุ่งนี้หกโมง").
 _QUOTE_OPEN = "\"“‘'"
 _EN_VOCATIVE = re.compile(rf"(?:^|(?<=[\s(]))[{_QUOTE_OPEN}]\s?([A-Z][a-z]+),\s")
@@ -700,7 +697,7 @@ def find_english_names(text: str) -> Iterator[Span]:
             if not _a_persons_word(phrase, titles) or phrase.casefold() in _NOT_ADDRESSED or _is_a_province(phrase):
                 continue
         elif (_is_a_province(phrase) or _names_a_province(phrase) or phrase.casefold() in lex.gazetteer
-              or words[0].casefold() in lex.place_parts or words[0].casefold() in _PLACE_STARTS
+              or words[0].casefold() in lex.place_parts or words[0].casefold() in lex.place_starts
               or any(w.casefold() in lex.function_words or w.casefold() in _NOT_ADDRESSED for w in words)
               or not any(_a_persons_word(w, titles) for w in words)):
             continue   # "Mae Sai's school", "The Police's statement"; "Ja Ka's father" is a person
